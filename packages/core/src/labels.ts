@@ -1,0 +1,116 @@
+import { elapsedSince } from './rules.js';
+
+/** What a label shows: online now, seen before (with a time), or never seen. */
+export type PresenceState = 'online' | 'away' | 'offline';
+
+export interface PresenceFacts {
+  online: boolean;
+  /** Epoch ms of the last activity, or null when the user was never seen. */
+  lastSeen: number | null;
+}
+
+/** The words around the relative time; swap them to translate the label. */
+export interface LabelStrings {
+  online: string;
+  offline: string;
+  /** Prefix for the relative time: `last seen 5m ago`. */
+  lastSeen: string;
+  /** Used instead of a relative time under one minute. */
+  justNow: string;
+}
+
+export const ENGLISH: Readonly<LabelStrings> = Object.freeze({
+  online: 'online',
+  offline: 'offline',
+  lastSeen: 'last seen',
+  justNow: 'just now',
+});
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const MONTH = 30 * DAY;
+const YEAR = 365 * DAY;
+
+type Bucket = { unit: Intl.RelativeTimeFormatUnit; size: number; below: number };
+// Ordered buckets: an elapsed time uses the first bucket it is below.
+const BUCKETS: readonly Bucket[] = [
+  { unit: 'minute', size: MINUTE, below: HOUR },
+  { unit: 'hour', size: HOUR, below: DAY },
+  { unit: 'day', size: DAY, below: MONTH },
+  { unit: 'month', size: MONTH, below: YEAR },
+  { unit: 'year', size: YEAR, below: Infinity },
+];
+
+export function presenceState(facts: PresenceFacts): PresenceState {
+  if (facts.online) return 'online';
+  return facts.lastSeen == null ? 'offline' : 'away';
+}
+
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
+function relativeFormat(locale: string): Intl.RelativeTimeFormat {
+  let format = relativeFormats.get(locale);
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(locale, { style: 'narrow', numeric: 'always' });
+    relativeFormats.set(locale, format);
+  }
+  return format;
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: string): Intl.DateTimeFormat {
+  let format = dateFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+    dateFormats.set(locale, format);
+  }
+  return format;
+}
+
+/** `just now`, `5m ago`, `3h ago`, `2d ago`…, bucketed and never in the future. */
+export function relativeTime(
+  lastSeen: number,
+  now: number,
+  locale = 'en',
+  strings: LabelStrings = ENGLISH,
+): string {
+  const elapsed = elapsedSince(lastSeen, now);
+  if (elapsed < MINUTE) return strings.justNow;
+  const bucket = BUCKETS.find((b) => elapsed < b.below) ?? BUCKETS[BUCKETS.length - 1]!;
+  return relativeFormat(locale).format(-Math.floor(elapsed / bucket.size), bucket.unit);
+}
+
+/** The short label: `online`, `last seen 5m ago`, or `offline` when never seen. */
+export function presenceLabel(
+  facts: PresenceFacts,
+  now: number,
+  locale = 'en',
+  strings: LabelStrings = ENGLISH,
+): string {
+  if (facts.online) return strings.online;
+  if (facts.lastSeen == null) return strings.offline;
+  return `${strings.lastSeen} ${relativeTime(facts.lastSeen, now, locale, strings)}`;
+}
+
+/** The exact status for hover text and accessible names: `last seen 23 Nov 2026, 14:05`. */
+export function presenceTitle(
+  facts: PresenceFacts,
+  locale = 'en',
+  strings: LabelStrings = ENGLISH,
+): string {
+  if (facts.online) return strings.online;
+  if (facts.lastSeen == null) return strings.offline;
+  return `${strings.lastSeen} ${dateFormat(locale).format(facts.lastSeen)}`;
+}
+
+/**
+ * Milliseconds until `relativeTime` would print something else, so one shared timer
+ * can sleep exactly that long: 1 min while in minutes, 1 h while in hours, and so on.
+ */
+export function msUntilLabelChanges(lastSeen: number, now: number): number {
+  const elapsed = elapsedSince(lastSeen, now);
+  if (elapsed < MINUTE) return MINUTE - elapsed;
+  const bucket = BUCKETS.find((b) => elapsed < b.below) ?? BUCKETS[BUCKETS.length - 1]!;
+  return bucket.size - (elapsed % bucket.size);
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { Hono } from 'hono';
+import { createPresence } from './create-presence.js';
+import { servePresence } from './serve.js';
+
+/**
+ * The standalone presence server on an embedded SQLite file.
+ *   PORT (default 8787), HOST (127.0.0.1), PRESENCE_DB (presence.db),
+ *   PRESENCE_TIMEOUT_SECONDS (60), PRESENCE_ONLINE_MARGIN_SECONDS (20),
+ *   PRESENCE_USER_HEADER: a header set by your auth proxy naming the signed-in user
+ *   (e.g. x-forwarded-user); requests carrying it count as activity.
+ */
+const env = process.env;
+const userHeader = env.PRESENCE_USER_HEADER?.toLowerCase();
+const presence = createPresence({
+  db: env.PRESENCE_DB ?? 'presence.db',
+  ...(userHeader ? { resolveUser: (c) => c.req.header(userHeader) ?? null } : {}),
+});
+const app = new Hono();
+app.use(presence.track);
+app.route('/presence', presence.app);
+app.get('/', (c) => c.text('presence-kit server: see /presence/roster, /presence/status?uids=…, /presence/stream?uids=…\n'));
+
+const running = await servePresence({ app, presence, port: Number(env.PORT ?? 8787), hostname: env.HOST ?? '127.0.0.1' });
+console.log(`presence-kit listening on ${running.url} (db ${env.PRESENCE_DB ?? 'presence.db'}, window ${presence.window.timeoutSeconds}s + ${presence.window.marginSeconds}s)`);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void running.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,148 @@
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import type { Hono, MiddlewareHandler } from 'hono';
+import { presenceLabel, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
+import { FaultLog } from './fault-log.js';
+import { resolveOptions, type PresenceOptions, type ResolvedOptions } from './options.js';
+import { Relay } from './relay.js';
+import { presenceRoutes } from './routes.js';
+import { renderDot, renderRoster, renderStatus, statusOfRow, type UserRow } from './ssr.js';
+import { createSqliteStore, type PresenceStore, type UserProfile } from './store.js';
+import { WriteThrottle } from './throttle.js';
+
+export interface Presence {
+  /** The sub-app: mount it with `app.route('/presence', presence.app)`. */
+  readonly app: Hono;
+  /** The activity middleware: `app.use(presence.track)`. */
+  readonly track: MiddlewareHandler;
+  /** Records activity for a uid (throttled). Returns true when it wrote. Never throws. */
+  touch(uid: Uid): boolean;
+  /** Sets a user's display name and avatar URL (shown in the roster). */
+  upsertUser(profile: UserProfile): void;
+  /** Hide my status: to everyone else the user is offline and never seen. */
+  setHidden(uid: Uid, hidden: boolean): void;
+  /** Online under the same rule as the live dots, from a row the page already loaded. */
+  isOnline(row: UserRow): boolean;
+  /** `{ online, last_seen }` for a row: for JSON clients and templates. */
+  statusOf(row: UserRow): UserStatus;
+  /** `online`, `last seen 5m ago` or `offline` for a row. */
+  label(row: UserRow, locale?: string): string;
+  /** Server-rendered `<presence-dot>` around your avatar markup. */
+  renderDot(row: UserRow, avatarHtml?: string): string;
+  /** Server-rendered `<presence-status>` with its label text. */
+  renderStatus(row: UserRow, locale?: string): string;
+  /** Server-rendered `<online-now>` with the current roster inside. */
+  renderRoster(attributes?: string): string;
+  /** Who is online now, alphabetical. */
+  roster(): Roster;
+  readonly window: Readonly<PresenceWindow>;
+  readonly options: Readonly<ResolvedOptions>;
+  readonly store: PresenceStore;
+  readonly relay: Relay;
+  readonly throttle: WriteThrottle;
+  /** Stops the relay, closes every stream and, if the kit opened it, the database. */
+  close(): void;
+}
+
+/** Opens a database file the way presence wants it: WAL, and never waiting on a lock. */
+export function openDatabase(path: string): Database {
+  const db = new BetterSqlite3(path);
+  db.pragma('journal_mode = WAL');
+  // A locked database must not stall the host's requests: fail fast, retry on the next one.
+  db.pragma('busy_timeout = 0');
+  return db;
+}
+
+/**
+ * Creates presence for one process: storage, throttle, relay and routes, wired once.
+ *
+ * ```ts
+ * const presence = createPresence({ db: 'presence.db', resolveUser: (c) => c.get('userId') });
+ * app.use(presence.track);
+ * app.route('/presence', presence.app);
+ * ```
+ */
+export function createPresence(options: PresenceOptions): Presence {
+  const o = resolveOptions(options);
+  const ownsDb = typeof o.db === 'string';
+  const db = typeof o.db === 'string' ? openDatabase(o.db) : o.db;
+  const store = createSqliteStore(db, o.users);
+  const window: PresenceWindow = { timeoutSeconds: o.timeoutSeconds, marginSeconds: o.marginSeconds };
+  const faults = new FaultLog(o.log);
+  const throttle = new WriteThrottle(o.writeSeconds, o.maxThrottleEntries);
+  const relay = new Relay({
+    store,
+    window,
+    now: o.now,
+    tickMs: o.tickMs,
+    keepAliveMs: o.keepAliveSeconds * 1000,
+    onError: (error) => faults.failed('relay tick', error),
+  });
+  const reading = { lastSeen: store.mapping.lastSeen, hidden: store.mapping.hidden ?? '\0none' };
+  const uidOf = (row: UserRow): Uid => String(row[store.mapping.id] ?? row.uid ?? row.id ?? '');
+
+  const touch = (uid: Uid): boolean => {
+    const now = o.now();
+    if (!throttle.due(uid, now)) return false;
+    try {
+      store.touch(uid, now);
+    } catch (error) {
+      // Not recorded in the throttle, so the user's next request retries the write.
+      faults.failed('recording activity', error);
+      return false;
+    }
+    faults.succeeded('recording activity');
+    throttle.record(uid, now);
+    if (!relay.isOnline(uid)) relay.nudge();
+    return true;
+  };
+
+  const track: MiddlewareHandler = async function presenceTrack(c, next) {
+    if (o.resolveUser && !o.skip(c)) {
+      try {
+        const uid = await o.resolveUser(c);
+        if (uid !== null && uid !== undefined && uid !== '') touch(String(uid));
+      } catch (error) {
+        faults.failed('resolving the current user', error);
+      }
+    }
+    await next();
+  };
+
+  const statusOf = (row: UserRow): UserStatus => {
+    const status = statusOfRow(row, o.now(), window, reading);
+    // The relay's set carries hysteresis, so a server-rendered dot agrees with the live ones.
+    return status.last_seen !== null && relay.isOnline(uidOf(row)) ? { ...status, online: true } : status;
+  };
+
+  relay.start();
+  return {
+    app: presenceRoutes(relay, o),
+    track,
+    touch,
+    upsertUser: (profile) => store.upsertUser(profile),
+    setHidden: (uid, hidden) => {
+      store.setHidden(uid, hidden);
+      relay.nudge();
+    },
+    isOnline: (row) => statusOf(row).online,
+    statusOf,
+    label: (row, locale = 'en') => {
+      const status = statusOf(row);
+      return presenceLabel({ online: status.online, lastSeen: status.last_seen }, o.now(), locale);
+    },
+    renderDot: (row, avatarHtml) => renderDot(uidOf(row), statusOf(row), avatarHtml),
+    renderStatus: (row, locale) => renderStatus(uidOf(row), statusOf(row), o.now(), locale),
+    renderRoster: (attributes) => renderRoster(relay.roster(), o.now(), attributes),
+    roster: () => relay.roster(),
+    window,
+    options: o,
+    store,
+    relay,
+    throttle,
+    close() {
+      relay.stop();
+      if (ownsDb) db.close();
+    },
+  };
+}
+

@@ -1,0 +1,7 @@
+export { createPresence, openDatabase, type Presence } from './create-presence.js';
+export { isAssetOrStream, resolveOptions, type PresenceOptions, type ResolvedOptions } from './options.js';
+export { KIT_TABLE, createSqliteStore, type PresenceStore, type StoredUser, type UserProfile, type UsersTable } from './store.js';
+export { Relay, type RelayOptions, type TickResult } from './relay.js';
+export { WriteThrottle } from './throttle.js';
+export { escapeHtml, isOnline, labelOfRow, renderDot, renderRoster, renderStatus, statusOfRow, type UserRow } from './ssr.js';
+export { servePresence, type ServeOptions, type RunningServer } from './serve.js';

@@ -1,0 +1,96 @@
+import type { Context } from 'hono';
+import {
+  DEFAULT_MARGIN_SECONDS,
+  DEFAULT_MAX_UIDS,
+  DEFAULT_TIMEOUT_SECONDS,
+  defaultWriteSeconds,
+  parseSeconds,
+  type Uid,
+} from '@presence-kit/core';
+import type { Database } from 'better-sqlite3';
+import type { UsersTable } from './store.js';
+
+export interface PresenceOptions {
+  /** An open better-sqlite3 database (the host's), or a file path the kit opens itself. */
+  db: Database | string;
+  /**
+   * Who is making this request: a uid, or null/undefined for a guest. Called by the
+   * activity middleware on every non-asset request.
+   */
+  resolveUser?: (c: Context) => Uid | number | null | undefined | Promise<Uid | number | null | undefined>;
+  /** Map presence onto the host's users table. Default: the kit's own `presence_users`. */
+  users?: Partial<UsersTable>;
+  /** Online window. Default env `PRESENCE_TIMEOUT_SECONDS`, else 60. */
+  timeoutSeconds?: number;
+  /** Hysteresis margin. Default env `PRESENCE_ONLINE_MARGIN_SECONDS`, else 20. */
+  marginSeconds?: number;
+  /** At most one write per user per this many seconds. Default half the window. */
+  writeSeconds?: number;
+  /** Relay tick. Default 1000 ms. */
+  tickMs?: number;
+  /** Keep-alive comment interval on idle streams. Default 15 s. */
+  keepAliveSeconds?: number;
+  /** SSE `retry:` hint sent to clients. Default 2000 ms. */
+  retryMs?: number;
+  /** Most uids one stream or bulk request may name. Default 1000. */
+  maxUids?: number;
+  /** Open streams per process before new ones get 503. Default 10,000. */
+  maxStreams?: number;
+  /** Open streams per client (see `clientKey`) before new ones get 429. Default 32. */
+  maxStreamsPerClient?: number;
+  /** Bytes a stream may have queued for a client that stopped reading before it is dropped. Default 256 KiB. */
+  maxBufferedBytes?: number;
+  /** Identifies a client for `maxStreamsPerClient`. Default: the socket's remote address. */
+  clientKey?: (c: Context) => string;
+  /** Requests the middleware ignores. Default: static assets, and EventSource requests (an open stream is not activity). */
+  skip?: (c: Context) => boolean;
+  /**
+   * Which of these uids this viewer may watch. Default: all (status is public).
+   * Return the allowed subset; asking for any other uid answers 403.
+   */
+  authorize?: (c: Context, uids: readonly Uid[]) => readonly Uid[] | Promise<readonly Uid[]>;
+  /** The clock (epoch ms); tests pass a fake. Default `Date.now`. */
+  now?: () => number;
+  /** Where the kit reports faults it survived (a locked database…), once per episode. Default `console.warn`. */
+  log?: (message: string) => void;
+  /** Throttle map bound. Default 100,000 users. */
+  maxThrottleEntries?: number;
+}
+
+export type ResolvedOptions = Required<Omit<PresenceOptions, 'db' | 'users' | 'resolveUser' | 'authorize' | 'clientKey'>> &
+  Pick<PresenceOptions, 'db' | 'users' | 'resolveUser' | 'authorize' | 'clientKey'>;
+
+const ASSET = /\.(?:js|mjs|css|map|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|otf|txt|json|webmanifest)$/i;
+
+/** Default `skip`: assets by extension, and the presence stream itself. */
+export function isAssetOrStream(c: Context): boolean {
+  if (c.req.method === 'OPTIONS') return true;
+  if (ASSET.test(c.req.path)) return true;
+  return (c.req.header('accept') ?? '').includes('text/event-stream');
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Merges defaults once; env vars fill only what the options leave unset. */
+export function resolveOptions(options: PresenceOptions, env: Env = process.env): ResolvedOptions {
+  const timeoutSeconds = options.timeoutSeconds ?? parseSeconds(env.PRESENCE_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS);
+  const marginSeconds =
+    options.marginSeconds ?? parseSeconds(env.PRESENCE_ONLINE_MARGIN_SECONDS, DEFAULT_MARGIN_SECONDS);
+  return {
+    ...options,
+    timeoutSeconds,
+    marginSeconds,
+    writeSeconds: options.writeSeconds ?? defaultWriteSeconds(timeoutSeconds),
+    tickMs: options.tickMs ?? 1000,
+    keepAliveSeconds: options.keepAliveSeconds ?? 15,
+    retryMs: options.retryMs ?? 2000,
+    maxUids: options.maxUids ?? DEFAULT_MAX_UIDS,
+    maxStreams: options.maxStreams ?? 10_000,
+    maxStreamsPerClient: options.maxStreamsPerClient ?? 32,
+    maxBufferedBytes: options.maxBufferedBytes ?? 256 * 1024,
+    skip: options.skip ?? isAssetOrStream,
+    now: options.now ?? Date.now,
+    log: options.log ?? ((message) => console.warn(message)),
+    maxThrottleEntries: options.maxThrottleEntries ?? 100_000,
+  };
+}

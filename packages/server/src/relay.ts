@@ -1,0 +1,201 @@
+import {
+  EVENT,
+  candidateCutoff,
+  compareRosterEntries,
+  staysOnline,
+  type PresenceWindow,
+  type Roster,
+  type RosterEntry,
+  type StatusMap,
+  type Uid,
+  type UserStatus,
+} from '@presence-kit/core';
+import type { SseConnection } from './sse-connection.js';
+import type { PresenceStore } from './store.js';
+
+export interface RelayOptions {
+  store: PresenceStore;
+  window: PresenceWindow;
+  now: () => number;
+  /** How often the online set is recomputed. */
+  tickMs: number;
+  /** How often idle streams get a keep-alive comment (which also reaps dead sockets). */
+  keepAliveMs: number;
+  /** Called when a tick fails (e.g. the database is locked); the next tick retries. */
+  onError: (error: unknown) => void;
+}
+
+export interface TickResult {
+  /** Uids whose online flag flipped. */
+  changed: Uid[];
+  /** Presence frames sent (one per connection that watches a changed uid). */
+  framesSent: number;
+  rosterChanged: boolean;
+}
+
+const HIDDEN: UserStatus = Object.freeze({ online: false, last_seen: null });
+
+/**
+ * The one relay per process: each tick reads every possibly-online user with one
+ * indexed query, applies hysteresis to get ONE global online set, and pushes only
+ * what changed to the connections watching it.
+ */
+export class Relay {
+  readonly #o: RelayOptions;
+  /** The global online set, with the facts the roster shows. */
+  #online = new Map<Uid, RosterEntry>();
+  /** Until the first tick, everyone recently seen counts as already shown online (no flicker on restart). */
+  #primed = false;
+  #roster: Roster = { count: 0, users: [] };
+  #rosterJson = JSON.stringify(this.#roster);
+  readonly #watchers = new Map<Uid, Set<SseConnection>>();
+  readonly #rosterWatchers = new Set<SseConnection>();
+  readonly #connections = new Set<SseConnection>();
+  #tickTimer: ReturnType<typeof setInterval> | undefined;
+  #keepAliveTimer: ReturnType<typeof setInterval> | undefined;
+  #nudged = false;
+
+  constructor(options: RelayOptions) {
+    this.#o = options;
+  }
+
+  get connections(): ReadonlySet<SseConnection> {
+    return this.#connections;
+  }
+
+  /** How many distinct uids are watched by at least one connection. */
+  get watchedUids(): number {
+    return this.#watchers.size;
+  }
+
+  start(): void {
+    if (this.#tickTimer) return;
+    this.#safeTick();
+    this.#tickTimer = setInterval(() => this.#safeTick(), this.#o.tickMs);
+    this.#keepAliveTimer = setInterval(() => this.keepAlive(), this.#o.keepAliveMs);
+    // Presence never keeps a process alive on its own.
+    this.#tickTimer.unref?.();
+    this.#keepAliveTimer.unref?.();
+  }
+
+  stop(): void {
+    clearInterval(this.#tickTimer);
+    clearInterval(this.#keepAliveTimer);
+    this.#tickTimer = this.#keepAliveTimer = undefined;
+    for (const connection of [...this.#connections]) connection.close();
+  }
+
+  /** Asks for a tick soon (coalesced), so a user who just became active shows up at once. */
+  nudge(): void {
+    if (this.#nudged || !this.#tickTimer) return;
+    this.#nudged = true;
+    setImmediate(() => {
+      this.#nudged = false;
+      this.#safeTick();
+    });
+  }
+
+  isOnline(uid: Uid): boolean {
+    return this.#online.has(uid);
+  }
+
+  roster(): Roster {
+    return this.#roster;
+  }
+
+  /** The status a viewer sees: online from the global set, hidden users as never seen. */
+  statuses(uids: readonly Uid[]): StatusMap {
+    const stored = this.#o.store.users(uids);
+    const users: StatusMap = {};
+    for (const uid of uids) {
+      const user = stored.get(uid);
+      users[uid] = !user || user.hidden ? HIDDEN : { online: this.#online.has(uid), last_seen: user.lastSeen };
+    }
+    return users;
+  }
+
+  /**
+   * Registers a connection and returns its snapshot in the same synchronous step, so
+   * no tick can fall between the two and lose a transition.
+   */
+  subscribe(connection: SseConnection): { users: StatusMap; roster?: Roster } {
+    this.#connections.add(connection);
+    for (const uid of connection.uids) {
+      let set = this.#watchers.get(uid);
+      if (!set) this.#watchers.set(uid, (set = new Set()));
+      set.add(connection);
+    }
+    if (connection.roster) this.#rosterWatchers.add(connection);
+    const users = this.statuses(connection.uids);
+    return connection.roster ? { users, roster: this.#roster } : { users };
+  }
+
+  unsubscribe(connection: SseConnection): void {
+    this.#connections.delete(connection);
+    this.#rosterWatchers.delete(connection);
+    for (const uid of connection.uids) {
+      const set = this.#watchers.get(uid);
+      if (!set) continue;
+      set.delete(connection);
+      if (set.size === 0) this.#watchers.delete(uid);
+    }
+  }
+
+  keepAlive(): void {
+    for (const connection of [...this.#connections]) connection.write(':\n\n');
+  }
+
+  /** One relay step. Public so tests and benchmarks can drive it with a fake clock. */
+  tick(): TickResult {
+    const now = this.#o.now();
+    const next = new Map<Uid, RosterEntry>();
+    const hidden = new Set<Uid>();
+    for (const user of this.#o.store.candidates(candidateCutoff(now, this.#o.window))) {
+      if (user.hidden) hidden.add(user.uid);
+      if (user.hidden || user.lastSeen === null) continue;
+      const wasOnline = !this.#primed || this.#online.has(user.uid);
+      if (staysOnline(wasOnline, user.lastSeen, now, this.#o.window)) {
+        next.set(user.uid, { uid: user.uid, name: user.name, avatar: user.avatar, last_seen: user.lastSeen });
+      }
+    }
+    this.#primed = true;
+
+    const changed: Uid[] = [];
+    const changes = new Map<SseConnection, StatusMap>();
+    const flip = (uid: Uid, status: UserStatus): void => {
+      changed.push(uid);
+      for (const connection of this.#watchers.get(uid) ?? []) {
+        let batch = changes.get(connection);
+        if (!batch) changes.set(connection, (batch = {}));
+        batch[uid] = status;
+      }
+    };
+    for (const [uid, entry] of next) {
+      if (!this.#online.has(uid)) flip(uid, { online: true, last_seen: entry.last_seen });
+    }
+    for (const [uid, entry] of this.#online) {
+      // Hidden users leave with no trace; everyone else with their last activity.
+      if (!next.has(uid)) flip(uid, hidden.has(uid) ? HIDDEN : { online: false, last_seen: entry.last_seen });
+    }
+    this.#online = next;
+
+    for (const [connection, users] of changes) connection.event(EVENT.presence, JSON.stringify({ t: now, users }));
+
+    const rosterChanged = changed.length > 0;
+    if (rosterChanged) {
+      const users = [...next.values()].sort(compareRosterEntries);
+      this.#roster = { count: users.length, users };
+      this.#rosterJson = JSON.stringify({ t: now, ...this.#roster });
+      for (const connection of [...this.#rosterWatchers]) connection.event(EVENT.roster, this.#rosterJson);
+    }
+    return { changed, framesSent: changes.size, rosterChanged };
+  }
+
+  #safeTick(): void {
+    try {
+      this.tick();
+    } catch (error) {
+      this.#o.onError(error);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { Uid } from '@presence-kit/core';
+
+const encoder = new TextEncoder();
+
+/**
+ * One open SSE response. Frames are queued in a ReadableStream that the HTTP layer
+ * drains at the socket's pace; a client that stops reading is dropped once its queue
+ * passes `maxBufferedBytes`, so it cannot grow server memory.
+ */
+export class SseConnection {
+  readonly body: ReadableStream<Uint8Array>;
+  #controller!: ReadableStreamDefaultController<Uint8Array>;
+  #closed = false;
+  readonly #onClose: (connection: SseConnection) => void;
+
+  constructor(
+    readonly uids: readonly Uid[],
+    readonly roster: boolean,
+    readonly clientKey: string,
+    readonly maxBufferedBytes: number,
+    onClose: (connection: SseConnection) => void,
+  ) {
+    this.#onClose = onClose;
+    this.body = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.#controller = controller;
+        },
+        cancel: () => this.close(),
+      },
+      // desiredSize then counts queued bytes below zero.
+      { highWaterMark: 0, size: (chunk) => chunk.byteLength },
+    );
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Bytes queued but not yet taken by the socket. */
+  get bufferedBytes(): number {
+    return this.#closed ? 0 : Math.max(0, -(this.#controller.desiredSize ?? 0));
+  }
+
+  /** Sends one event; `data` is already JSON. Returns false if the connection is gone. */
+  event(name: string, data: string): boolean {
+    return this.write(`event: ${name}\ndata: ${data}\n\n`);
+  }
+
+  /** Sends raw SSE text (comments, `retry:`). */
+  write(text: string): boolean {
+    if (this.#closed) return false;
+    if (this.bufferedBytes > this.maxBufferedBytes) {
+      this.close();
+      return false;
+    }
+    try {
+      this.#controller.enqueue(encoder.encode(text));
+      return true;
+    } catch {
+      this.close();
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#controller.close();
+    } catch {
+      // Already cancelled by the client: nothing left to close.
+    }
+    this.#onClose(this);
+  }
+}

@@ -1,0 +1,77 @@
+import {
+  DEFAULT_WINDOW,
+  isOnline as isOnlineAt,
+  parseTimestamp,
+  presenceLabel,
+  type PresenceWindow,
+  type Roster,
+  type UserStatus,
+} from '@presence-kit/core';
+
+/** A user row as the host loaded it: whatever columns, with `last_seen` (or a mapped name). */
+export type UserRow = Record<string, unknown>;
+
+export interface RowReading {
+  /** Column holding the last activity. Default `last_seen`. */
+  lastSeen?: string;
+  /** Column holding the hide-my-status flag, if any. Default `hidden`. */
+  hidden?: string;
+}
+
+/** The status of a row, for server-rendered pages and JSON clients; hidden users read as never seen. */
+export function statusOfRow(
+  row: UserRow,
+  now: number = Date.now(),
+  window: PresenceWindow = DEFAULT_WINDOW,
+  reading: RowReading = {},
+): UserStatus {
+  if (row[reading.hidden ?? 'hidden']) return { online: false, last_seen: null };
+  const lastSeen = parseTimestamp(row[reading.lastSeen ?? 'last_seen'] as string | number | null | undefined);
+  return { online: isOnlineAt(lastSeen, now, window.timeoutSeconds), last_seen: lastSeen };
+}
+
+/** `isOnline(user)` for templates: reads the row the page already loaded, no query. */
+export function isOnline(row: UserRow, now: number = Date.now(), window: PresenceWindow = DEFAULT_WINDOW): boolean {
+  return statusOfRow(row, now, window).online;
+}
+
+/** `online`, `last seen 5m ago` or `offline` for a row. */
+export function labelOfRow(row: UserRow, now: number = Date.now(), window: PresenceWindow = DEFAULT_WINDOW, locale = 'en'): string {
+  const status = statusOfRow(row, now, window);
+  return presenceLabel({ online: status.online, lastSeen: status.last_seen }, now, locale);
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Escapes text for HTML content and double-quoted attributes. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
+}
+
+function statusAttributes(uid: string, status: UserStatus): string {
+  const lastSeen = status.last_seen === null ? '' : ` last-seen="${status.last_seen}"`;
+  return `uid="${escapeHtml(uid)}"${lastSeen}${status.online ? ' online' : ''}`;
+}
+
+/**
+ * `<presence-dot>` around the avatar markup you pass (trusted HTML, e.g. your `<img>`),
+ * with the state already in its attributes so it is right before any JS runs.
+ */
+export function renderDot(uid: string, status: UserStatus, avatarHtml = ''): string {
+  return `<presence-dot ${statusAttributes(uid, status)}>${avatarHtml}</presence-dot>`;
+}
+
+/** `<presence-status>` with the label text inside, readable with no JS at all. */
+export function renderStatus(uid: string, status: UserStatus, now: number = Date.now(), locale = 'en'): string {
+  const label = presenceLabel({ online: status.online, lastSeen: status.last_seen }, now, locale);
+  return `<presence-status ${statusAttributes(uid, status)}>${escapeHtml(label)}</presence-status>`;
+}
+
+/**
+ * `<online-now>` with the initial roster as inert JSON inside, so it renders at once
+ * and the stream only has to send changes. `<` is escaped so no name can close the script.
+ */
+export function renderRoster(roster: Roster, now: number = Date.now(), attributes = ''): string {
+  const json = JSON.stringify({ t: now, ...roster }).replace(/</g, '\\u003c');
+  const extra = attributes ? ` ${attributes}` : '';
+  return `<online-now${extra}><script type="application/json">${json}</script></online-now>`;
+}
