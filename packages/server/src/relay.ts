@@ -91,7 +91,8 @@ export class Relay {
     this.#nudged = true;
     setImmediate(() => {
       this.#nudged = false;
-      this.#safeTick();
+      // Stopped in the meantime: the store may already be closed.
+      if (this.#tickTimer) this.#safeTick();
     });
   }
 
