@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, isOnline, labelOfRow, renderDot, renderRoster, renderStatus, statusOfRow } from '../src/index.js';
+import { startServer } from './support.js';
+
+const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
+
+describe('server-side rendering from the row a page already loaded', () => {
+  it('reads last_seen as epoch ms, epoch seconds or ISO text', () => {
+    expect(isOnline({ last_seen: NOW - 10_000 }, NOW)).toBe(true);
+    expect(isOnline({ last_seen: String((NOW - 10_000) / 1000) }, NOW)).toBe(true);
+    expect(isOnline({ last_seen: new Date(NOW - 61_000).toISOString() }, NOW)).toBe(false);
+    expect(isOnline({ last_seen: null }, NOW)).toBe(false);
+    expect(labelOfRow({ last_seen: NOW - 5 * 60_000 }, NOW)).toBe('last seen 5m ago');
+  });
+
+  it('shows users who hide their status as offline and never seen', () => {
+    expect(statusOfRow({ last_seen: NOW, hidden: 1 }, NOW)).toEqual({ online: false, last_seen: null });
+  });
+
+  it('renders elements with their state in attributes, escaped', () => {
+    expect(renderDot('7', { online: true, last_seen: NOW }, '<img src="/a.png" alt="">')).toBe(
+      `<presence-dot uid="7" last-seen="${NOW}" online><img src="/a.png" alt=""></presence-dot>`,
+    );
+    expect(renderDot('a"b', { online: false, last_seen: null })).toBe('<presence-dot uid="a&quot;b"></presence-dot>');
+    expect(renderStatus('7', { online: false, last_seen: NOW - 3_600_000 }, NOW)).toBe(
+      `<presence-status uid="7" last-seen="${NOW - 3_600_000}">last seen 1h ago</presence-status>`,
+    );
+    expect(escapeHtml(`<a href='x'>&`)).toBe('&lt;a href=&#39;x&#39;&gt;&amp;');
+  });
+
+  it('embeds the roster as JSON no name can break out of', () => {
+    const html = renderRoster({ count: 1, users: [{ uid: '1', name: '</script><script>alert(1)</script>', avatar: null, last_seen: NOW }] }, NOW);
+    expect(html.match(/<\/script>/g)).toHaveLength(1);
+    const json = html.slice(html.indexOf('>', html.indexOf('<script')) + 1, html.lastIndexOf('</script>'));
+    expect(JSON.parse(json).users[0].name).toBe('</script><script>alert(1)</script>');
+  });
+
+  it('agrees with the live dots inside the margin', async () => {
+    const server = await startServer();
+    try {
+      await server.visit('1');
+      server.clock.advance(70); // past the window, inside the margin: still shown online
+      server.presence.relay.tick();
+      const row = { uid: '1', last_seen: server.clock.ms - 70_000 };
+      expect(server.presence.isOnline(row)).toBe(true);
+      expect(server.presence.label(row)).toBe('online');
+      expect(isOnline(row, server.clock.ms)).toBe(false); // the bare rule has no memory of who was shown
+      expect(server.presence.renderRoster()).toContain('"uid":"1"');
+    } finally {
+      await server.close();
+    }
+  });
+});
