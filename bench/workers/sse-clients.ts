@@ -1,0 +1,66 @@
+/**
+ * A load generator: opens many idle SSE connections from one loopback source address
+ * and notes when each one receives a `presence` frame. Several of these run at once,
+ * each from its own 127.0.0.x, so neither file descriptors nor ephemeral ports run out.
+ */
+import { Agent, get, type ClientRequest } from 'node:http';
+import { clockMs, serveRequests } from '../lib/child.js';
+
+interface Stream {
+  request: ClientRequest;
+  /** Receipt time of each presence frame since the last `arm`. */
+  received: number[];
+}
+
+const streams: Stream[] = [];
+const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+
+function openOne(url: string, localAddress: string): Promise<Stream> {
+  return new Promise((resolve, reject) => {
+    const stream: Stream = { request: undefined as unknown as ClientRequest, received: [] };
+    let snapshot = false;
+    stream.request = get(url, { agent, localAddress, headers: { accept: 'text/event-stream' } }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (!snapshot && chunk.includes('event: snapshot')) {
+          snapshot = true;
+          resolve(stream);
+        }
+        if (chunk.includes('event: presence')) stream.received.push(clockMs());
+      });
+    });
+    stream.request.on('error', reject);
+  });
+}
+
+/** Opens `count` streams, `concurrency` handshakes at a time so the server's accept backlog never overflows. */
+async function open(base: string, paths: readonly string[], localAddress: string, concurrency = 64): Promise<number> {
+  let next = 0;
+  const runner = async (): Promise<void> => {
+    while (next < paths.length) {
+      const path = paths[next++] as string;
+      streams.push(await openOne(base + path, localAddress));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, runner));
+  return streams.length;
+}
+
+serveRequests((request) => {
+  switch (request.type) {
+    case 'open':
+      return open(String(request.base), request.paths as string[], String(request.localAddress));
+    case 'arm':
+      for (const s of streams) s.received.length = 0;
+      return true;
+    case 'collect':
+      // One entry per stream: the receipt times of its presence frames.
+      return streams.map((s) => s.received);
+    case 'close':
+      for (const s of streams.splice(0)) s.request.destroy();
+      return true;
+    default:
+      throw new Error(`unknown request ${request.type}`);
+  }
+});

@@ -1,0 +1,118 @@
+/**
+ * One SSE server in its own process, so its memory is its own: either presence-kit
+ * (createPresence + servePresence over a SQLite file) or a bare `node:http` SSE server
+ * that sends the same snapshot bytes and then holds the response open.
+ */
+import { createServer, type ServerResponse } from 'node:http';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { parseUidList, type StatusMap } from '@presence-kit/core';
+import { createPresence, servePresence, type Presence } from '@presence-kit/server';
+import { clockMs, serveRequests } from '../lib/child.js';
+
+interface TickStamp {
+  start: number;
+  end: number;
+  changed: number;
+  framesSent: number;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'presence-bench-'));
+let presence: Presence | undefined;
+let bareOpen: Set<ServerResponse> | undefined;
+let offsetMs = 0;
+const ticks: TickStamp[] = [];
+const seeded = new Map<string, number>();
+
+async function startPresence(users: number): Promise<string> {
+  const p = createPresence({
+    db: join(dir, 'presence.db'),
+    now: () => Date.now() + offsetMs,
+    maxStreams: 1_000_000,
+    maxStreamsPerClient: 1_000_000,
+    log: () => {},
+  });
+  const t = Date.now() - 3_600_000;
+  for (let i = 0; i < users; i++) p.store.touch(String(i), t);
+  // Stamps every tick (the periodic ones and the ones a touch nudges) for the fan-out split.
+  const tick = p.relay.tick.bind(p.relay);
+  p.relay.tick = () => {
+    const start = clockMs();
+    const result = tick();
+    if (result.changed.length > 0) ticks.push({ start, end: clockMs(), changed: result.changed.length, framesSent: result.framesSent });
+    return result;
+  };
+  presence = p;
+  const app = new Hono();
+  app.route('/presence', p.app);
+  const running = await servePresence({ app, presence: p, hostname: '0.0.0.0' });
+  return `http://127.0.0.1:${running.port}`;
+}
+
+function startBare(users: number): Promise<string> {
+  const t = Date.now() - 3_600_000;
+  for (let i = 0; i < users; i++) seeded.set(String(i), t);
+  const open = (bareOpen = new Set());
+  const server = createServer((req, res) => {
+    const list = parseUidList(new URL(req.url ?? '/', 'http://x').searchParams.get('uids'), 1000);
+    const users: StatusMap = {};
+    for (const uid of list.ok ? list.uids : []) users[uid] = { online: false, last_seen: seeded.get(uid) ?? null };
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
+    res.write('retry: 2000\n\n');
+    res.write(`event: snapshot\ndata: ${JSON.stringify({ t: Date.now(), users })}\n\n`);
+    open.add(res);
+    res.on('close', () => open.delete(res));
+  });
+  server.keepAliveTimeout = 0;
+  server.headersTimeout = 0;
+  server.requestTimeout = 0;
+  return new Promise((resolve) => server.listen(0, '0.0.0.0', () => {
+    const address = server.address();
+    resolve(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+  }));
+}
+
+function measure(): Record<string, number> {
+  for (let i = 0; i < 3; i++) globalThis.gc?.();
+  const m = process.memoryUsage();
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+    connections: presence ? presence.relay.connections.size : (bareOpen?.size ?? 0),
+    fds: readdirSync('/proc/self/fd').length,
+  };
+}
+
+serveRequests((request) => {
+  switch (request.type) {
+    case 'start':
+      return request.kind === 'bare' ? startBare(Number(request.users)) : startPresence(Number(request.users));
+    case 'measure':
+      return measure();
+    case 'touch': {
+      // The write of last_seen: every uid at once; the nudge makes the tick follow at once.
+      const at = clockMs();
+      for (const uid of request.uids as string[]) presence?.touch(uid);
+      return at;
+    }
+    case 'expire': {
+      // Moves the server's clock past the window: the next periodic tick takes these users offline.
+      const at = clockMs();
+      offsetMs += Number(request.seconds) * 1000;
+      return at;
+    }
+    case 'ticks':
+      return ticks.splice(0);
+    case 'stop':
+      presence?.close();
+      rmSync(dir, { recursive: true, force: true });
+      setImmediate(() => process.exit(0));
+      return true;
+    default:
+      throw new Error(`unknown request ${request.type}`);
+  }
+});
