@@ -53,6 +53,23 @@ export function openDatabase(path: string): Database {
 }
 
 /**
+ * Runs a write on the host's own connection without waiting on a lock, then restores
+ * the host's busy timeout: better-sqlite3 waits synchronously, which would stall every request.
+ */
+function failFast<A extends unknown[], R>(db: Database, write: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    const hostTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+    if (hostTimeout === 0) return write(...args);
+    db.pragma('busy_timeout = 0');
+    try {
+      return write(...args);
+    } finally {
+      db.pragma(`busy_timeout = ${Number(hostTimeout)}`);
+    }
+  };
+}
+
+/**
  * Creates presence for one process: storage, throttle, relay and routes, wired once.
  *
  * ```ts
@@ -73,6 +90,7 @@ export function createPresence(options: PresenceOptions): Presence {
     store,
     window,
     now: o.now,
+    monotonic: o.monotonic,
     tickMs: o.tickMs,
     keepAliveMs: o.keepAliveSeconds * 1000,
     onError: (error) => faults.failed('relay tick', error),
@@ -80,11 +98,12 @@ export function createPresence(options: PresenceOptions): Presence {
   const reading = { lastSeen: store.mapping.lastSeen, hidden: store.mapping.hidden ?? '\0none' };
   const uidOf = (row: UserRow): Uid => String(row[store.mapping.id] ?? row.uid ?? row.id ?? '');
 
+  const write = ownsDb ? store.touch : failFast(db, store.touch);
   const touch = (uid: Uid): boolean => {
     const now = o.now();
     if (!throttle.due(uid, now)) return false;
     try {
-      store.touch(uid, now);
+      write(uid, now);
     } catch (error) {
       // Not recorded in the throttle, so the user's next request retries the write.
       faults.failed('recording activity', error);

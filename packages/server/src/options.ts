@@ -51,14 +51,21 @@ export interface PresenceOptions {
   authorize?: (c: Context, uids: readonly Uid[]) => readonly Uid[] | Promise<readonly Uid[]>;
   /** The clock (epoch ms); tests pass a fake. Default `Date.now`. */
   now?: () => number;
+  /**
+   * A clock that never jumps, for measuring how long ago users were active. Default
+   * `performance.now`, or `now` itself when a fake `now` is given.
+   */
+  monotonic?: () => number;
+  /** Allow cross-origin pages to use the endpoints. Default: off (same-origin only). */
+  cors?: { origin: string | string[] };
   /** Where the kit reports faults it survived (a locked database…), once per episode. Default `console.warn`. */
   log?: (message: string) => void;
   /** Throttle map bound. Default 100,000 users. */
   maxThrottleEntries?: number;
 }
 
-export type ResolvedOptions = Required<Omit<PresenceOptions, 'db' | 'users' | 'resolveUser' | 'authorize' | 'clientKey'>> &
-  Pick<PresenceOptions, 'db' | 'users' | 'resolveUser' | 'authorize' | 'clientKey'>;
+export type ResolvedOptions = Required<Omit<PresenceOptions, 'db' | 'users' | 'resolveUser' | 'authorize' | 'clientKey' | 'cors'>> &
+  Pick<PresenceOptions, 'db' | 'users' | 'resolveUser' | 'authorize' | 'clientKey' | 'cors'>;
 
 const ASSET = /\.(?:js|mjs|css|map|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|otf|txt|json|webmanifest)$/i;
 
@@ -90,6 +97,7 @@ export function resolveOptions(options: PresenceOptions, env: Env = process.env)
     maxBufferedBytes: options.maxBufferedBytes ?? 256 * 1024,
     skip: options.skip ?? isAssetOrStream,
     now: options.now ?? Date.now,
+    monotonic: options.monotonic ?? options.now ?? (() => performance.now()),
     log: options.log ?? ((message) => console.warn(message)),
     maxThrottleEntries: options.maxThrottleEntries ?? 100_000,
   };

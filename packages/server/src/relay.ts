@@ -17,6 +17,11 @@ export interface RelayOptions {
   store: PresenceStore;
   window: PresenceWindow;
   now: () => number;
+  /**
+   * A clock that never jumps (ms). Elapsed time for users the relay has already seen is
+   * measured on it, so a wall-clock jump cannot flip everyone at once.
+   */
+  monotonic: () => number;
   /** How often the online set is recomputed. */
   tickMs: number;
   /** How often idle streams get a keep-alive comment (which also reaps dead sockets). */
@@ -54,6 +59,11 @@ export class Relay {
   #tickTimer: ReturnType<typeof setInterval> | undefined;
   #keepAliveTimer: ReturnType<typeof setInterval> | undefined;
   #nudged = false;
+  /**
+   * For each possibly-online user: the last_seen value last read, and the monotonic time
+   * it was first read. A user's age is measured from there, not from the wall clock.
+   */
+  #observed = new Map<Uid, { lastSeen: number; at: number }>();
 
   constructor(options: RelayOptions) {
     this.#o = options;
@@ -149,16 +159,22 @@ export class Relay {
   /** One relay step. Public so tests and benchmarks can drive it with a fake clock. */
   tick(): TickResult {
     const now = this.#o.now();
+    const mono = this.#o.monotonic();
     const next = new Map<Uid, RosterEntry>();
     const hidden = new Set<Uid>();
-    for (const user of this.#o.store.candidates(candidateCutoff(now, this.#o.window))) {
+    const observed = new Map<Uid, { lastSeen: number; at: number }>();
+    for (const user of this.#o.store.candidates(this.#cutoff(now))) {
       if (user.hidden) hidden.add(user.uid);
       if (user.hidden || user.lastSeen === null) continue;
+      const seen = this.#observe(user.uid, user.lastSeen, now, mono);
+      observed.set(user.uid, seen);
       const wasOnline = !this.#primed || this.#online.has(user.uid);
-      if (staysOnline(wasOnline, user.lastSeen, now, this.#o.window)) {
+      // The age comes from the monotonic clock; the rule sees it as a timestamp on today's wall clock.
+      if (staysOnline(wasOnline, now - (mono - seen.at), now, this.#o.window)) {
         next.set(user.uid, { uid: user.uid, name: user.name, avatar: user.avatar, last_seen: user.lastSeen });
       }
     }
+    this.#observed = observed;
     this.#primed = true;
 
     const changed: Uid[] = [];
@@ -190,6 +206,23 @@ export class Relay {
       for (const connection of [...this.#rosterWatchers]) connection.event(EVENT.roster, this.#rosterJson);
     }
     return { changed, framesSent: changes.size, rosterChanged };
+  }
+
+  /** A new last_seen value is dated by how old the wall clock says it is, once; after that by the monotonic clock. */
+  #observe(uid: Uid, lastSeen: number, now: number, mono: number): { lastSeen: number; at: number } {
+    const known = this.#observed.get(uid);
+    if (known && known.lastSeen === lastSeen) return known;
+    return { lastSeen, at: mono - Math.max(0, now - lastSeen) };
+  }
+
+  /**
+   * The oldest last_seen to read: the hysteresis range on the wall clock, widened to
+   * everyone shown online now, so a clock that jumped forward cannot hide them.
+   */
+  #cutoff(now: number): number {
+    let cutoff = candidateCutoff(now, this.#o.window);
+    for (const entry of this.#online.values()) cutoff = Math.min(cutoff, entry.last_seen);
+    return cutoff;
   }
 
   #safeTick(): void {

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { EVENT, QUERY, parseUidList, type BulkResponse, type RosterResponse, type SnapshotFrame, type Uid } from '@presence-kit/core';
 import { errorResponse } from './errors.js';
 import type { ResolvedOptions } from './options.js';
@@ -20,6 +21,8 @@ type QueryResult = { ok: true; query: Query } | { ok: false; response: Response 
 export function presenceRoutes(relay: Relay, o: ResolvedOptions): Hono {
   const app = new Hono();
   const streamsPerClient = new Map<string, number>();
+  // Off unless configured: by default only same-origin pages may read presence.
+  if (o.cors) app.use('*', cors({ origin: o.cors.origin, allowMethods: ['GET', 'POST'], allowHeaders: ['content-type'], maxAge: 600 }));
 
   app.get('/stream', async (c) => {
     const parsed = parseQuery(c, o, ['uids', 'roster']);

@@ -52,6 +52,8 @@ export function servePresence(options: ServeOptions): Promise<RunningServer> {
         });
       },
     ) as Server;
+    // The kernel's keep-alive probes find peers that vanished without closing (half-open sockets).
+    server.on('connection', (socket) => socket.setKeepAlive(true, 30_000));
     server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
       if (!socket.writable) return socket.destroy();
       const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request could not be parsed as HTTP; check its request line and headers.'];

@@ -1,0 +1,42 @@
+import BetterSqlite3 from 'better-sqlite3';
+import type { ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPresence } from '../../packages/server/src/index.js';
+import { spawnServer, StreamRecorder, tempDbPath } from '../../packages/server/test/support.js';
+
+const children: ChildProcess[] = [];
+const streams: StreamRecorder[] = [];
+afterEach(() => {
+  for (const s of streams.splice(0)) s.close();
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+});
+
+describe('several server processes on one SQLite file', () => {
+  it('show every subscriber the same transitions, with at most one write per user per window per process', async () => {
+    const file = tempDbPath();
+    // Create the kit's table, then count every write to last_seen with a trigger.
+    createPresence({ db: file.path, log: () => {} }).close();
+    const counter = new BetterSqlite3(file.path);
+    counter.exec(`CREATE TABLE writes (n INTEGER); INSERT INTO writes VALUES (0);
+      CREATE TRIGGER count_insert AFTER INSERT ON presence_users BEGIN UPDATE writes SET n = n + 1; END;
+      CREATE TRIGGER count_update AFTER UPDATE OF last_seen ON presence_users BEGIN UPDATE writes SET n = n + 1; END;`);
+
+    const [a, b] = await Promise.all([spawnServer(file.path), spawnServer(file.path)]);
+    children.push(a.child, b.child);
+    const onA = new StreamRecorder(`${a.url}/presence/stream?uids=ada&roster=1`);
+    const onB = new StreamRecorder(`${b.url}/presence/stream?uids=ada&roster=1`);
+    streams.push(onA, onB);
+    await Promise.all([onA.waitFor(1), onB.waitFor(1)]);
+
+    // Ada's requests land on both processes, as behind a load balancer.
+    for (let i = 0; i < 20; i++) await fetch(`${i % 2 ? a.url : b.url}/`, { headers: { 'x-forwarded-user': 'ada' } });
+    await Promise.all([onA.waitFor(3), onB.waitFor(3)]);
+
+    const seen = (s: StreamRecorder) => s.frames.slice(1).map((f) => [f.event, f.event === 'presence' ? f.data.users.ada.online : f.data.count]);
+    expect(seen(onA)).toEqual([['presence', true], ['roster', 1]]);
+    expect(seen(onB)).toEqual(seen(onA));
+    expect((counter.prepare('SELECT n FROM writes').get() as { n: number }).n).toBeLessThanOrEqual(2);
+    counter.close();
+    file.cleanup();
+  });
+});
