@@ -1,0 +1,65 @@
+import { DEFAULT_WINDOW, parseSeconds, type PresenceWindow } from '@presence-kit/core';
+
+/**
+ * Page-wide configuration, so no element needs code to work:
+ *
+ * ```html
+ * <meta name="presence-endpoint" content="/presence">
+ * <meta name="presence-window" content="60 20">   <!-- timeout and margin, in seconds -->
+ * ```
+ *
+ * An element's own `endpoint` attribute wins over the meta tag; `configurePresence()`
+ * sets the same from script (for apps that render no `<head>` of their own).
+ */
+export interface PresenceConfig {
+  /** Where the presence sub-app is mounted, e.g. `/presence`. */
+  endpoint?: string | null;
+  /** The window the fallback uses when an element has no live subscription. */
+  window?: Partial<PresenceWindow>;
+}
+
+let configured: PresenceConfig = {};
+
+/** Sets the page-wide endpoint and fallback window from script; meta tags are then ignored for what it sets. */
+export function configurePresence(config: PresenceConfig): void {
+  configured = { ...configured, ...config };
+}
+
+function meta(name: string): string | null {
+  if (typeof document === 'undefined') return null;
+  return document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? null;
+}
+
+/**
+ * The endpoint an element talks to, as an absolute URL without a trailing slash (the
+ * store key), or null when none is configured: the element then computes its state
+ * from `last-seen` alone.
+ */
+export function resolveEndpoint(attribute: string | null | undefined): string | null {
+  return normalizeEndpoint(attribute || configured.endpoint || meta('presence-endpoint'));
+}
+
+/** `/presence`, `presence/` and `https://host/presence` all name one store per page. */
+export function normalizeEndpoint(endpoint: string | null | undefined): string | null {
+  const raw = (endpoint ?? '').trim();
+  if (!raw) return null;
+  try {
+    return new URL(raw, document.baseURI).href.replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+}
+
+/** The fallback window: `configurePresence`, else `<meta name="presence-window" content="60 20">`, else 60 s + 20 s. */
+export function resolveWindow(): PresenceWindow {
+  const [timeout, margin] = (meta('presence-window') ?? '').trim().split(/[\s,]+/);
+  return {
+    timeoutSeconds: configured.window?.timeoutSeconds ?? parseSeconds(timeout, DEFAULT_WINDOW.timeoutSeconds),
+    marginSeconds: configured.window?.marginSeconds ?? parseMargin(margin),
+  };
+}
+
+// A margin of 0 is a valid choice (no hysteresis), unlike a timeout of 0.
+function parseMargin(text: string | undefined): number {
+  return text === '0' ? 0 : parseSeconds(text, DEFAULT_WINDOW.marginSeconds);
+}

@@ -1,0 +1,117 @@
+import { css } from 'lit';
+import { themeStyles, visuallyHidden } from './theme.styles.js';
+
+export const onlineNowStyles = [
+  themeStyles,
+  visuallyHidden,
+  css`
+    :host {
+      display: block;
+      --_avatar-size: var(--presence-avatar-size, 32px);
+    }
+    [part~='header'] {
+      display: flex;
+      align-items: baseline;
+      gap: 0.5em;
+      margin-bottom: 0.5em;
+    }
+    [part~='count'] {
+      font-variant-numeric: tabular-nums;
+      color: var(--_muted);
+    }
+    [part~='list'] {
+      display: flex;
+      flex-wrap: wrap;
+      gap: var(--presence-avatar-gap, 6px);
+      margin: 0;
+      padding: 0;
+      list-style: none;
+    }
+    [part~='item'] {
+      position: relative;
+      width: var(--_avatar-size);
+      height: var(--_avatar-size);
+      flex: none;
+    }
+    [part~='avatar'] {
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      width: 100%;
+      height: 100%;
+      box-sizing: border-box;
+      border-radius: var(--presence-avatar-radius, 50%);
+      object-fit: cover;
+      overflow: hidden;
+      background: var(--presence-avatar-background, #d0d7de);
+      color: var(--presence-avatar-color, #1f2328);
+      font-size: calc(var(--_avatar-size) * 0.4);
+      font-weight: 600;
+      line-height: 1;
+      user-select: none;
+    }
+    /* Roster members are online by definition: a plain green dot, same proportions as <presence-dot>. */
+    [part~='dot'] {
+      position: absolute;
+      right: var(--presence-dot-offset, 0);
+      bottom: var(--presence-dot-offset, 0);
+      box-sizing: border-box;
+      width: var(
+        --presence-dot-size,
+        clamp(var(--presence-dot-min-size, 8px), var(--presence-dot-ratio, 28%), var(--presence-dot-max-size, 14px))
+      );
+      aspect-ratio: 1;
+      border-radius: 50%;
+      background: var(--_online);
+      box-shadow: 0 0 0 var(--_ring-width) var(--_ring);
+    }
+    [part~='overflow'] {
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      min-width: var(--_avatar-size);
+      height: var(--_avatar-size);
+      padding: 0 0.4em;
+      box-sizing: border-box;
+      border-radius: calc(var(--_avatar-size) / 2);
+      background: var(--presence-avatar-background, #d0d7de);
+      color: var(--presence-avatar-color, #1f2328);
+      font-size: calc(var(--_avatar-size) * 0.375);
+      font-variant-numeric: tabular-nums;
+    }
+    [part~='empty'] {
+      color: var(--_muted);
+    }
+    .enter {
+      animation: presence-enter var(--_duration) ease-out;
+    }
+    .leave {
+      animation: presence-leave var(--_duration) ease-in forwards;
+    }
+    @keyframes presence-enter {
+      from {
+        opacity: 0;
+        transform: scale(0.6);
+      }
+    }
+    @keyframes presence-leave {
+      to {
+        opacity: 0;
+        transform: scale(0.6);
+      }
+    }
+    @media (prefers-color-scheme: dark) {
+      [part~='avatar'],
+      [part~='overflow'] {
+        background: var(--presence-avatar-background, #3d444d);
+        color: var(--presence-avatar-color, #f0f6fc);
+      }
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .enter,
+      .leave {
+        animation: none;
+      }
+    }
+  `,
+];

@@ -1,0 +1,249 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { compareRosterEntries, type Roster, type RosterEntry } from '@presence-kit/core';
+import { defineOnce } from './define-once.js';
+import { onlineNowStyles } from './online-now.styles.js';
+import { RosterController } from './presence-controller.js';
+import { initialRoster, readRoster } from './roster-data.js';
+import { initials, safeImageUrl } from './safe-url.js';
+
+export type PresenceRosterEvent = CustomEvent<RosterEntry>;
+
+/** Screen readers hear the count once it has been stable this long… */
+const ANNOUNCE_SETTLE_MS = 1000;
+/** …and at most this often, however busy the roster is. */
+const ANNOUNCE_INTERVAL_MS = 10_000;
+/** Longest a leaving avatar may linger if its animation never reports the end. */
+const LEAVE_FALLBACK_MS = 1000;
+
+/**
+ * Everyone online now: avatars in alphabetical order (so positions stay stable) with
+ * a live count. It renders the roster the server put inside it before the stream
+ * connects, then follows the page's one presence stream.
+ *
+ * ```html
+ * <online-now max="12">
+ *   <script type="application/json">{"t":0,"count":1,"users":[{"uid":"7","name":"Alice","avatar":"/a/7.png","last_seen":0}]}</script>
+ * </online-now>
+ * ```
+ *
+ * @summary Avatars of everyone online, live, with a count and an overflow.
+ *
+ * @slot empty - Shown when nobody is online. Default: "Nobody is online right now".
+ *
+ * @csspart base - The whole element (a labelled group).
+ * @csspart header - The row with the label and the count.
+ * @csspart label - The heading text ("Online now").
+ * @csspart count - The number of people online.
+ * @csspart list - The list of avatars.
+ * @csspart item - One person (avatar and dot).
+ * @csspart avatar - The avatar image, or the initials when there is no usable image.
+ * @csspart dot - The plain green dot on each avatar.
+ * @csspart overflow - The `+N` chip when more people are online than `max`.
+ * @csspart empty - The default empty-state text.
+ *
+ * @cssproperty --presence-avatar-size - Default 32px.
+ * @cssproperty --presence-avatar-gap - Default 6px.
+ * @cssproperty --presence-avatar-radius - Default 50%.
+ * @cssproperty --presence-avatar-background - Behind initials and the overflow chip.
+ * @cssproperty --presence-avatar-color - Initials and overflow text.
+ * @cssproperty --presence-online-color - The dots.
+ * @cssproperty --presence-ring-color - Ring around the dots.
+ * @cssproperty --presence-ring-width - Default 2px.
+ * @cssproperty --presence-muted-color - Count and empty-state text.
+ * @cssproperty --presence-transition-duration - Enter/leave animation. Default 200ms (none under reduced motion).
+ *
+ * @event {CustomEvent<{uid: string, name: string, avatar: string | null, last_seen: number}>} presence-join - Someone came online.
+ * @event {CustomEvent<{uid: string, name: string, avatar: string | null, last_seen: number}>} presence-leave - Someone went offline.
+ */
+export class OnlineNow extends LitElement {
+  static override styles = onlineNowStyles;
+
+  /** The presence endpoint; default: `<meta name="presence-endpoint">`. */
+  @property() endpoint: string | null = null;
+
+  /** Most avatars shown; the rest become `+N`. 0 shows everyone. */
+  @property({ type: Number }) max = 20;
+
+  /** The heading, also the group's accessible name. */
+  @property() label = 'Online now';
+
+  protected readonly rosterController = new RosterController(this, () => this.endpoint);
+
+  /** Who is online, alphabetical. */
+  #people: RosterEntry[] = [];
+  #applied: Roster | null = null;
+  /** Whether a roster was shown before (server-rendered or streamed): only then are differences joins and leaves. */
+  #baseline = false;
+  /** People animating out: still drawn, no longer counted. */
+  readonly #leaving = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #leftEntries = new Map<string, RosterEntry>();
+  /** People who arrived after the first render animate in. */
+  readonly #entered = new Set<string>();
+  #events: PresenceRosterEvent[] = [];
+  #announcement = '';
+  #announcedCount: number | null = null;
+  #lastAnnouncedAt = -Infinity;
+  #announceTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Who is online now, alphabetical. */
+  get people(): readonly RosterEntry[] {
+    return this.#people;
+  }
+
+  get count(): number {
+    return this.#people.length;
+  }
+
+  /** Registers the element under `tag` (once: calling it again is harmless). */
+  static define(tag = 'online-now', registry: CustomElementRegistry = customElements): void {
+    defineOnce(tag, this, registry);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.#applied === null && !this.#baseline) {
+      const initial = initialRoster(this);
+      if (initial) {
+        this.#people = initial.users;
+        this.#announcedCount = initial.count;
+        this.#baseline = true;
+      }
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#announceTimer);
+    this.#announceTimer = undefined;
+    for (const timer of this.#leaving.values()) clearTimeout(timer);
+    this.#leaving.clear();
+    this.#leftEntries.clear();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const roster = this.rosterController.roster;
+    if (roster && roster !== this.#applied) this.#apply(roster);
+  }
+
+  #apply(roster: Roster): void {
+    const next = readRoster(roster)?.users ?? [];
+    this.#applied = roster;
+    if (!this.#baseline) {
+      this.#baseline = true;
+      this.#people = next;
+      this.#announcedCount = next.length;
+      return;
+    }
+    const before = new Map(this.#people.map((entry) => [entry.uid, entry]));
+    const after = new Set(next.map((entry) => entry.uid));
+    const animate = this.hasUpdated && !matchMedia('(prefers-reduced-motion: reduce)').matches;
+    for (const entry of next) {
+      if (before.has(entry.uid)) continue;
+      this.#forgetLeaving(entry.uid);
+      if (this.hasUpdated) this.#entered.add(entry.uid);
+      this.#events.push(new CustomEvent('presence-join', { detail: entry, bubbles: true, composed: true }));
+    }
+    for (const [uid, entry] of before) {
+      if (after.has(uid)) continue;
+      this.#entered.delete(uid);
+      if (animate) {
+        this.#leftEntries.set(uid, entry);
+        this.#leaving.set(uid, setTimeout(() => this.#doneLeaving(uid), LEAVE_FALLBACK_MS));
+      }
+      this.#events.push(new CustomEvent('presence-leave', { detail: entry, bubbles: true, composed: true }));
+    }
+    this.#people = next;
+    this.#scheduleAnnouncement();
+  }
+
+  #forgetLeaving(uid: string): void {
+    clearTimeout(this.#leaving.get(uid));
+    this.#leaving.delete(uid);
+    this.#leftEntries.delete(uid);
+  }
+
+  #doneLeaving(uid: string): void {
+    if (!this.#leaving.has(uid)) return;
+    this.#forgetLeaving(uid);
+    this.requestUpdate();
+  }
+
+  /** The count is announced politely once it settles, and not more often than every few seconds. */
+  #scheduleAnnouncement(): void {
+    if (this.#announceTimer !== undefined || this.#people.length === this.#announcedCount) return;
+    const wait = Math.max(ANNOUNCE_SETTLE_MS, this.#lastAnnouncedAt + ANNOUNCE_INTERVAL_MS - Date.now());
+    this.#announceTimer = setTimeout(() => {
+      this.#announceTimer = undefined;
+      if (this.#people.length === this.#announcedCount) return;
+      this.#announcedCount = this.#people.length;
+      this.#lastAnnouncedAt = Date.now();
+      this.#announcement = `${this.#people.length} online`;
+      this.requestUpdate();
+    }, wait);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const events = this.#events;
+    this.#events = [];
+    for (const event of events) this.dispatchEvent(event);
+  }
+
+  protected override render(): TemplateResult {
+    const count = this.#people.length;
+    return html`<div part="base" role="group" aria-labelledby="label">
+      <div part="header"><span part="label" id="label">${this.label}</span><span part="count">${count}</span></div>
+      ${count === 0 && this.#leaving.size === 0
+        ? html`<slot name="empty"><span part="empty">Nobody is online right now</span></slot>`
+        : this.#renderList()}
+      <span class="visually-hidden" aria-live="polite" aria-atomic="true">${this.#announcement}</span>
+    </div>`;
+  }
+
+  #renderList(): TemplateResult {
+    const leaving = [...this.#leftEntries.values()];
+    const all = [...this.#people, ...leaving].sort(compareRosterEntries);
+    const max = this.max > 0 ? Math.floor(this.max) : Infinity;
+    const shown: RosterEntry[] = [];
+    let present = 0;
+    for (const entry of all) {
+      if (present >= max) break;
+      shown.push(entry);
+      if (!this.#leaving.has(entry.uid)) present += 1;
+    }
+    const overflow = this.#people.length - present;
+    return html`<ul part="list" role="list">
+      ${repeat(
+        shown,
+        (entry) => entry.uid,
+        (entry) => this.#renderItem(entry),
+      )}
+      ${overflow > 0
+        ? html`<li part="overflow" title=${`${overflow} more online`}>
+            <span aria-hidden="true">+${overflow}</span><span class="visually-hidden">${overflow} more online</span>
+          </li>`
+        : nothing}
+    </ul>`;
+  }
+
+  #renderItem(entry: RosterEntry): TemplateResult {
+    const leaving = this.#leaving.has(entry.uid);
+    const className = leaving ? 'leave' : this.#entered.has(entry.uid) ? 'enter' : '';
+    const src = safeImageUrl(entry.avatar);
+    return html`<li
+      part="item"
+      class=${className}
+      title=${entry.name}
+      aria-hidden=${leaving ? 'true' : nothing}
+      @animationend=${leaving ? () => this.#doneLeaving(entry.uid) : nothing}
+    >
+      ${src
+        ? html`<img part="avatar" src=${src} alt=${entry.name} loading="lazy" decoding="async" />`
+        : html`<span part="avatar" role="img" aria-label=${entry.name}>${initials(entry.name)}</span>`}
+      <span part="dot" aria-hidden="true"></span>
+    </li>`;
+  }
+}

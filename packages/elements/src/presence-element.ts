@@ -1,0 +1,149 @@
+import { LitElement, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import {
+  msUntilLabelChanges,
+  parseTimestamp,
+  presenceLabel,
+  presenceState,
+  presenceTitle,
+  staysOnline,
+  type PresenceState,
+} from '@presence-kit/core';
+import { resolveWindow } from './config.js';
+import { schedule, unschedule, type Scheduled } from './label-scheduler.js';
+import { PresenceController } from './presence-controller.js';
+import type { PresenceChange } from './presence-store.js';
+
+/** The status an element shows, and where it came from. */
+export interface ShownStatus {
+  online: boolean;
+  lastSeen: number | null;
+  /** True when a live stream vouches for it; false when computed from `last-seen` and the window. */
+  live: boolean;
+}
+
+export type PresenceChangeEvent = CustomEvent<PresenceChange>;
+
+/**
+ * What `<presence-dot>` and `<presence-status>` share: the attributes, the store
+ * subscription, the fallback rule, and the `presence-change` event.
+ */
+export abstract class PresenceElement extends LitElement implements Scheduled {
+  /** Whose presence to show. Without one, nothing is shown. */
+  @property() uid: string | null = null;
+
+  /** Last activity as epoch ms, epoch seconds or ISO-8601 (as the server rendered it). */
+  @property({ attribute: 'last-seen' }) lastSeen: string | null = null;
+
+  /** Online when the page was rendered (server-side, hysteresis included). */
+  @property({ type: Boolean }) online = false;
+
+  /** The presence endpoint; default: `<meta name="presence-endpoint">`. */
+  @property() endpoint: string | null = null;
+
+  /** What is shown now (output only, for CSS): `online`, `away` (seen before) or `offline` (never seen). */
+  @property({ reflect: true }) state: PresenceState = 'offline';
+
+  protected readonly presence = new PresenceController(this, {
+    uid: () => this.uid,
+    endpoint: () => this.endpoint,
+  });
+
+  #shown: ShownStatus | undefined;
+  /** The label as last rendered, so the shared timer only re-renders when the words change. */
+  #label = '';
+
+  /** The status shown now. */
+  get status(): ShownStatus {
+    return this.#shown ?? this.#compute();
+  }
+
+  /** Whether this element's text changes as time passes ("5m ago" → "6m ago"). */
+  protected get ticks(): boolean {
+    return false;
+  }
+
+  protected locale(): string {
+    return this.closest('[lang]')?.getAttribute('lang') || 'en';
+  }
+
+  protected now(): number {
+    return this.presence.store?.now() ?? Date.now();
+  }
+
+  protected label(status: ShownStatus = this.status): string {
+    return presenceLabel(status, this.now(), this.locale());
+  }
+
+  /** The exact status, for hover text and accessible names. */
+  protected exactStatus(status: ShownStatus = this.status): string {
+    return presenceTitle(status, this.locale());
+  }
+
+  #compute(): ShownStatus {
+    const watched = this.presence.value;
+    if (watched?.live) return { online: watched.online, lastSeen: watched.lastSeen, live: true };
+    // No live subscription: the attributes (or the last streamed facts, if newer) and the window decide.
+    const attribute = parseTimestamp(this.lastSeen);
+    const streamed = watched?.lastSeen ?? null;
+    const lastSeen = streamed !== null && (attribute === null || streamed > attribute) ? streamed : attribute;
+    const wasOnline = watched ? watched.online : this.online;
+    return { online: staysOnline(wasOnline, lastSeen, this.now(), resolveWindow()), lastSeen, live: false };
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const previous = this.#shown;
+    const next = this.#compute();
+    this.#shown = next;
+    this.#label = this.label(next);
+    this.state = presenceState(next);
+    if (previous && this.uid && (previous.online !== next.online || previous.lastSeen !== next.lastSeen)) {
+      this.dispatchEvent(
+        new CustomEvent<PresenceChange>('presence-change', {
+          detail: { uid: this.uid, online: next.online, lastSeen: next.lastSeen },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (Number.isFinite(this.msUntilChange())) schedule(this);
+    else unschedule(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    unschedule(this);
+    this.#shown = undefined;
+  }
+
+  msUntilChange(): number {
+    const status = this.status;
+    if (!this.uid) return Infinity;
+    if (!status.live && status.online && status.lastSeen !== null) {
+      // The fallback turns grey by itself once the window (plus margin) has passed.
+      const { timeoutSeconds, marginSeconds } = resolveWindow();
+      const wasOnline = this.presence.value?.online ?? this.online;
+      const limit = (wasOnline ? timeoutSeconds + marginSeconds : timeoutSeconds) * 1000;
+      return Math.max(0, status.lastSeen + limit - this.now());
+    }
+    if (this.ticks && !status.online && status.lastSeen !== null) return msUntilLabelChanges(status.lastSeen, this.now());
+    return Infinity;
+  }
+
+  refresh(): void {
+    const previous = this.#shown;
+    const next = this.#compute();
+    const changed =
+      !previous ||
+      previous.online !== next.online ||
+      previous.lastSeen !== next.lastSeen ||
+      (this.ticks && this.label(next) !== this.#label);
+    // Rendering only on a real change is what keeps label text written only when it differs.
+    if (changed) this.requestUpdate();
+  }
+}

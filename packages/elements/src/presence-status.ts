@@ -1,0 +1,51 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { defineOnce } from './define-once.js';
+import { PresenceElement } from './presence-element.js';
+import { presenceStatusStyles } from './presence-status.styles.js';
+
+/**
+ * The status in words, for profile pages and conversation headers: `online`,
+ * `last seen 5m ago` (ticking live, bucketed) or `offline` when never seen.
+ *
+ * ```html
+ * <presence-status uid="7" last-seen="1763900000000"></presence-status>
+ * ```
+ *
+ * @summary A live presence label with a small dot; hover for the exact time.
+ *
+ * @csspart base - The wrapper of the dot and the label (carries the exact status as its title).
+ * @csspart dot - The small dot before the label (decorative: the label says the state).
+ * @csspart label - The label text.
+ *
+ * @cssproperty --presence-online-color - Dot colour when online.
+ * @cssproperty --presence-offline-color - Dot colour otherwise.
+ * @cssproperty --presence-text-color - Label colour when online. Default: inherited.
+ * @cssproperty --presence-muted-color - Label colour otherwise. Default #59636e (dark: #9198a1).
+ * @cssproperty --presence-dot-size - Default 0.5em.
+ * @cssproperty --presence-status-gap - Space between dot and label. Default 0.375em.
+ *
+ * @event {CustomEvent<{uid: string, online: boolean, lastSeen: number | null}>} presence-change - The shown status changed.
+ */
+export class PresenceStatus extends PresenceElement {
+  /** Registers the element under `tag` (once: calling it again is harmless). */
+  static define(tag = 'presence-status', registry: CustomElementRegistry = customElements): void {
+    defineOnce(tag, this, registry);
+  }
+
+  static override styles = presenceStatusStyles;
+
+  /** Hide the small dot and show the words only. */
+  @property({ type: Boolean, reflect: true, attribute: 'no-dot' }) noDot = false;
+
+  protected override get ticks(): boolean {
+    return true;
+  }
+
+  protected override render(): TemplateResult | typeof nothing {
+    if (!this.uid) return nothing;
+    return html`<span part="base" title=${this.exactStatus()}
+      ><span part="dot" aria-hidden="true"></span><span part="label">${this.label()}</span></span
+    >`;
+  }
+}

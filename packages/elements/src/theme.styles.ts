@@ -1,0 +1,49 @@
+import { css } from 'lit';
+
+/**
+ * The colours every element shares, light and dark. Each reads a public
+ * `--presence-*` custom property first, so a page themes every dot from `:root` or
+ * any ancestor; the private `--_*` names only carry the fallbacks.
+ */
+export const themeStyles = css`
+  :host {
+    --_online: var(--presence-online-color, #1f883d);
+    --_offline: var(--presence-offline-color, #8c959f);
+    --_ring: var(--presence-ring-color, #ffffff);
+    --_ring-width: var(--presence-ring-width, 2px);
+    --_text: var(--presence-text-color, inherit);
+    --_muted: var(--presence-muted-color, #59636e);
+    --_duration: var(--presence-transition-duration, 200ms);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_online: var(--presence-online-color, #3fb950);
+      --_offline: var(--presence-offline-color, #6e7681);
+      --_ring: var(--presence-ring-color, #0d1117);
+      --_muted: var(--presence-muted-color, #9198a1);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    :host {
+      --_duration: 0s;
+    }
+  }
+  :host([hidden]) {
+    display: none;
+  }
+`;
+
+/** Hidden on screen, still read by screen readers. */
+export const visuallyHidden = css`
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+`;

@@ -1,0 +1,62 @@
+import { waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { RosterEntry } from '@presence-kit/core';
+import type { PresenceDot } from '../src/index.js';
+
+// Counts every EventSource the page opens; installed before any store exists.
+const NativeEventSource = window.EventSource;
+export const eventSources: EventSource[] = [];
+class CountingEventSource extends NativeEventSource {
+  constructor(url: string | URL, init?: EventSourceInit) {
+    super(url, init);
+    eventSources.push(this);
+  }
+}
+window.EventSource = CountingEventSource;
+
+/** EventSources the page still holds open (or is connecting). */
+export function openEventSources(): EventSource[] {
+  return eventSources.filter((source) => source.readyState !== NativeEventSource.CLOSED);
+}
+
+export const ENDPOINT = '/presence';
+
+export interface ServerStats {
+  connections: number;
+  watchedUids: number;
+}
+
+/** The real presence server mounted in the test runner (see web-test-runner.config.mjs). */
+export const server = {
+  reset: (options: { timeoutSeconds?: number; marginSeconds?: number } = {}) =>
+    executeServerCommand<boolean, typeof options>('presence:reset', options),
+  touch: (uid: string, profile: { name?: string; avatar?: string | null } = {}) =>
+    executeServerCommand<boolean, { uid: string; name?: string; avatar?: string | null }>('presence:touch', { uid, ...profile }),
+  user: (profile: { uid: string; name?: string; avatar?: string | null }) =>
+    executeServerCommand<boolean, typeof profile>('presence:user', profile),
+  /** Moves the server's clock forward. */
+  advance: (seconds: number) => executeServerCommand<number, { seconds: number }>('presence:advance', { seconds }),
+  tick: () => executeServerCommand<{ changed: string[]; rosterChanged: boolean }, undefined>('presence:tick'),
+  now: () => executeServerCommand<number, undefined>('presence:now'),
+  stats: () => executeServerCommand<ServerStats, undefined>('presence:stats'),
+  restart: (advanceSeconds = 0) =>
+    executeServerCommand<boolean, { advanceSeconds: number }>('presence:restart', { advanceSeconds }),
+};
+
+/** Waits for a condition the stream will bring about; fails with `message` after a few seconds. */
+export function eventually(predicate: () => unknown | Promise<unknown>, message: string, timeout = 5000): Promise<void> {
+  return waitUntil(predicate, message, { timeout, interval: 25 });
+}
+
+export function dotOf(element: PresenceDot): HTMLElement | null {
+  return element.shadowRoot!.querySelector<HTMLElement>('[part~="dot"]');
+}
+
+/** The stream has caught up: every watched uid is vouched for by the open stream. */
+export function allLive(elements: Iterable<{ status: { live: boolean } }>): boolean {
+  return [...elements].every((element) => element.status.live);
+}
+
+export function names(entries: readonly RosterEntry[]): string[] {
+  return entries.map((entry) => entry.name);
+}
