@@ -1,0 +1,12 @@
+// The elements: one import registers <presence-dot>, <presence-status> and <online-now>.
+import '@presence-kit/elements/define';
+import './styles.css';
+import { wireGallery } from './gallery.js';
+import { wireSimulator } from './simulator.js';
+import { wireThemeToggle } from './theme.js';
+import { wireToasts } from './toasts.js';
+
+wireThemeToggle(document);
+wireSimulator(document);
+wireGallery(document);
+wireToasts(document);
