@@ -32,6 +32,8 @@ const server = {
   options: { timeoutSeconds: 10, marginSeconds: 5 },
   presence: undefined,
   root: undefined,
+  /** While true the endpoint answers 503, like a server that is down or deploying. */
+  down: false,
 };
 
 const now = () => Date.now() + server.skewMs;
@@ -55,6 +57,7 @@ function reset(options = {}) {
   server.generation += 1;
   server.file = join(server.dir, `presence-${server.generation}.db`);
   server.skewMs = 0;
+  server.down = false;
   server.options = { timeoutSeconds: 10, marginSeconds: 5, ...options };
   start();
 }
@@ -87,6 +90,17 @@ const commands = {
     start();
     return true;
   },
+  /** Takes the endpoint down: open streams end and every new request gets a 503 until `presence:up`. */
+  'presence:down': () => {
+    server.down = true;
+    server.presence.close();
+    return true;
+  },
+  'presence:up': () => {
+    server.down = false;
+    start();
+    return true;
+  },
 };
 
 /** @type {import('@web/test-runner').TestRunnerPlugin} */
@@ -95,6 +109,20 @@ const presenceCommands = {
   executeCommand({ command, payload }) {
     const run = commands[command];
     return run ? run(payload) : undefined;
+  },
+};
+
+/**
+ * `aria-snapshot` {selector}: the accessibility tree Chromium computed (roles and
+ * accessible names) as Playwright's ARIA snapshot text, e.g. `- img "online"`.
+ */
+/** @type {import('@web/test-runner').TestRunnerPlugin} */
+const ariaSnapshot = {
+  name: 'aria-snapshot',
+  executeCommand({ command, payload, session }) {
+    if (command !== 'aria-snapshot') return undefined;
+    const page = session.browser.getPage(session.id);
+    return page.locator(payload?.selector ?? 'body').ariaSnapshot();
   },
 };
 
@@ -110,6 +138,11 @@ export default {
       if (ctx.path !== '/presence' && !ctx.path.startsWith('/presence/')) return next();
       // Hono answers on the raw Node response; koa must not touch it. Awaiting it lets
       // wtr read the real status afterwards (it reports 404s per test file).
+      if (server.down) {
+        ctx.status = 503;
+        ctx.body = { error: { code: 'internal', message: 'The presence server is down for this test.' } };
+        return;
+      }
       ctx.respond = false;
       await listener(ctx.req, ctx.res);
     },
@@ -117,6 +150,7 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'packages/elements/tsconfig.json' }),
     presenceCommands,
+    ariaSnapshot,
   ],
   browsers: [
     playwrightLauncher({

@@ -98,7 +98,9 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
     this.#shown = next;
     this.#label = this.label(next);
     this.state = presenceState(next);
-    if (previous && this.uid && (previous.online !== next.online || previous.lastSeen !== next.lastSeen)) {
+    // A dot with no facts yet (no attributes, stream not connected) only learns its first status: not a change.
+    const informed = previous && (previous.live || previous.online || previous.lastSeen !== null);
+    if (informed && this.uid && (previous.online !== next.online || previous.lastSeen !== next.lastSeen)) {
       this.dispatchEvent(
         new CustomEvent<PresenceChange>('presence-change', {
           detail: { uid: this.uid, online: next.online, lastSeen: next.lastSeen },

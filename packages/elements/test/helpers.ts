@@ -39,6 +39,8 @@ export const server = {
   tick: () => executeServerCommand<{ changed: string[]; rosterChanged: boolean }, undefined>('presence:tick'),
   now: () => executeServerCommand<number, undefined>('presence:now'),
   stats: () => executeServerCommand<ServerStats, undefined>('presence:stats'),
+  down: () => executeServerCommand<boolean, undefined>('presence:down'),
+  up: () => executeServerCommand<boolean, undefined>('presence:up'),
   restart: (advanceSeconds = 0) =>
     executeServerCommand<boolean, { advanceSeconds: number }>('presence:restart', { advanceSeconds }),
 };

@@ -1,0 +1,49 @@
+import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
+import type { PresenceDot } from '../src/index.js';
+import '../src/define.js';
+import { dotOf } from './helpers.js';
+
+describe('<presence-dot> size and placement', () => {
+  afterEach(() => fixtureCleanup());
+
+  for (const [avatar, expected] of [
+    [16, 8],
+    [40, 11.2],
+    [160, 14],
+  ] as const) {
+    it(`stays within 8-14px on a ${avatar}px avatar, in its bottom-right corner`, async () => {
+      const element = await fixture<PresenceDot>(html`<presence-dot uid="1" last-seen=${Date.now()}>
+        <img src="/packages/elements/test/avatar.svg" width=${avatar} height=${avatar} alt="Alice" style="border-radius: 50%" />
+      </presence-dot>`);
+      const dot = dotOf(element)!.getBoundingClientRect();
+      const image = element.querySelector('img')!.getBoundingClientRect();
+      expect(dot.width).to.be.within(8, 14);
+      expect(dot.height).to.equal(dot.width);
+      expect(dot.width).to.be.closeTo(expected, 0.1);
+      expect(dot.right).to.be.closeTo(image.right, 0.5);
+      expect(dot.bottom).to.be.closeTo(image.bottom, 0.5);
+      // The dot hugs the avatar: the host box is the avatar's box.
+      expect(element.getBoundingClientRect().height).to.be.closeTo(avatar, 0.5);
+    });
+  }
+
+  it('sits inline on its own, and takes --presence-dot-size', async () => {
+    const alone = await fixture<PresenceDot>(html`<presence-dot uid="1"></presence-dot>`);
+    expect(dotOf(alone)!.getBoundingClientRect().width).to.equal(10);
+    const themed = await fixture<PresenceDot>(html`<presence-dot uid="1" style="--presence-dot-size: 12px">
+      <img src="/packages/elements/test/avatar.svg" width="160" height="160" alt="" />
+    </presence-dot>`);
+    expect(dotOf(themed)!.getBoundingClientRect().width).to.equal(12);
+  });
+
+  it('is green online and muted grey otherwise, themeable with custom properties', async () => {
+    const online = await fixture<PresenceDot>(html`<presence-dot uid="1" last-seen=${Date.now()}></presence-dot>`);
+    const away = await fixture<PresenceDot>(html`<presence-dot uid="2" last-seen=${Date.now() - 3_600_000}></presence-dot>`);
+    expect(getComputedStyle(dotOf(online)!).backgroundColor).to.equal('rgb(31, 136, 61)');
+    expect(getComputedStyle(dotOf(away)!).backgroundColor).to.equal('rgb(140, 149, 159)');
+    const themed = await fixture<HTMLDivElement>(html`<div style="--presence-online-color: rgb(0, 0, 255)">
+      <presence-dot uid="1" last-seen=${Date.now()}></presence-dot>
+    </div>`);
+    expect(getComputedStyle(dotOf(themed.querySelector('presence-dot')!)!).backgroundColor).to.equal('rgb(0, 0, 255)');
+  });
+});
