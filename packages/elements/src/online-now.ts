@@ -28,6 +28,7 @@ const LEAVE_FALLBACK_MS = 1000;
  * </online-now>
  * ```
  *
+ * @tagname online-now
  * @summary Avatars of everyone online, live, with a count and an overflow.
  *
  * @slot empty - Shown when nobody is online. Default: "Nobody is online right now".

@@ -11,6 +11,7 @@ import { presenceDotStyles } from './presence-dot.styles.js';
  * <presence-dot uid="7" last-seen="1763900000000"><img src="/a/7.png" alt="Alice"></presence-dot>
  * ```
  *
+ * @tagname presence-dot
  * @summary Green when the user is online, muted grey otherwise; hover for the exact status.
  *
  * @slot - The avatar (any element). Without one the dot is shown inline.

@@ -12,6 +12,7 @@ import { presenceStatusStyles } from './presence-status.styles.js';
  * <presence-status uid="7" last-seen="1763900000000"></presence-status>
  * ```
  *
+ * @tagname presence-status
  * @summary A live presence label with a small dot; hover for the exact time.
  *
  * @csspart base - The wrapper of the dot and the label (carries the exact status as its title).
