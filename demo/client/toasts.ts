@@ -23,6 +23,7 @@ export function wireToasts(doc: Document): void {
     while (region.children.length > 4) region.firstElementChild?.remove();
     setTimeout(() => toast.remove(), 4000);
   };
-  doc.addEventListener('presence-join', (e) => show(e.detail, true));
-  doc.addEventListener('presence-leave', (e) => show(e.detail, false));
+  // On <body>: the events bubble (composed) from every <online-now> on the page.
+  doc.body.addEventListener('presence-join', (e) => show(e.detail, true));
+  doc.body.addEventListener('presence-leave', (e) => show(e.detail, false));
 }

@@ -76,7 +76,7 @@ export const LAST_MESSAGE: Readonly<Record<string, string>> = {
   linus: 'Patch attached, please review.',
   margaret: 'On-call handover at 5?',
   katherine: 'Numbers check out.',
-  ken: 'Lunch? 🍜',
+  ken: 'Lunch at noon?',
   radia: 'Sent you the poem draft.',
   alan: 'Let us continue tomorrow.',
   barbara: 'Agreed on the interface.',

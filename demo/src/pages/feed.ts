@@ -1,6 +1,7 @@
 import { POSTS, LAST_MESSAGE } from '../content.js';
 import { html, raw, type Safe } from '../html.js';
 import { findUser } from '../users.js';
+import { icon } from '../icons.js';
 import { avatar, userLink, type View } from '../view.js';
 
 function sidebar(view: View): Safe {
@@ -10,10 +11,10 @@ function sidebar(view: View): Safe {
           <span><strong>${view.me.name}</strong><span class="muted">@${view.me.handle}</span></span></a>`
       : html`<p class="sidebar__guest muted">You are browsing as a guest, so you are not shown online. Pick someone in the top-right menu.</p>`}
     <nav class="sidebar__nav" aria-label="Sections">
-      <a href="/" aria-current="page">🏠 Home</a>
-      <a href="/messages">💬 Messages</a>
-      <a href="/gallery">🎨 Gallery</a>
-      <a href="/simulator">🎛️ Simulator</a>
+      <a href="/" aria-current="page">${icon('home')} Home</a>
+      <a href="/messages">${icon('chat')} Messages</a>
+      <a href="/gallery">${icon('palette')} Gallery</a>
+      <a href="/simulator">${icon('sliders')} Simulator</a>
     </nav>
     <section class="online-panel" aria-label="Online now">
       ${raw(view.presence.renderRoster('max="12"'))}
@@ -33,7 +34,7 @@ function post(view: View, p: (typeof POSTS)[number]): Safe {
     </header>
     <p class="post__body">${p.body}</p>
     <p class="post__tags">${p.tags.map((t) => html`<span class="tag">#${t}</span>`)}</p>
-    <footer class="post__meta muted"><span>♥ ${p.likes}</span><span>💬 ${p.comments.length}</span></footer>
+    <footer class="post__meta muted"><span>${icon('heart')} ${p.likes}</span><span>${icon('chat')} ${p.comments.length}</span></footer>
     <ul class="comments">
       ${p.comments.map((c) => {
         const who = findUser(c.author)!;

@@ -139,14 +139,12 @@ function partRows(view: View, live: { online: string; offline: string }): Safe {
 }
 
 function sizes(view: View, uid: string, offline: string): Safe {
-  return html`<div class="size-row" data-sizes>
+  const row = (who: string, shape: 'circle' | 'rounded') => html`<div class="size-row" data-sizes="${shape}">
     ${SIZES.map(
-      (size) => html`<figure class="size-cell">
-        <span class="size-pair">${avatar(view, uid, { size })}${size >= 40 ? avatar(view, offline, { size, shape: 'rounded' }) : ''}</span>
-        <figcaption class="muted small">${size}px</figcaption>
-      </figure>`,
+      (size) => html`<figure class="size-cell">${avatar(view, who, { size, shape })}<figcaption class="muted small">${size}px</figcaption></figure>`,
     )}
   </div>`;
+  return html`<div class="size-rows">${row(uid, 'circle')}${row(offline, 'rounded')}</div>`;
 }
 
 export function galleryBody(view: View, now: number): Safe {
