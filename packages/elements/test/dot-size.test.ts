@@ -1,10 +1,14 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
 import type { PresenceDot } from '../src/index.js';
 import '../src/define.js';
 import { dotOf } from './helpers.js';
 
-describe('<presence-dot> size and placement', () => {
-  afterEach(() => fixtureCleanup());
+describe('<presence-dot> size, placement and colour', () => {
+  afterEach(async () => {
+    fixtureCleanup();
+    await emulateMedia({ colorScheme: 'light' });
+  });
 
   for (const [avatar, expected] of [
     [16, 8],
@@ -45,5 +49,15 @@ describe('<presence-dot> size and placement', () => {
       <presence-dot uid="1" last-seen=${Date.now()}></presence-dot>
     </div>`);
     expect(getComputedStyle(dotOf(themed.querySelector('presence-dot')!)!).backgroundColor).to.equal('rgb(0, 0, 255)');
+  });
+
+  it('has dark-mode defaults that custom properties still override', async () => {
+    await emulateMedia({ colorScheme: 'dark' });
+    const online = await fixture<PresenceDot>(html`<presence-dot uid="1" last-seen=${Date.now()}><img width="40" height="40" alt="" src="/packages/elements/test/avatar.svg" /></presence-dot>`);
+    const dot = getComputedStyle(dotOf(online)!);
+    expect(dot.backgroundColor).to.equal('rgb(63, 185, 80)');
+    expect(dot.boxShadow).to.include('rgb(13, 17, 23)');
+    online.style.setProperty('--presence-ring-color', 'rgb(1, 2, 3)');
+    expect(getComputedStyle(dotOf(online)!).boxShadow).to.include('rgb(1, 2, 3)');
   });
 });
