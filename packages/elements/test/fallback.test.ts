@@ -52,6 +52,24 @@ describe('fallback without an endpoint', () => {
     expect(status.msUntilChange()).to.be.within(50_000, 56_000);
   });
 
+  it('ticks labels live from the one shared timer, writing text only when it changes', async () => {
+    const status = await fixture<PresenceStatus>(html`<presence-status uid="12" last-seen=${ago(59.8)}></presence-status>`);
+    const label = status.shadowRoot!.querySelector('[part~="label"]')!;
+    expect(label.textContent).to.equal('last seen just now');
+    const writes: MutationRecord[] = [];
+    const observer = new MutationObserver((records) => writes.push(...records));
+    observer.observe(status.shadowRoot!, { subtree: true, childList: true, characterData: true, attributes: true });
+    // Refreshing with nothing new to say writes nothing.
+    status.refresh();
+    status.refresh();
+    await status.updateComplete;
+    expect(writes).to.have.length(0);
+
+    await eventually(() => label.textContent === 'last seen 1m ago', 'the label moves on by itself');
+    observer.disconnect();
+    expect(writes.length).to.be.at.least(1);
+  });
+
   it('never says "in 2 minutes" for a last-seen ahead of this clock', async () => {
     const status = await fixture<PresenceStatus>(html`<presence-status uid="10" last-seen=${ago(-120)}></presence-status>`);
     expect(status.shadowRoot!.querySelector('[part~="label"]')!.textContent).to.equal('online');
