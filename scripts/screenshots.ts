@@ -23,6 +23,8 @@ try {
     const res = await page.request.post(`${demo.url}/api/simulator/active`, { data: { uid } });
     if (!res.ok()) throw new Error(`the simulator refused ${uid}: HTTP ${res.status()}`);
   }
+  // Load the feed after they arrived: the server renders them online (no arrival toasts in the picture).
+  await page.goto(`${demo.url}/`);
   // Everyone made active is in the Online now panel (plus Ada, who is browsing).
   await page.waitForFunction((n) => (document.querySelector('online-now')?.count ?? 0) >= n, ONLINE.length + 1, { timeout: 15_000 });
   await page.waitForFunction(() => document.fonts.ready.then(() => true));
