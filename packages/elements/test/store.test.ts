@@ -28,6 +28,19 @@ describe('the shared store', () => {
     expect(await server.stats()).to.deep.equal({ connections: 1, watchedUids: 40 });
   });
 
+  it('carries the roster on the same one stream as the dots', async () => {
+    const before = eventSources.length;
+    const page = await fixture(html`<div>
+      <online-now endpoint=${ENDPOINT}></online-now>
+      <presence-dot uid="r1" endpoint=${ENDPOINT}></presence-dot>
+      <presence-status uid="r2" endpoint=${ENDPOINT}></presence-status>
+    </div>`);
+    await eventually(() => allLive(page.querySelectorAll('presence-dot, presence-status')), 'the dot and label go live');
+    expect(eventSources.length - before).to.equal(1);
+    expect(new URL(openEventSources()[0]!.url).search).to.equal('?uids=r1,r2&roster=1');
+    expect(await server.stats()).to.deep.equal({ connections: 1, watchedUids: 2 });
+  });
+
   it('handles a page with 1,000 distinct users on one connection', async () => {
     const uids = Array.from({ length: 1000 }, (_, i) => String(i + 1));
     await server.touch('500');
