@@ -1,6 +1,6 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { PresenceChange } from '../src/index.js';
-import { getPresenceStore, type PresenceDot } from '../src/index.js';
+import { getPresenceStore, type PresenceDot, type PresenceStatus } from '../src/index.js';
 import '../src/define.js';
 import { ENDPOINT, allLive, eventSources, eventually, openEventSources, server } from './helpers.js';
 
@@ -35,7 +35,7 @@ describe('the shared store', () => {
       <presence-dot uid="r1" endpoint=${ENDPOINT}></presence-dot>
       <presence-status uid="r2" endpoint=${ENDPOINT}></presence-status>
     </div>`);
-    await eventually(() => allLive(page.querySelectorAll('presence-dot, presence-status')), 'the dot and label go live');
+    await eventually(() => allLive(page.querySelectorAll<PresenceDot | PresenceStatus>('presence-dot, presence-status')), 'the dot and label go live');
     expect(eventSources.length - before).to.equal(1);
     expect(new URL(openEventSources()[0]!.url).search).to.equal('?uids=r1,r2&roster=1');
     expect(await server.stats()).to.deep.equal({ connections: 1, watchedUids: 2 });
