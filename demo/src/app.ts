@@ -123,7 +123,10 @@ export function createDemo(options: DemoOptions): Demo {
     return c.redirect(safeNext, 303);
   });
 
-  app.get('/', (c) => page(c, view(c), 'Feed', 'feed', feedBody(view(c))));
+  app.get('/', (c) => {
+    const v = view(c);
+    return page(c, v, 'Feed', 'feed', feedBody(v));
+  });
   app.get('/profile', (c) => c.redirect(`/u/${signedIn(c) ?? USERS[0]!.uid}`, 302));
   app.get('/u/:uid', (c) => {
     const user = findUser(c.req.param('uid'));
