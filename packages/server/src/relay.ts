@@ -40,6 +40,14 @@ export interface TickResult {
 
 const HIDDEN: UserStatus = Object.freeze({ online: false, last_seen: null });
 
+const encoder = new TextEncoder();
+const KEEP_ALIVE = encoder.encode(':\n\n');
+
+/** One SSE event as bytes, encoded once for every connection it goes to. */
+function encodeEvent(name: string, data: string): Uint8Array {
+  return encoder.encode(`event: ${name}\ndata: ${data}\n\n`);
+}
+
 /**
  * The one relay per process: each tick reads every possibly-online user with one
  * indexed query, applies hysteresis to get ONE global online set, and pushes only
@@ -153,7 +161,7 @@ export class Relay {
   }
 
   keepAlive(): void {
-    for (const connection of [...this.#connections]) connection.write(':\n\n');
+    for (const connection of [...this.#connections]) connection.write(KEEP_ALIVE);
   }
 
   /** One relay step. Public so tests and benchmarks can drive it with a fake clock. */
@@ -178,13 +186,18 @@ export class Relay {
     this.#primed = true;
 
     const changed: Uid[] = [];
-    const changes = new Map<SseConnection, StatusMap>();
+    // Per watched uid that flipped, its `"uid":{…}` JSON once; per connection, which of them it watches.
+    const fragments = new Map<Uid, string>();
+    const changes = new Map<SseConnection, Uid[]>();
     const flip = (uid: Uid, status: UserStatus): void => {
       changed.push(uid);
-      for (const connection of this.#watchers.get(uid) ?? []) {
-        let batch = changes.get(connection);
-        if (!batch) changes.set(connection, (batch = {}));
-        batch[uid] = status;
+      const watchers = this.#watchers.get(uid);
+      if (!watchers) return;
+      fragments.set(uid, `${JSON.stringify(uid)}:${JSON.stringify(status)}`);
+      for (const connection of watchers) {
+        const uids = changes.get(connection);
+        if (uids) uids.push(uid);
+        else changes.set(connection, [uid]);
       }
     };
     for (const [uid, entry] of next) {
@@ -196,14 +209,26 @@ export class Relay {
     }
     this.#online = next;
 
-    for (const [connection, users] of changes) connection.event(EVENT.presence, JSON.stringify({ t: now, users }));
+    // The same {t, users} frame as JSON.stringify would make, built and encoded once per
+    // distinct set of changed uids: 10,000 watchers of one uid share one buffer.
+    const frames = new Map<string, Uint8Array>();
+    for (const [connection, uids] of changes) {
+      const key = uids.join(',');
+      let frame = frames.get(key);
+      if (!frame) {
+        const users = uids.map((uid) => fragments.get(uid)).join(',');
+        frames.set(key, (frame = encodeEvent(EVENT.presence, `{"t":${now},"users":{${users}}}`)));
+      }
+      connection.write(frame);
+    }
 
     const rosterChanged = changed.length > 0;
     if (rosterChanged) {
       const users = [...next.values()].sort(compareRosterEntries);
       this.#roster = { count: users.length, users };
       this.#rosterJson = JSON.stringify({ t: now, ...this.#roster });
-      for (const connection of [...this.#rosterWatchers]) connection.event(EVENT.roster, this.#rosterJson);
+      const frame = encodeEvent(EVENT.roster, this.#rosterJson);
+      for (const connection of [...this.#rosterWatchers]) connection.write(frame);
     }
     return { changed, framesSent: changes.size, rosterChanged };
   }

@@ -47,15 +47,18 @@ export class SseConnection {
     return this.write(`event: ${name}\ndata: ${data}\n\n`);
   }
 
-  /** Sends raw SSE text (comments, `retry:`). */
-  write(text: string): boolean {
+  /**
+   * Sends raw SSE text (comments, `retry:`), or bytes already encoded: the relay encodes a
+   * frame once and hands the same bytes to every connection that gets it.
+   */
+  write(chunk: string | Uint8Array): boolean {
     if (this.#closed) return false;
     if (this.bufferedBytes > this.maxBufferedBytes) {
       this.close();
       return false;
     }
     try {
-      this.#controller.enqueue(encoder.encode(text));
+      this.#controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
       return true;
     } catch {
       this.close();
