@@ -20,7 +20,7 @@ export class Worker {
     // Workers run TypeScript sources through tsx, with gc exposed so memory is measured after a collection.
     this.#child = fork(join(root, 'bench', 'workers', script), [...args], {
       cwd: root,
-      execArgv: ['--import', 'tsx', '--conditions', 'source', '--expose-gc'],
+      execArgv: ['--import', 'tsx', '--conditions', 'source', '--expose-gc', ...profileFlags(script)],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.#child.on('message', (message: { id: number; ok: boolean; value?: unknown; error?: string }) => {
@@ -56,6 +56,11 @@ export class Worker {
     this.#child.kill('SIGTERM');
     await this.exited;
   }
+}
+
+/** `BENCH_CPU_PROF=sse-server.ts` writes a .cpuprofile of that worker to bench/profiles/ (open it in DevTools). */
+function profileFlags(script: string): string[] {
+  return process.env.BENCH_CPU_PROF === script ? ['--cpu-prof', '--cpu-prof-dir', join(root, 'bench', 'profiles')] : [];
 }
 
 /** The worker side: answers each request with the handler's result (or its error). */

@@ -7,6 +7,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { Hono } from 'hono';
 import { parseUidList, type StatusMap } from '@presence-kit/core';
 import { createPresence, servePresence, type Presence } from '@presence-kit/server';
@@ -15,15 +16,19 @@ import { clockMs, serveRequests } from '../lib/child.js';
 interface TickStamp {
   start: number;
   end: number;
+  /** When every frame of the tick had been handed to its socket (the next macrotask). */
+  flushed: number;
   changed: number;
   framesSent: number;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'presence-bench-'));
 let presence: Presence | undefined;
-let bareOpen: Set<ServerResponse> | undefined;
+/** The bare server's open responses and the uids each one watches. */
+let bareOpen: Map<ServerResponse, string[]> | undefined;
 let offsetMs = 0;
 const ticks: TickStamp[] = [];
+let lastBroadcast: TickStamp | undefined;
 const seeded = new Map<string, number>();
 
 async function startPresence(users: number): Promise<string> {
@@ -41,7 +46,12 @@ async function startPresence(users: number): Promise<string> {
   p.relay.tick = () => {
     const start = clockMs();
     const result = tick();
-    if (result.changed.length > 0) ticks.push({ start, end: clockMs(), changed: result.changed.length, framesSent: result.framesSent });
+    if (result.changed.length > 0) {
+      const stamp: TickStamp = { start, end: clockMs(), flushed: 0, changed: result.changed.length, framesSent: result.framesSent };
+      // The stream bodies drain into the sockets in microtasks right after the tick.
+      setImmediate(() => (stamp.flushed = clockMs()));
+      ticks.push(stamp);
+    }
     return result;
   };
   presence = p;
@@ -54,15 +64,16 @@ async function startPresence(users: number): Promise<string> {
 function startBare(users: number): Promise<string> {
   const t = Date.now() - 3_600_000;
   for (let i = 0; i < users; i++) seeded.set(String(i), t);
-  const open = (bareOpen = new Set());
+  const open = (bareOpen = new Map());
   const server = createServer((req, res) => {
     const list = parseUidList(new URL(req.url ?? '/', 'http://x').searchParams.get('uids'), 1000);
+    const uids = list.ok ? list.uids : [];
     const users: StatusMap = {};
-    for (const uid of list.ok ? list.uids : []) users[uid] = { online: false, last_seen: seeded.get(uid) ?? null };
+    for (const uid of uids) users[uid] = { online: false, last_seen: seeded.get(uid) ?? null };
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
     res.write('retry: 2000\n\n');
     res.write(`event: snapshot\ndata: ${JSON.stringify({ t: Date.now(), users })}\n\n`);
-    open.add(res);
+    open.set(res, uids);
     res.on('close', () => open.delete(res));
   });
   server.keepAliveTimeout = 0;
@@ -90,7 +101,8 @@ function measure(): Record<string, number> {
 serveRequests((request) => {
   switch (request.type) {
     case 'start':
-      return request.kind === 'bare' ? startBare(Number(request.users)) : startPresence(Number(request.users));
+      if (request.kind === 'bare') return startBare(Number(request.users));
+      return startPresence(Number(request.users));
     case 'measure':
       return measure();
     case 'touch': {
@@ -105,8 +117,25 @@ serveRequests((request) => {
       offsetMs += Number(request.seconds) * 1000;
       return at;
     }
+    case 'heap-snapshot':
+      // For profiling per-connection memory: diff two snapshots by constructor in DevTools.
+      globalThis.gc?.();
+      return writeHeapSnapshot(String(request.path));
+    case 'broadcast': {
+      // The bare baseline of a push: write each connection its watched subset of the changed uids.
+      const at = clockMs();
+      const changed = new Set(request.uids as string[]);
+      const t = Date.now();
+      for (const [res, uids] of bareOpen ?? []) {
+        const users: StatusMap = {};
+        for (const uid of uids) if (changed.has(uid)) users[uid] = { online: true, last_seen: t };
+        res.write(`event: presence\ndata: ${JSON.stringify({ t, users })}\n\n`);
+      }
+      lastBroadcast = { start: at, end: clockMs(), flushed: clockMs(), changed: changed.size, framesSent: bareOpen?.size ?? 0 };
+      return at;
+    }
     case 'ticks':
-      return ticks.splice(0);
+      return lastBroadcast ? [lastBroadcast] : ticks.splice(0);
     case 'stop':
       presence?.close();
       rmSync(dir, { recursive: true, force: true });
