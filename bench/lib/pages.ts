@@ -46,11 +46,12 @@ export class Page {
       changed = true;
       this.display.set(uid, online);
       if (!online) {
-        // Shown offline while the user was active inside the window: if they come back soon, that is flicker.
-        if (this.truth.activeAt(uid, at)) this.#offAt.set(uid, at);
+        this.#offAt.set(uid, at);
       } else {
+        // Flicker: shown offline and back online although the user never paused for a whole
+        // window (60 s) between the activity before the offline and the one after it.
         const off = this.#offAt.get(uid);
-        if (off !== undefined && at - off < 60_000) this.flicker++;
+        if (off !== undefined && this.truth.lastActivity(uid, at) - this.truth.lastActivity(uid, off) < 60_000) this.flicker++;
         this.#offAt.delete(uid);
       }
     }
@@ -77,10 +78,6 @@ export class Truth {
       else hi = mid;
     }
     return lo === 0 ? -Infinity : (views[lo - 1] as number);
-  }
-
-  activeAt(uid: string, at: number, windowMs = 60_000): boolean {
-    return at - this.lastActivity(uid, at) < windowMs;
   }
 }
 

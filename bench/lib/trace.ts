@@ -26,7 +26,8 @@ export interface TraceOptions {
 /** One deterministic activity trace, replayed identically through every system compared. */
 export function buildTrace(o: TraceOptions): Visit[] {
   const rand = random(o.seed);
-  const between = (lo: number, hi: number): number => lo + rand() * (hi - lo);
+  // Whole milliseconds: times are added to an epoch clock and must come back exactly.
+  const between = (lo: number, hi: number): number => Math.round(lo + rand() * (hi - lo));
   const load = (): number => {
     const r = rand();
     // 90% quick, 8% sluggish, 2% slow enough (> 5 s) to outlast a 5 s disconnect grace.

@@ -1,0 +1,430 @@
+/**
+ * Scenario 5 — messages: one 10-minute activity trace of 1,000 users replayed through
+ * presence-kit (the real server in-process, on a fake clock, ticks driven by hand) and
+ * through the Socket.IO pattern of seed 002 (simulated exactly as written there), as a
+ * multi-page site (every page view reopens the connection) and as a single-page app.
+ * Counted per watching page: frames, bytes, flicker, missed state.
+ */
+import { Hono } from 'hono';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPresence } from '@presence-kit/server';
+import { fmt, isMain, publish, quick, table } from './lib/report.js';
+import { Page, Truth, newTally, recordTransition, sample, wasIdle, type Tally } from './lib/pages.js';
+import { buildTrace, Schedule, type TraceOptions, type Visit } from './lib/trace.js';
+
+export type Mode = 'multi-page' | 'single-page';
+
+export interface SystemResult {
+  system: string;
+  mode: Mode;
+  tally: Tally;
+  durationMs: number;
+}
+
+const START = Date.UTC(2026, 10, 23, 12, 0, 0);
+const SAMPLE_MS = 10_000;
+
+// ---------------------------------------------------------------- presence-kit
+
+const decoder = new TextDecoder();
+
+/** Bytes of an HTTP/1.1 response head as Node writes it for these headers (chunked, keep-alive, date). */
+function responseHeadBytes(headers: Headers): number {
+  let head = 'HTTP/1.1 200 OK\r\n';
+  headers.forEach((value, name) => (head += `${name}: ${value}\r\n`));
+  head += 'date: Mon, 23 Nov 2026 12:00:00 GMT\r\nconnection: keep-alive\r\nkeep-alive: timeout=5\r\ntransfer-encoding: chunked\r\n\r\n';
+  return Buffer.byteLength(head);
+}
+
+type KitAction =
+  | { kind: 'view'; visit: Visit; index: number }
+  | { kind: 'open'; visit: Visit; index: number }
+  | { kind: 'close'; visit: Visit }
+  | { kind: 'tick' }
+  | { kind: 'keep-alive' }
+  | { kind: 'sample' };
+
+export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs: number): Promise<SystemResult> {
+  const clock = { ms: START };
+  const dir = mkdtempSync(join(tmpdir(), 'presence-msg-'));
+  const presence = createPresence({
+    db: join(dir, 'presence.db'),
+    resolveUser: (c) => c.req.header('x-user') ?? null,
+    now: () => clock.ms,
+    monotonic: () => clock.ms,
+    // The replay drives ticks (every second) and keep-alives (every 15 s) itself.
+    tickMs: 3_600_000,
+    keepAliveSeconds: 3_600,
+    maxStreams: 1_000_000,
+    maxStreamsPerClient: 1_000_000,
+    log: () => {},
+  });
+  const tally = newTally();
+  const truth = new Truth(trace);
+  const tick = presence.relay.tick.bind(presence.relay);
+  presence.relay.tick = () => {
+    const result = tick();
+    for (const uid of result.changed) recordTransition(tally, uid, clock.ms - START);
+    return result;
+  };
+  const app = new Hono();
+  app.use(presence.track);
+  app.route('/presence', presence.app);
+  app.get('/page', (c) => c.text('a page'));
+  app.get('/api/data', (c) => c.json({ ok: true }));
+
+  const open = new Map<string, { page: Page; cancel: () => Promise<void> }>();
+  const closed = new Set<string>();
+  const settle = async (): Promise<void> => {
+    // Nudged ticks run on setImmediate; stream readers run in the microtasks after them.
+    for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  const closePage = async (uid: string): Promise<void> => {
+    const current = open.get(uid);
+    if (!current) return;
+    open.delete(uid);
+    current.page.closeAt = clock.ms - START;
+    await current.cancel();
+  };
+  const openPage = async (visit: Visit): Promise<void> => {
+    const page = new Page(visit, clock.ms - START, truth);
+    tally.pages.push(page);
+    const res = await app.request(`/presence/stream?uids=${visit.watches.join(',')}`, { headers: { accept: 'text/event-stream' } });
+    if (res.status !== 200 || !res.body) throw new Error(`stream answered ${res.status}: ${await res.text()}`);
+    page.bytes += responseHeadBytes(res.headers);
+    const reader = res.body.getReader();
+    open.set(visit.uid, { page, cancel: () => reader.cancel() });
+    void (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        // Chunked transfer coding: hex length, CRLF, data, CRLF.
+        page.bytes += value.byteLength + value.byteLength.toString(16).length + 4;
+        for (const block of decoder.decode(value).split('\n\n')) {
+          if (block === '') continue;
+          if (block.startsWith(':') || block.startsWith('retry:')) {
+            page.transportFrames++;
+            continue;
+          }
+          const [eventLine = '', dataLine = ''] = block.split('\n');
+          const data = JSON.parse(dataLine.slice('data: '.length)) as { users: Record<string, { online: boolean }> };
+          const users = new Map(Object.entries(data.users).map(([uid, s]) => [uid, s.online]));
+          if (eventLine === 'event: snapshot') {
+            page.snapshot(users);
+            page.openingBytes = page.bytes;
+          } else page.update(users, clock.ms - START);
+        }
+      }
+    })();
+  };
+
+  const schedule = new Schedule<KitAction>();
+  for (const visit of trace) {
+    visit.views.forEach((_, index) => schedule.add(visit.views[index] as number, { kind: 'view', visit, index }));
+    if (visit.closeAt !== null) schedule.add(visit.closeAt, { kind: 'close', visit });
+  }
+  for (let t = 1000; t <= durationMs; t += 1000) schedule.add(t, { kind: 'tick' });
+  for (let t = 15_000; t <= durationMs; t += 15_000) schedule.add(t, { kind: 'keep-alive' });
+  for (let t = SAMPLE_MS; t <= durationMs; t += SAMPLE_MS) schedule.add(t + 1, { kind: 'sample' });
+
+  for (let next = schedule.pop(); next && next.at <= durationMs; next = schedule.pop()) {
+    clock.ms = START + next.at;
+    const action = next.item;
+    switch (action.kind) {
+      case 'view': {
+        const { visit, index } = action;
+        if (closed.has(visit.uid)) break;
+        const firstView = index === 0;
+        if (mode === 'multi-page') await closePage(visit.uid); // navigating away ends the old page and its stream
+        // The request itself is the activity the middleware records.
+        await app.request(mode === 'multi-page' || firstView ? '/page' : '/api/data', { headers: { 'x-user': visit.uid } });
+        if (mode === 'multi-page' || firstView) schedule.add(next.at + (visit.loads[index] as number), { kind: 'open', visit, index });
+        break;
+      }
+      case 'open':
+        // A newer navigation or the tab closing may have overtaken this page's load.
+        if (closed.has(action.visit.uid)) break;
+        if (mode === 'multi-page' && action.visit.views[action.index + 1] !== undefined && (action.visit.views[action.index + 1] as number) <= next.at) break;
+        await openPage(action.visit);
+        break;
+      case 'close':
+        closed.add(action.visit.uid);
+        await closePage(action.visit.uid);
+        break;
+      case 'tick':
+        presence.relay.tick();
+        break;
+      case 'keep-alive':
+        presence.relay.keepAlive();
+        break;
+      case 'sample':
+        await settle();
+        sample(tally, [...open.values()].map((o) => o.page), (uid) => presence.relay.isOnline(uid), next.at);
+        break;
+    }
+    await settle();
+  }
+  for (const uid of [...open.keys()]) await closePage(uid);
+  await settle();
+  for (const page of tally.pages) if (page.closeAt === null || page.closeAt > durationMs) page.closeAt = durationMs;
+  presence.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { system: 'presence-kit', mode, tally, durationMs };
+}
+
+// ---------------------------------------------------------------- Socket.IO pattern (seed 002)
+
+const HEARTBEAT_MS = 15_000;
+const TTL_MS = 45_000;
+const SWEEP_MS = 10_000;
+const GRACE_MS = 5_000;
+/** engine.io's default ping interval: the transport's own keep-alive. */
+const PING_MS = 25_000;
+
+/** A WebSocket frame's bytes, server → client (unmasked) or client → server (masked). */
+function wsBytes(payload: number, masked = false): number {
+  return payload + (payload < 126 ? 2 : payload < 65_536 ? 4 : 10) + (masked ? 4 : 0);
+}
+
+const SID = 'x'.repeat(20);
+/** 101 response, engine.io open packet and socket.io connect packet (websocket transport only: kinder to the peer than polling first). */
+const HANDSHAKE_BYTES =
+  Buffer.byteLength(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${'x'.repeat(28)}\r\n\r\n`) +
+  wsBytes(Buffer.byteLength(`0{"sid":"${SID}","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}`)) +
+  wsBytes(Buffer.byteLength(`40{"sid":"${SID}"}`));
+const BULK_HEAD_BYTES = Buffer.byteLength(
+  'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 0000\r\ndate: Mon, 23 Nov 2026 12:00:00 GMT\r\nconnection: keep-alive\r\nkeep-alive: timeout=5\r\n\r\n',
+);
+
+type PeerAction =
+  | { kind: 'view'; visit: Visit; index: number }
+  | { kind: 'connect'; visit: Visit; index: number }
+  | { kind: 'close'; visit: Visit }
+  | { kind: 'heartbeat'; sid: number }
+  | { kind: 'ping'; sid: number }
+  | { kind: 'grace'; sid: number; uid: string }
+  | { kind: 'sweep' }
+  | { kind: 'sample' };
+
+export function replayPeer(trace: readonly Visit[], mode: Mode, durationMs: number): SystemResult {
+  const tally = newTally();
+  const truth = new Truth(trace);
+  const presenceMap = new Map<string, { status: 'online' | 'offline'; lastSeen: number; socketId: number | null }>();
+  const sockets = new Map<number, { uid: string; page: Page }>();
+  const socketOf = new Map<string, number>();
+  const closed = new Set<string>();
+  const schedule = new Schedule<PeerAction>();
+  let nextSid = 1;
+  let now = 0;
+
+  const setPresence = (uid: string, status: 'online' | 'offline', socketId: number | null): void => {
+    const before = presenceMap.get(uid)?.status ?? 'offline';
+    presenceMap.set(uid, { status, lastSeen: now, socketId });
+    if (before !== status) recordTransition(tally, uid, now);
+  };
+  // io.emit: every connected client gets every change, whether or not it shows that user.
+  const broadcastPresence = (uid: string, status: 'online' | 'offline'): void => {
+    const bytes = wsBytes(Buffer.byteLength(`42["presence",{"userId":"${uid}","status":"${status}","timestamp":${START + now}}]`));
+    const users = new Map([[uid, status === 'online']]);
+    for (const { page } of sockets.values()) {
+      page.bytes += bytes;
+      page.update(users, now);
+    }
+  };
+  const disconnect = (uid: string): void => {
+    const sid = socketOf.get(uid);
+    if (sid === undefined) return;
+    const socket = sockets.get(sid);
+    sockets.delete(sid);
+    socketOf.delete(uid);
+    if (socket) socket.page.closeAt = now;
+    schedule.add(now + GRACE_MS, { kind: 'grace', sid, uid });
+  };
+  const connect = (visit: Visit): void => {
+    const sid = nextSid++;
+    const page = new Page(visit, now, truth);
+    tally.pages.push(page);
+    page.bytes += HANDSHAKE_BYTES;
+    sockets.set(sid, { uid: visit.uid, page });
+    socketOf.set(visit.uid, sid);
+    setPresence(visit.uid, 'online', sid);
+    broadcastPresence(visit.uid, 'online');
+    // The seed's bulk endpoint gives the page its starting picture (without it a new page knows nobody).
+    const body = JSON.stringify(visit.watches.map((userId) => ({ userId, status: presenceMap.get(userId)?.status ?? 'offline' })));
+    page.bytes += BULK_HEAD_BYTES + Buffer.byteLength(body);
+    page.upstreamFrames++;
+    page.snapshot(new Map(visit.watches.map((uid) => [uid, presenceMap.get(uid)?.status === 'online'])));
+    page.openingBytes = page.bytes;
+    schedule.add(now + HEARTBEAT_MS, { kind: 'heartbeat', sid });
+    schedule.add(now + PING_MS, { kind: 'ping', sid });
+  };
+
+  for (const visit of trace) {
+    visit.views.forEach((at, index) => schedule.add(at, { kind: 'view', visit, index }));
+    if (visit.closeAt !== null) schedule.add(visit.closeAt, { kind: 'close', visit });
+  }
+  for (let t = SWEEP_MS; t <= durationMs; t += SWEEP_MS) schedule.add(t, { kind: 'sweep' });
+  for (let t = SAMPLE_MS; t <= durationMs; t += SAMPLE_MS) schedule.add(t + 1, { kind: 'sample' });
+
+  for (let next = schedule.pop(); next && next.at <= durationMs; next = schedule.pop()) {
+    now = next.at;
+    const action = next.item;
+    switch (action.kind) {
+      case 'view':
+        if (closed.has(action.visit.uid)) break;
+        // Multi-page: every view unloads the page (its socket disconnects) and the next page connects after loading.
+        if (mode === 'multi-page') disconnect(action.visit.uid);
+        if (mode === 'multi-page' || action.index === 0) schedule.add(now + (action.visit.loads[action.index] as number), { kind: 'connect', visit: action.visit, index: action.index });
+        break;
+      case 'connect': {
+        const following = action.visit.views[action.index + 1];
+        if (closed.has(action.visit.uid) || (mode === 'multi-page' && following !== undefined && following <= now)) break;
+        connect(action.visit);
+        break;
+      }
+      case 'close':
+        closed.add(action.visit.uid);
+        disconnect(action.visit.uid);
+        break;
+      case 'heartbeat': {
+        const socket = sockets.get(action.sid);
+        if (!socket) break;
+        socket.page.upstreamFrames++;
+        // As in the seed: refreshes lastSeen and marks online, without telling anyone.
+        setPresence(socket.uid, 'online', action.sid);
+        schedule.add(now + HEARTBEAT_MS, action);
+        break;
+      }
+      case 'ping': {
+        const socket = sockets.get(action.sid);
+        if (!socket) break;
+        socket.page.transportFrames++;
+        socket.page.bytes += wsBytes(1);
+        socket.page.upstreamFrames++; // the pong
+        schedule.add(now + PING_MS, action);
+        break;
+      }
+      case 'grace': {
+        const current = presenceMap.get(action.uid);
+        if (current && current.socketId === action.sid) {
+          setPresence(action.uid, 'offline', null);
+          broadcastPresence(action.uid, 'offline');
+        }
+        break;
+      }
+      case 'sweep':
+        for (const [uid, entry] of presenceMap) {
+          if (entry.status !== 'offline' && now - entry.lastSeen > TTL_MS) {
+            presenceMap.set(uid, { status: 'offline', lastSeen: entry.lastSeen, socketId: null });
+            recordTransition(tally, uid, now);
+            broadcastPresence(uid, 'offline');
+          }
+        }
+        break;
+      case 'sample':
+        sample(tally, [...sockets.values()].map((s) => s.page), (uid) => presenceMap.get(uid)?.status === 'online', now);
+        break;
+    }
+  }
+  for (const page of tally.pages) if (page.closeAt === null || page.closeAt > durationMs) page.closeAt = durationMs;
+  return { system: 'Socket.IO pattern (seed 002)', mode, tally, durationMs };
+}
+
+// ---------------------------------------------------------------- report
+
+export interface MessagesRow {
+  system: string;
+  mode: Mode;
+  pages: number;
+  watcherHours: number;
+  frames: number;
+  updates: number;
+  uselessUpdates: number;
+  framesToIdlePages: number;
+  transportFrames: number;
+  upstreamFrames: number;
+  bytes: number;
+  openingBytes: number;
+  flicker: number;
+  missedSamples: number;
+  onlineWhileIdleSamples: number;
+  samples: number;
+}
+
+export function summarizeResult(r: SystemResult): MessagesRow {
+  const pages = r.tally.pages;
+  const sum = (f: (p: Page) => number): number => pages.reduce((s, p) => s + f(p), 0);
+  return {
+    system: r.system,
+    mode: r.mode,
+    pages: pages.length,
+    watcherHours: sum((p) => (p.closeAt ?? r.durationMs) - p.openAt) / 3_600_000,
+    frames: sum((p) => p.frames),
+    updates: sum((p) => p.updates),
+    uselessUpdates: sum((p) => p.uselessUpdates),
+    framesToIdlePages: sum((p) => (wasIdle(r.tally, p, r.durationMs) ? p.updates : 0)),
+    transportFrames: sum((p) => p.transportFrames),
+    upstreamFrames: sum((p) => p.upstreamFrames),
+    bytes: sum((p) => p.bytes),
+    openingBytes: sum((p) => p.openingBytes),
+    flicker: sum((p) => p.flicker),
+    missedSamples: r.tally.missedSamples,
+    onlineWhileIdleSamples: r.tally.onlineWhileIdleSamples,
+    samples: r.tally.samples,
+  };
+}
+
+export interface MessagesOptions extends TraceOptions {}
+
+export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesRow[]; markdown: string }> {
+  const trace = buildTrace(o);
+  const rows: MessagesRow[] = [];
+  for (const mode of ['multi-page', 'single-page'] as const) {
+    rows.push(summarizeResult(await replayKit(trace, mode, o.durationMs)));
+    rows.push(summarizeResult(replayPeer(trace, mode, o.durationMs)));
+  }
+  const behaviours = new Map<string, number>();
+  for (const v of trace) behaviours.set(v.behaviour, (behaviours.get(v.behaviour) ?? 0) + 1);
+  const views = trace.reduce((s, v) => s + v.views.length, 0);
+
+  const perHour = (r: MessagesRow, x: number): string => fmt.n(x / r.watcherHours, 0);
+  const body = rows.map((r) => {
+    const peer = rows.find((p) => p.mode === r.mode && p.system !== 'presence-kit') as MessagesRow;
+    const kit = r.system === 'presence-kit';
+    return [
+      r.mode,
+      r.system,
+      fmt.n(r.pages),
+      fmt.n(r.watcherHours, 1),
+      fmt.n(r.frames / r.pages, 2),
+      perHour(r, r.frames),
+      kit ? `${fmt.n(peer.frames / r.frames, 1)}× fewer` : '—',
+      fmt.n(r.bytes / r.watcherHours / 1024, 1),
+      kit ? fmt.ratio(r.bytes / peer.bytes) : '—',
+      `${fmt.n((100 * r.openingBytes) / r.bytes, 0)}%`,
+      `${fmt.n(r.uselessUpdates)} of ${fmt.n(r.updates)}`,
+      fmt.n(r.framesToIdlePages),
+      fmt.n(r.flicker),
+      fmt.n(r.missedSamples),
+      fmt.n(r.onlineWhileIdleSamples),
+      perHour(r, r.transportFrames),
+      perHour(r, r.upstreamFrames),
+    ];
+  });
+  const markdown = [
+    `Trace: ${fmt.n(o.users)} users over ${o.durationMs / 60_000} min (${[...behaviours].map(([b, n]) => `${n} ${b}`).join(', ')}; ${fmt.n(views)} page views), every page shows ${o.watchesPerPage} other users' dots; ${fmt.n(rows[0]?.samples ?? 0)} page × uid state samples (every 10 s) per system. "Frames" are messages that carry presence (snapshot or bulk answer, then updates); keep-alives/pings are counted apart. Bytes are server → page, including HTTP/WebSocket handshakes.`,
+    '',
+    table(
+      ['mode', 'system', 'pages', 'watcher-hours', 'frames / page', 'frames / watcher-hour', 'kit vs peer frames', 'KiB / watcher-hour', 'kit / peer bytes', 'bytes in page openings', 'updates that changed nothing', 'updates to idle pages', 'flicker', 'missed state (samples)', 'online while idle > 80 s (samples)', 'keep-alive or ping / watcher-hour', 'upstream frames / watcher-hour'],
+      body,
+    ),
+  ].join('\n');
+  return { rows, markdown };
+}
+
+if (isMain(import.meta.url)) {
+  const { markdown } = await runMessages({ users: quick ? 200 : 1000, durationMs: 600_000, watchesPerPage: 20, seed: 5 });
+  publish('5-messages', markdown);
+}
