@@ -38,6 +38,20 @@ function responseHeadBytes(headers: Headers): number {
   return Buffer.byteLength(head);
 }
 
+/**
+ * One leaner encoding a lead could choose (not what the server sends): the online uids as a
+ * list, and for the others last_seen as whole seconds before `t` (null: never seen).
+ */
+function compactSnapshot(data: { t: number; users: Record<string, { online: boolean; last_seen: number | null }> }): string {
+  const online: string[] = [];
+  const seen: Record<string, number | null> = {};
+  for (const [uid, s] of Object.entries(data.users)) {
+    if (s.online) online.push(uid);
+    else seen[uid] = s.last_seen === null ? null : Math.round((data.t - s.last_seen) / 1000);
+  }
+  return JSON.stringify({ t: data.t, on: online, ago: seen });
+}
+
 type KitAction =
   | { kind: 'view'; visit: Visit; index: number }
   | { kind: 'open'; visit: Visit; index: number }
@@ -76,6 +90,8 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
   app.get('/api/data', (c) => c.json({ ok: true }));
 
   const open = new Map<string, { page: Page; cancel: () => Promise<void> }>();
+  // What each visitor's previous page showed when it closed: what a resuming snapshot could start from.
+  const lastShown = new Map<string, ReadonlyMap<string, boolean>>();
   const closed = new Set<string>();
   const settle = async (): Promise<void> => {
     // Nudged ticks run on setImmediate; stream readers run in the microtasks after them.
@@ -85,6 +101,7 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
     const current = open.get(uid);
     if (!current) return;
     open.delete(uid);
+    lastShown.set(uid, new Map(current.page.display));
     current.page.closeAt = clock.ms - START;
     await current.cancel();
   };
@@ -93,7 +110,8 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
     tally.pages.push(page);
     const res = await app.request(`/presence/stream?uids=${visit.watches.join(',')}`, { headers: { accept: 'text/event-stream' } });
     if (res.status !== 200 || !res.body) throw new Error(`stream answered ${res.status}: ${await res.text()}`);
-    page.bytes += responseHeadBytes(res.headers);
+    page.opening.head = responseHeadBytes(res.headers);
+    page.bytes += page.opening.head;
     const reader = res.body.getReader();
     open.set(visit.uid, { page, cancel: () => reader.cancel() });
     void (async () => {
@@ -109,11 +127,16 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
             continue;
           }
           const [eventLine = '', dataLine = ''] = block.split('\n');
-          const data = JSON.parse(dataLine.slice('data: '.length)) as { users: Record<string, { online: boolean }> };
+          const data = JSON.parse(dataLine.slice('data: '.length)) as { t: number; users: Record<string, { online: boolean; last_seen: number | null }> };
           const users = new Map(Object.entries(data.users).map(([uid, s]) => [uid, s.online]));
           if (eventLine === 'event: snapshot') {
             page.snapshot(users);
             page.openingBytes = page.bytes;
+            page.opening.snapshot = Buffer.byteLength(`${block}\n\n`);
+            page.opening.compactSnapshot = Buffer.byteLength(`${eventLine}\ndata: ${compactSnapshot(data)}\n\n`);
+            const before = lastShown.get(visit.uid);
+            const changed = Object.fromEntries(Object.entries(data.users).filter(([uid, s]) => !before || before.get(uid) !== s.online));
+            page.opening.resumeSnapshot = Buffer.byteLength(`${eventLine}\ndata: ${JSON.stringify({ t: data.t, users: changed })}\n\n`);
           } else page.update(users, clock.ms - START);
         }
       }
@@ -381,9 +404,26 @@ export interface MessagesOptions extends TraceOptions {}
 export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesRow[]; markdown: string }> {
   const trace = buildTrace(o);
   const rows: MessagesRow[] = [];
+  const openings: { mode: Mode; head: number; snapshot: number; share: number; now: number; compact: number; resume: number; peer: number }[] = [];
   for (const mode of ['multi-page', 'single-page'] as const) {
-    rows.push(summarizeResult(await replayKit(trace, mode, o.durationMs)));
-    rows.push(summarizeResult(replayPeer(trace, mode, o.durationMs)));
+    const kit = await replayKit(trace, mode, o.durationMs);
+    const kitRow = summarizeResult(kit);
+    const peerRow = summarizeResult(replayPeer(trace, mode, o.durationMs));
+    rows.push(kitRow, peerRow);
+    const pages = kit.tally.pages;
+    const total = (f: (p: Page) => number): number => pages.reduce((sum, p) => sum + f(p), 0);
+    const snapshot = total((p) => p.opening.snapshot);
+    const perHour = (bytes: number): number => bytes / kitRow.watcherHours / 1024;
+    openings.push({
+      mode,
+      head: total((p) => p.opening.head) / pages.length,
+      snapshot: snapshot / pages.length,
+      share: (100 * kitRow.openingBytes) / kitRow.bytes,
+      now: perHour(kitRow.bytes),
+      compact: perHour(kitRow.bytes - snapshot + total((p) => p.opening.compactSnapshot)),
+      resume: perHour(kitRow.bytes - snapshot + total((p) => p.opening.resumeSnapshot)),
+      peer: peerRow.bytes / peerRow.watcherHours / 1024,
+    });
   }
   const behaviours = new Map<string, number>();
   for (const v of trace) behaviours.set(v.behaviour, (behaviours.get(v.behaviour) ?? 0) + 1);
@@ -419,6 +459,13 @@ export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesR
     table(
       ['mode', 'system', 'pages', 'watcher-hours', 'frames / page', 'frames / watcher-hour', 'kit vs peer frames', 'KiB / watcher-hour', 'kit / peer bytes', 'bytes in page openings', 'updates that changed nothing', 'updates to idle pages', 'flicker', 'missed state (samples)', 'online while idle > 80 s (samples)', 'keep-alive or ping / watcher-hour', 'upstream frames / watcher-hour'],
       body,
+    ),
+    '',
+    `Where presence-kit's bytes go when every page view opens a stream (per page, averaged), and what the same pages would cost with a leaner opening — computed from the snapshots actually sent, not implemented:`,
+    '',
+    table(
+      ['mode', 'HTTP head B', 'snapshot event B', 'opening share of all bytes', 'KiB / watcher-hour now', 'compact snapshot: KiB / watcher-hour', 'resume from the previous page: KiB / watcher-hour', 'peer KiB / watcher-hour'],
+      openings.map((x) => [x.mode, fmt.n(x.head, 0), fmt.n(x.snapshot, 0), `${fmt.n(x.share, 0)}%`, fmt.n(x.now, 1), fmt.n(x.compact, 1), fmt.n(x.resume, 1), fmt.n(x.peer, 1)]),
     ),
   ].join('\n');
   return { rows, markdown };

@@ -19,6 +19,8 @@ export class Page {
   openingBytes = 0;
   flicker = 0;
   ready = false;
+  /** presence-kit only: the parts of the opening, and what two leaner openings would have cost (see scenario 5). */
+  opening = { head: 0, snapshot: 0, compactSnapshot: 0, resumeSnapshot: 0 };
   readonly #offAt = new Map<string, number>();
 
   constructor(
