@@ -138,7 +138,10 @@ export function createPresence(options: PresenceOptions): Presence {
     app: presenceRoutes(relay, o),
     track,
     touch,
-    upsertUser: (profile) => store.upsertUser(profile),
+    upsertUser: (profile) => {
+      store.upsertUser(profile);
+      relay.profileChanged(profile.uid);
+    },
     setHidden: (uid, hidden) => {
       store.setHidden(uid, hidden);
       relay.nudge();

@@ -160,6 +160,16 @@ export class Relay {
     }
   }
 
+  /** Re-reads an online user's name and avatar (they are otherwise read once, when the user comes online). */
+  profileChanged(uid: Uid): void {
+    const entry = this.#online.get(uid);
+    const profile = entry && this.#o.store.users([uid]).get(uid);
+    if (entry && profile) {
+      entry.name = profile.name;
+      entry.avatar = profile.avatar;
+    }
+  }
+
   keepAlive(): void {
     for (const connection of [...this.#connections]) connection.write(KEEP_ALIVE);
   }
@@ -171,15 +181,32 @@ export class Relay {
     const next = new Map<Uid, RosterEntry>();
     const hidden = new Set<Uid>();
     const observed = new Map<Uid, { lastSeen: number; at: number }>();
-    for (const user of this.#o.store.candidates(this.#cutoff(now))) {
+    // Names and avatars are read only for users entering the online set; the others keep theirs.
+    const entering: Uid[] = [];
+    for (const user of this.#o.store.recentlySeen(this.#cutoff(now))) {
       if (user.hidden) hidden.add(user.uid);
       if (user.hidden || user.lastSeen === null) continue;
       const seen = this.#observe(user.uid, user.lastSeen, now, mono);
       observed.set(user.uid, seen);
-      const wasOnline = !this.#primed || this.#online.has(user.uid);
+      const shown = this.#online.get(user.uid);
+      const wasOnline = !this.#primed || shown !== undefined;
       // The age comes from the monotonic clock; the rule sees it as a timestamp on today's wall clock.
       if (staysOnline(wasOnline, now - (mono - seen.at), now, this.#o.window)) {
-        next.set(user.uid, { uid: user.uid, name: user.name, avatar: user.avatar, last_seen: user.lastSeen });
+        // Unchanged entries are reused: a steady tick allocates nothing per online user.
+        if (shown && shown.last_seen === user.lastSeen) next.set(user.uid, shown);
+        else next.set(user.uid, { uid: user.uid, name: shown?.name ?? user.uid, avatar: shown?.avatar ?? null, last_seen: user.lastSeen });
+        if (!shown) entering.push(user.uid);
+      }
+    }
+    if (entering.length > 0) {
+      const profiles = this.#o.store.users(entering);
+      for (const uid of entering) {
+        const profile = profiles.get(uid);
+        const entry = next.get(uid);
+        if (profile && entry) {
+          entry.name = profile.name;
+          entry.avatar = profile.avatar;
+        }
       }
     }
     this.#observed = observed;
