@@ -30,6 +30,8 @@ export interface TickRow {
 }
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
+// The unary + keeps SQLite off the index (NOT INDEXED does not, on a WITHOUT ROWID table): the no-index baseline.
+const SCAN = 'SELECT CAST(uid AS TEXT), last_seen, hidden FROM presence_users WHERE +last_seen >= ?';
 
 function time(fn: () => unknown, repeats: number): number[] {
   const samples: number[] = [];
@@ -68,13 +70,14 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
         const [firstTickMs = 0] = time(() => relay.tick(), 1);
         const ticks = time(() => relay.tick(), o.repeats);
         const cutoff = candidateCutoff(NOW, DEFAULT_WINDOW);
-        const query = time(() => store.candidates(cutoff), o.repeats);
-        const scanStatement = db.prepare('SELECT uid, name, avatar_url, last_seen, hidden FROM presence_users NOT INDEXED WHERE last_seen >= ?');
+        const query = time(() => store.recentlySeen(cutoff), o.repeats);
+        const scanStatement = db.prepare(SCAN).raw();
         const scan = time(() => scanStatement.all(cutoff), Math.max(3, Math.floor(o.repeats / 4)));
-        const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT uid FROM presence_users WHERE last_seen >= ?').all(cutoff) as { detail: string }[])
+        const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT CAST(uid AS TEXT), last_seen, hidden FROM presence_users WHERE last_seen >= ?').all(cutoff) as { detail: string }[])
           .map((r) => r.detail)
           .join('; ');
-        rows.push({ users, online, firstTickMs, tickMs: median(ticks), tickP99Ms: percentile(ticks, 99), queryMs: median(query), scanMs: median(scan), plan });
+        const scanPlan = (db.prepare(`EXPLAIN QUERY PLAN ${SCAN}`).all(cutoff) as { detail: string }[]).map((r) => r.detail).join('; ');
+        rows.push({ users, online, firstTickMs, tickMs: median(ticks), tickP99Ms: percentile(ticks, 99), queryMs: median(query), scanMs: median(scan), plan: `${plan}\` vs \`${scanPlan}` });
       }
     } finally {
       db.close();
@@ -82,10 +85,10 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
     }
   }
   const markdown = [
-    `One \`relay.tick()\` over a SQLite file (WAL), median of ${o.repeats} steady ticks (nothing flips) after a first tick that takes everyone online; "scan" is the same query with \`NOT INDEXED\`.`,
+    `One \`relay.tick()\` over a SQLite file (WAL), median of ${o.repeats} steady ticks (nothing flips) after a first tick that takes everyone online; the baseline reads the same rows with the index disabled (\`+last_seen\`: what a tick's query costs without it).`,
     '',
     table(
-      ['users', 'online', 'first tick ms', 'tick ms (p50)', 'tick ms (p99)', 'candidates query ms', 'full scan ms (baseline)', 'tick vs scan', 'query plan'],
+      ['users', 'online', 'first tick ms', 'tick ms (p50)', 'tick ms (p99)', 'tick query ms (index only)', 'same rows by full scan ms (baseline)', 'tick vs scan', 'plans: tick query vs baseline'],
       rows.map((r) => [
         fmt.n(r.users),
         fmt.n(r.online),
