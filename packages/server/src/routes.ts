@@ -5,7 +5,7 @@ import { EVENT, QUERY, parseUidList, type BulkResponse, type RosterResponse, typ
 import { errorResponse } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
-import { SseConnection } from './sse-connection.js';
+import { SseConnection, type DirectSocket } from './sse-connection.js';
 
 const STREAM_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -52,6 +52,8 @@ export function presenceRoutes(relay: Relay, o: ResolvedOptions): Hono {
       else streamsPerClient.set(closed.clientKey, left);
     });
     c.req.raw.signal.addEventListener('abort', () => connection.close(), { once: true });
+    const outgoing = nodeResponse(c);
+    if (outgoing) connection.writeDirectlyTo(outgoing);
 
     const snapshot: SnapshotFrame = { t: o.now(), ...relay.subscribe(connection) };
     connection.write(`retry: ${o.retryMs}\n\n`);
@@ -148,6 +150,12 @@ async function checkAuthorized(c: Context, o: ResolvedOptions, uids: readonly Ui
   const refused = uids.find((uid) => !allowed.has(uid));
   if (refused === undefined) return null;
   return errorResponse(c, 403, 'forbidden', `You may not watch uid "${refused}"; ask only for users you can see.`);
+}
+
+/** The Node response under @hono/node-server (its documented `c.env.outgoing`); undefined elsewhere. */
+function nodeResponse(c: Context): DirectSocket | undefined {
+  const outgoing = (c.env as { outgoing?: Partial<DirectSocket> } | undefined)?.outgoing;
+  return outgoing && typeof outgoing.write === 'function' && typeof outgoing.writableLength === 'number' ? (outgoing as DirectSocket) : undefined;
 }
 
 /** The socket's address under @hono/node-server; one shared key elsewhere (e.g. `app.request` in tests). */

@@ -2,6 +2,14 @@ import type { Uid } from '@presence-kit/core';
 
 const encoder = new TextEncoder();
 
+/** What `writeDirectlyTo` needs of a Node `ServerResponse`. */
+export interface DirectSocket {
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  readonly writableLength: number;
+  write(chunk: Uint8Array): boolean;
+}
+
 /**
  * One open SSE response. Frames are queued in a ReadableStream that the HTTP layer
  * drains at the socket's pace; a client that stops reading is dropped once its queue
@@ -12,6 +20,9 @@ export class SseConnection {
   #controller!: ReadableStreamDefaultController<Uint8Array>;
   #closed = false;
   readonly #onClose: (connection: SseConnection) => void;
+  #socket: DirectSocket | undefined;
+  /** True once the HTTP layer asked for more after taking everything queued: all of it reached the socket. */
+  #drained = false;
 
   constructor(
     readonly uids: readonly Uid[],
@@ -26,6 +37,9 @@ export class SseConnection {
         start: (controller) => {
           this.#controller = controller;
         },
+        pull: () => {
+          this.#drained = true;
+        },
         cancel: () => this.close(),
       },
       // desiredSize then counts queued bytes below zero.
@@ -39,7 +53,19 @@ export class SseConnection {
 
   /** Bytes queued but not yet taken by the socket. */
   get bufferedBytes(): number {
-    return this.#closed ? 0 : Math.max(0, -(this.#controller.desiredSize ?? 0));
+    if (this.#closed) return 0;
+    return Math.max(0, -(this.#controller.desiredSize ?? 0)) + (this.#socket?.writableLength ?? 0);
+  }
+
+  /**
+   * Under @hono/node-server: the Node response this stream is piped into. Once the
+   * response is flowing and everything queued has been written, frames go straight to
+   * it — the web-stream bridge costs several times a plain write per frame, which is
+   * what a fan-out to 10,000 streams is made of. Order is kept: while anything is still
+   * queued, frames queue behind it.
+   */
+  writeDirectlyTo(socket: DirectSocket): void {
+    this.#socket = socket;
   }
 
   /** Sends one event; `data` is already JSON. Returns false if the connection is gone. */
@@ -58,7 +84,14 @@ export class SseConnection {
       return false;
     }
     try {
-      this.#controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
+      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+      const socket = this.#socket;
+      if (socket && this.#drained && socket.headersSent && !socket.writableEnded) {
+        socket.write(bytes);
+        return true;
+      }
+      this.#drained = false;
+      this.#controller.enqueue(bytes);
       return true;
     } catch {
       this.close();
