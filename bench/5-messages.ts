@@ -399,7 +399,7 @@ export function summarizeResult(r: SystemResult): MessagesRow {
   };
 }
 
-export interface MessagesOptions extends TraceOptions {}
+export type MessagesOptions = TraceOptions;
 
 export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesRow[]; markdown: string }> {
   const trace = buildTrace(o);

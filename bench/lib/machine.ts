@@ -6,7 +6,7 @@ import { publish } from './report.js';
 export function writeMachine(): void {
   const run = (cmd: string, args: string[]): string => {
     try {
-      return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     } catch {
       return 'n/a';
     }

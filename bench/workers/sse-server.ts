@@ -131,7 +131,10 @@ serveRequests((request) => {
         for (const uid of uids) if (changed.has(uid)) users[uid] = { online: true, last_seen: t };
         res.write(`event: presence\ndata: ${JSON.stringify({ t, users })}\n\n`);
       }
-      lastBroadcast = { start: at, end: clockMs(), flushed: clockMs(), changed: changed.size, framesSent: bareOpen?.size ?? 0 };
+      const stamp: TickStamp = { start: at, end: clockMs(), flushed: 0, changed: changed.size, framesSent: bareOpen?.size ?? 0 };
+      // Stamped like the relay's ticks: at the next macrotask, after the write completions.
+      setImmediate(() => (stamp.flushed = clockMs()));
+      lastBroadcast = stamp;
       return at;
     }
     case 'ticks':
