@@ -21,9 +21,13 @@ export const fmt = {
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 
-/** Prints a scenario's markdown and keeps it in bench/results/ for `bench/report.ts` to splice into BENCHMARKS.md. */
+/**
+ * Prints a scenario's markdown and keeps it in bench/results/ for BENCHMARKS.md. A
+ * `--quick` run only prints: its small sizes must never replace the published figures.
+ */
 export function publish(scenario: string, markdown: string): void {
   console.log(markdown);
+  if (quick) return;
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, `${scenario}.md`), `${markdown.trim()}\n`);
 }
