@@ -14,8 +14,13 @@ export interface Presence {
   readonly app: Hono;
   /** The activity middleware: `app.use(presence.track)`. */
   readonly track: MiddlewareHandler;
-  /** Records activity for a uid (throttled). Returns true when it wrote. Never throws. */
+  /**
+   * Records activity for a uid: written at once when due, else held back and written
+   * when the write period ends. Returns true when it wrote now. Never throws.
+   */
   touch(uid: Uid): boolean;
+  /** Writes held-back activity whose period has ended; runs by itself about once a second. */
+  flushDeferred(): void;
   /** Sets a user's display name and avatar URL (shown in the roster). */
   upsertUser(profile: UserProfile): void;
   /** Hide my status: to everyone else the user is offline and never seen. */
@@ -99,21 +104,38 @@ export function createPresence(options: PresenceOptions): Presence {
   const uidOf = (row: UserRow): Uid => String(row[store.mapping.id] ?? row.uid ?? row.id ?? '');
 
   const write = ownsDb ? store.touch : failFast(db, store.touch);
-  const touch = (uid: Uid): boolean => {
-    const now = o.now();
-    if (!throttle.due(uid, now)) return false;
+  const writeIfNewer = ownsDb ? store.touchIfNewer : failFast(db, store.touchIfNewer);
+  /** One write; on failure nothing is recorded, so it is retried (next request or next sweep). */
+  const attempt = (uid: Uid, now: number, run: () => boolean): boolean => {
     try {
-      write(uid, now);
+      run();
     } catch (error) {
-      // Not recorded in the throttle, so the user's next request retries the write.
       faults.failed('recording activity', error);
       return false;
     }
     faults.succeeded('recording activity');
     throttle.record(uid, now);
+    return true;
+  };
+
+  const touch = (uid: Uid): boolean => {
+    const now = o.now();
+    if (!throttle.due(uid, now)) {
+      throttle.defer(uid, now);
+      return false;
+    }
+    if (!attempt(uid, now, () => write(uid, now))) return false;
     if (!relay.isOnline(uid)) relay.nudge();
     return true;
   };
+
+  /** Trailing writes: held-back activity whose period has ended (all of it on shutdown). */
+  const flushDeferred = (all = false): void => {
+    const now = o.now();
+    for (const [uid, at] of throttle.deferred(now, all)) attempt(uid, now, () => writeIfNewer(uid, at));
+  };
+  const flushTimer = setInterval(() => flushDeferred(), Math.min(1000, o.writeSeconds * 250));
+  flushTimer.unref?.();
 
   const track: MiddlewareHandler = async function presenceTrack(c, next) {
     if (o.resolveUser && !o.skip(c)) {
@@ -161,7 +183,10 @@ export function createPresence(options: PresenceOptions): Presence {
     store,
     relay,
     throttle,
+    flushDeferred: () => flushDeferred(),
     close() {
+      clearInterval(flushTimer);
+      flushDeferred(true);
       relay.stop();
       if (ownsDb) db.close();
     },

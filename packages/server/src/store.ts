@@ -50,6 +50,11 @@ export interface UserProfile {
 export interface PresenceStore {
   /** Overwrites one user's `last_seen` in place. Returns false when nothing was written. */
   touch(uid: Uid, now: number): boolean;
+  /**
+   * Writes activity the throttle held back, unless a newer time is stored already
+   * (another process may have written since). Returns false when nothing was written.
+   */
+  touchIfNewer(uid: Uid, at: number): boolean;
   /** Every user whose `last_seen` is at or after `cutoff`: one indexed range query. */
   candidates(cutoff: number): StoredUser[];
   /**
@@ -109,6 +114,7 @@ export function createSqliteStore(db: Database, mapping: Partial<UsersTable> | u
   const upsertSeen: Statement | null = ownsTable
     ? db.prepare(`INSERT INTO ${t} (${id}, ${ls}) VALUES (?, ?) ON CONFLICT(${id}) DO UPDATE SET ${ls} = excluded.${ls}`)
     : null;
+  const updateIfNewer = db.prepare(`UPDATE ${t} SET ${ls} = ? WHERE ${id} = ? AND (${ls} IS NULL OR ${ls} < ?)`);
   const selectCandidates = db.prepare(`SELECT ${columns} FROM ${t} WHERE ${ls} >= ?`);
   const selectSeen = db.prepare(`SELECT CAST(${id} AS TEXT), ${ls}, ${hidden ?? '0'} FROM ${t} WHERE ${ls} >= ?`).raw();
   const selectUsers = db.prepare(`SELECT ${columns} FROM ${t} WHERE ${id} IN (SELECT value FROM json_each(?))`);
@@ -135,6 +141,9 @@ export function createSqliteStore(db: Database, mapping: Partial<UsersTable> | u
     touch(uid, now) {
       if (upsertSeen) return upsertSeen.run(uid, now).changes > 0;
       return update.run(now, uid).changes > 0;
+    },
+    touchIfNewer(uid, at) {
+      return updateIfNewer.run(at, uid, at).changes > 0;
     },
     candidates(cutoff) {
       return (selectCandidates.all(cutoff) as Row[]).map(toUser);
