@@ -131,8 +131,8 @@ export function createPresence(options: PresenceOptions): Presence {
 
   /** Trailing writes: held-back activity whose period has ended (all of it on shutdown). */
   const flushDeferred = (all = false): void => {
-    const now = o.now();
-    for (const [uid, at] of throttle.deferred(now, all)) attempt(uid, now, () => writeIfNewer(uid, at));
+    // Each write records its own time: a long sweep must not backdate the later ones.
+    for (const [uid, at] of throttle.deferred(o.now(), all)) attempt(uid, o.now(), () => writeIfNewer(uid, at));
   };
   const flushTimer = setInterval(() => flushDeferred(), Math.min(1000, o.writeSeconds * 250));
   flushTimer.unref?.();
