@@ -1,24 +1,14 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../packages/server/test/support.js';
+import { random as seededRandom } from '../../bench/lib/stats.js';
 import { heapAfterGc } from './memory.js';
 
 /** Reproducible: `FUZZ_SEED=1234 npx vitest run test/reliability/fuzz.test.ts` replays a run. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 1000);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = mulberry32(SEED);
+const random = seededRandom(SEED);
 const int = (max: number) => Math.floor(random() * max);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
 const ALPHABET = 'abcXYZ019_.:@-,;&=?/%#+ <>"\'\\{}[]éß漢😀\u0000\u202e';
