@@ -1,8 +1,9 @@
 import { css } from 'lit';
-import { themeStyles, visuallyHidden } from './theme.styles.js';
+import { cornerDot, themeStyles, visuallyHidden } from './theme.styles.js';
 
 export const onlineNowStyles = [
   themeStyles,
+  cornerDot,
   visuallyHidden,
   css`
     :host {
@@ -52,18 +53,7 @@ export const onlineNowStyles = [
     }
     /* Roster members are online by definition: a plain green dot, same proportions as <presence-dot>. */
     [part~='dot'] {
-      position: absolute;
-      right: var(--presence-dot-offset, 0);
-      bottom: var(--presence-dot-offset, 0);
-      box-sizing: border-box;
-      width: var(
-        --presence-dot-size,
-        clamp(var(--presence-dot-min-size, 8px), var(--presence-dot-ratio, 28%), var(--presence-dot-max-size, 14px))
-      );
-      aspect-ratio: 1;
-      border-radius: 50%;
       background: var(--_online);
-      box-shadow: 0 0 0 var(--_ring-width) var(--_ring);
     }
     [part~='overflow'] {
       display: flex;

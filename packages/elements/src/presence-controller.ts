@@ -14,23 +14,20 @@ export interface PresenceTarget {
 }
 
 /**
- * Connects one element to the page's store for one uid: subscribes while connected,
- * follows `uid`/`endpoint` changes, and asks the host to update when the status does.
+ * The lifecycle both controllers share: subscribe to the page's store while the host is
+ * connected, re-subscribe only when what the host asks for (its key) changes, and let go
+ * on disconnect. Subclasses say what they watch and what they keep.
  */
-export class PresenceController implements ReactiveController {
-  /** The last status from the store, or undefined when nothing is known yet. */
-  value: WatchedStatus | undefined;
-  /** The store in use, or null when no endpoint is configured. */
+abstract class StoreSubscription implements ReactiveController {
+  /** The store in use, or null when nothing is watched (no endpoint configured, or no uid). */
   store: PresenceStore | null = null;
-  readonly #host: Host;
-  readonly #target: PresenceTarget;
+  protected readonly host: Host;
   #key: string | null = null;
   #unsubscribe: Unsubscribe | undefined;
 
-  constructor(host: Host, target: PresenceTarget) {
-    this.#host = host;
-    this.#target = target;
-    host.addController(this);
+  /** Subclasses register with `host.addController(this)` once their own fields are set. */
+  constructor(host: Host) {
+    this.host = host;
   }
 
   hostConnected(): void {
@@ -45,73 +42,89 @@ export class PresenceController implements ReactiveController {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#key = null;
-    this.value = undefined;
+    this.reset();
   }
 
+  /** What to watch now: the endpoint and a key that changes whenever the subscription must, or null for nothing. */
+  protected abstract wanted(): { endpoint: string; key: string } | null;
+  /** Subscribes to the store; the listener should call `this.host.requestUpdate()` on changes. */
+  protected abstract subscribe(store: PresenceStore): Unsubscribe;
+  /** Forgets what the previous subscription delivered. */
+  protected abstract reset(): void;
+
   #sync(): void {
-    if (!this.#host.isConnected) return;
-    const uid = this.#target.uid() || null;
-    const endpoint = uid === null ? null : resolveEndpoint(this.#target.endpoint());
-    const key = uid === null || endpoint === null ? null : `${endpoint} ${uid}`;
+    if (!this.host.isConnected) return;
+    const wanted = this.wanted();
+    const key = wanted?.key ?? null;
     if (key === this.#key) return;
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#key = key;
+    this.reset();
+    this.store = wanted ? getPresenceStore(wanted.endpoint) : null;
+    if (this.store) this.#unsubscribe = this.subscribe(this.store);
+  }
+}
+
+/**
+ * Connects one element to the page's store for one uid: subscribes while connected,
+ * follows `uid`/`endpoint` changes, and asks the host to update when the status does.
+ */
+export class PresenceController extends StoreSubscription {
+  /** The last status from the store, or undefined when nothing is known yet. */
+  value: WatchedStatus | undefined;
+  readonly #target: PresenceTarget;
+
+  constructor(host: Host, target: PresenceTarget) {
+    super(host);
+    this.#target = target;
+    host.addController(this);
+  }
+
+  protected wanted(): { endpoint: string; key: string } | null {
+    const uid = this.#target.uid() || null;
+    const endpoint = uid === null ? null : resolveEndpoint(this.#target.endpoint());
+    return uid === null || endpoint === null ? null : { endpoint, key: `${endpoint} ${uid}` };
+  }
+
+  protected subscribe(store: PresenceStore): Unsubscribe {
+    return store.watch(this.#target.uid()!, (status) => {
+      this.value = status;
+      this.host.requestUpdate();
+    });
+  }
+
+  protected reset(): void {
     this.value = undefined;
-    this.store = endpoint === null ? null : getPresenceStore(endpoint);
-    if (this.store && uid !== null) {
-      this.#unsubscribe = this.store.watch(uid, (status) => {
-        this.value = status;
-        this.#host.requestUpdate();
-      });
-    }
   }
 }
 
 /** Connects `<online-now>` (or any roster view) to the page's store for its endpoint. */
-export class RosterController implements ReactiveController {
+export class RosterController extends StoreSubscription {
   roster: Roster | null = null;
   live = false;
-  store: PresenceStore | null = null;
-  readonly #host: Host;
   readonly #endpoint: () => string | null;
-  #key: string | null = null;
-  #unsubscribe: Unsubscribe | undefined;
 
   constructor(host: Host, endpoint: () => string | null) {
-    this.#host = host;
+    super(host);
     this.#endpoint = endpoint;
     host.addController(this);
   }
 
-  hostConnected(): void {
-    this.#sync();
-  }
-
-  hostUpdate(): void {
-    this.#sync();
-  }
-
-  hostDisconnected(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    this.#key = null;
-    this.live = false;
-  }
-
-  #sync(): void {
-    if (!this.#host.isConnected) return;
+  protected wanted(): { endpoint: string; key: string } | null {
     const endpoint = resolveEndpoint(this.#endpoint());
-    if (endpoint === this.#key) return;
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    this.#key = endpoint;
-    this.live = false;
-    this.store = endpoint === null ? null : getPresenceStore(endpoint);
-    this.#unsubscribe = this.store?.watchRoster((roster, live) => {
+    return endpoint === null ? null : { endpoint, key: endpoint };
+  }
+
+  protected subscribe(store: PresenceStore): Unsubscribe {
+    return store.watchRoster((roster, live) => {
       this.roster = roster;
       this.live = live;
-      this.#host.requestUpdate();
+      this.host.requestUpdate();
     });
+  }
+
+  protected reset(): void {
+    this.live = false;
   }
 }

@@ -47,3 +47,24 @@ export const visuallyHidden = css`
     border: 0;
   }
 `;
+
+/**
+ * The dot in an avatar's bottom-right corner, for <presence-dot> and the roster alike:
+ * a share of the avatar's width (the positioned box around it), clamped so it stays
+ * visible on a 16px avatar and discreet on a 160px one. Colours stay with each element.
+ */
+export const cornerDot = css`
+  [part~='dot'] {
+    position: absolute;
+    right: var(--presence-dot-offset, 0);
+    bottom: var(--presence-dot-offset, 0);
+    box-sizing: border-box;
+    width: var(
+      --presence-dot-size,
+      clamp(var(--presence-dot-min-size, 8px), var(--presence-dot-ratio, 28%), var(--presence-dot-max-size, 14px))
+    );
+    aspect-ratio: 1;
+    border-radius: 50%;
+    box-shadow: 0 0 0 var(--_ring-width) var(--_ring);
+  }
+`;
