@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from './lib/child.js';
 import { fmt, isMain, publish, quick, table } from './lib/report.js';
 import { random, summarize, type Summary } from './lib/stats.js';
+import type { TickStamp } from './workers/sse-server.js';
 
 export interface FanoutOptions {
   connections: number;
@@ -29,14 +30,6 @@ export interface FanoutRow {
   tickMs: number;
   /** Worst time from tick (or loop) start until every frame was written to its socket, server-side. */
   writeOutMs: number;
-}
-
-interface TickStamp {
-  start: number;
-  end: number;
-  flushed: number;
-  changed: number;
-  framesSent: number;
 }
 
 interface Shape {

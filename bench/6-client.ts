@@ -15,6 +15,7 @@ import { chromium, type Page } from 'playwright-core';
 import { createPresence, servePresence } from '@presence-kit/server';
 import { fmt, isMain, publish, quick, table } from './lib/report.js';
 import { median } from './lib/stats.js';
+import { chromiumArgs, chromiumPath } from '../test/chromium.mjs';
 
 export interface ClientOptions {
   dots: number;
@@ -36,8 +37,6 @@ export interface ClientResult {
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
 /** The elements' define entry bundled for the browser from the TypeScript sources. */
 async function bundleElements(): Promise<string> {
   const out = await build({
@@ -115,7 +114,7 @@ export async function runClient(o: ClientOptions): Promise<{ result: ClientResul
   app.get('/elements.js', (c) => c.body(script, 200, { 'content-type': 'text/javascript' }));
   app.get('/:kind', (c) => c.html(pageHtml(c.req.param('kind') as 'dots' | 'spans' | 'empty', o.dots)));
   const server = await servePresence({ app, presence });
-  const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', headless: true, args: ARGS });
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
   try {
     const page = await (await browser.newContext()).newPage();
     await page.addInitScript(INSTRUMENT);

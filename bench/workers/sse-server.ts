@@ -13,7 +13,7 @@ import { parseUidList, type StatusMap } from '@presence-kit/core';
 import { createPresence, servePresence, type Presence } from '@presence-kit/server';
 import { clockMs, serveRequests } from '../lib/child.js';
 
-interface TickStamp {
+export interface TickStamp {
   start: number;
   end: number;
   /** When every frame of the tick had been handed to its socket (the next macrotask). */
