@@ -123,6 +123,7 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
     this.#shown = undefined;
   }
 
+  /** @internal For the shared label timer (`Scheduled`), not for pages. */
   msUntilChange(): number {
     const status = this.status;
     if (!this.uid) return Infinity;
@@ -137,6 +138,7 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
     return Infinity;
   }
 
+  /** @internal For the shared label timer (`Scheduled`), not for pages. */
   refresh(): void {
     const previous = this.#shown;
     const next = this.#compute();
