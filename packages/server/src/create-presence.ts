@@ -1,6 +1,6 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { Hono, MiddlewareHandler } from 'hono';
-import { presenceLabel, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
+import { isValidUid, presenceLabel, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
 import { FaultLog } from './fault-log.js';
 import { resolveOptions, type PresenceOptions, type ResolvedOptions } from './options.js';
 import { Relay } from './relay.js';
@@ -16,7 +16,8 @@ export interface Presence {
   readonly track: MiddlewareHandler;
   /**
    * Records activity for a uid: written at once when due, else held back and written
-   * when the write period ends. Returns true when it wrote now. Never throws.
+   * when the write period ends. Returns true when it wrote now. Never throws; a value that
+   * is not a valid uid is skipped and logged (at most once a minute).
    */
   touch(uid: Uid): boolean;
   /** Writes held-back activity whose period has ended; runs by itself about once a second. */
@@ -74,6 +75,12 @@ function failFast<A extends unknown[], R>(db: Database, write: (...args: A) => R
   };
 }
 
+/** A value for a log line: quoted, and short, whatever the host handed over. */
+function shown(value: unknown): string {
+  const text = String(value);
+  return JSON.stringify(text.length > 20 ? `${text.slice(0, 20)}…` : text);
+}
+
 /**
  * Creates presence for one process: storage, throttle, relay and routes, wired once.
  *
@@ -89,7 +96,7 @@ export function createPresence(options: PresenceOptions): Presence {
   const db = typeof o.db === 'string' ? openDatabase(o.db) : o.db;
   const store = createSqliteStore(db, o.users);
   const window: PresenceWindow = { timeoutSeconds: o.timeoutSeconds, marginSeconds: o.marginSeconds };
-  const faults = new FaultLog(o.log);
+  const faults = new FaultLog(o.log, o.monotonic);
   const throttle = new WriteThrottle(o.writeSeconds, o.maxThrottleEntries);
   const relay = new Relay({
     store,
@@ -119,6 +126,11 @@ export function createPresence(options: PresenceOptions): Presence {
   };
 
   const touch = (uid: Uid): boolean => {
+    // The endpoints refuse what this rule refuses, so nothing else may reach the table or the roster.
+    if (!isValidUid(uid)) {
+      faults.occurred('invalid uid', `skipped activity for ${shown(uid)}: a uid is 1-64 letters, digits or _ . : @ -; return ids like that from resolveUser`);
+      return false;
+    }
     const now = o.now();
     if (!throttle.due(uid, now)) {
       throttle.defer(uid, now);

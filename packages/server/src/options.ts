@@ -15,7 +15,8 @@ export interface PresenceOptions {
   db: Database | string;
   /**
    * Who is making this request: a uid, or null/undefined for a guest. Called by the
-   * activity middleware on every non-asset request.
+   * activity middleware on every non-asset request. A value that is not a valid uid
+   * (1-64 letters, digits or `_ . : @ -`, the rule every endpoint applies) is skipped and logged.
    */
   resolveUser?: (c: Context) => Uid | number | null | undefined | Promise<Uid | number | null | undefined>;
   /** Map presence onto the host's users table. Default: the kit's own `presence_users`. */
