@@ -9,7 +9,7 @@ export type Uid = string;
 export const UID_PATTERN = /^[A-Za-z0-9_.:@-]{1,64}$/;
 
 /** The one uid rule: every endpoint, the activity middleware and the browser apply it. */
-export function isValidUid(value: unknown): value is Uid {
+export function isValidUid(value: unknown): boolean {
   return typeof value === 'string' && UID_PATTERN.test(value);
 }
 /** How many uids one stream or bulk request may name unless the server says otherwise. */
