@@ -169,7 +169,7 @@ export function createPresence(options: PresenceOptions): Presence {
 
   relay.start();
   return {
-    app: presenceRoutes(relay, o),
+    app: presenceRoutes(relay, o, faults),
     track,
     touch,
     upsertUser: (profile) => {

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { EVENT, QUERY, parseUidList, type BulkResponse, type RosterResponse, type SnapshotFrame, type Uid } from '@presence-kit/core';
 import { errorResponse } from './errors.js';
+import { reasonOf, type FaultLog } from './fault-log.js';
 import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
 import { SseConnection, type DirectSocket } from './sse-connection.js';
@@ -18,7 +19,7 @@ type Query = { uids: Uid[]; roster: boolean };
 type QueryResult = { ok: true; query: Query } | { ok: false; response: Response };
 
 /** Builds the routes of the presence sub-app: `/stream`, `/status`, `/roster`. */
-export function presenceRoutes(relay: Relay, o: ResolvedOptions): Hono {
+export function presenceRoutes(relay: Relay, o: ResolvedOptions, faults: FaultLog): Hono {
   const app = new Hono();
   const streamsPerClient = new Map<string, number>();
   // Off unless configured: by default only same-origin pages may read presence.
@@ -113,7 +114,9 @@ export function presenceRoutes(relay: Relay, o: ResolvedOptions): Hono {
   }
   app.all('*', (c) => errorResponse(c, 404, 'not_found', 'No such presence endpoint; use /stream, /status or /roster.'));
   app.onError((error, c) => {
-    o.log(`presence-kit: request failed: ${error instanceof Error ? error.message : String(error)}`);
+    // A client that left mid-request (an abandoned upload) is not a server fault, and nobody reads the answer.
+    // @hono/node-server aborts the request's signal once the connection is gone.
+    if (!c.req.raw.signal.aborted) faults.occurred('request', `a request failed and was answered 500 (${reasonOf(error)})`);
     return errorResponse(c, 500, 'internal', 'The presence server failed on this request; retry, and report it if it persists.');
   });
   return app;
