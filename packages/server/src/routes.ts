@@ -39,7 +39,7 @@ export function presenceRoutes(relay: Relay, o: ResolvedOptions, faults: FaultLo
     if (relay.connections.size >= o.maxStreams) {
       return errorResponse(c, 503, 'too_many_streams', 'This server holds its maximum of presence streams; retry shortly.', retryAfter);
     }
-    const key = o.clientKey ? o.clientKey(c) : remoteAddress(c);
+    const key = o.clientKey(c);
     const open = streamsPerClient.get(key) ?? 0;
     if (open >= o.maxStreamsPerClient) {
       return errorResponse(c, 429, 'too_many_streams', `At most ${o.maxStreamsPerClient} presence streams per client; close one (one per page is enough).`, retryAfter);
@@ -159,10 +159,4 @@ async function checkAuthorized(c: Context, o: ResolvedOptions, uids: readonly Ui
 function nodeResponse(c: Context): DirectSocket | undefined {
   const outgoing = (c.env as { outgoing?: Partial<DirectSocket> } | undefined)?.outgoing;
   return outgoing && typeof outgoing.write === 'function' && typeof outgoing.writableLength === 'number' ? (outgoing as DirectSocket) : undefined;
-}
-
-/** The socket's address under @hono/node-server; one shared key elsewhere (e.g. `app.request` in tests). */
-function remoteAddress(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'local';
 }
