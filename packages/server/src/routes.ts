@@ -59,7 +59,9 @@ export function presenceRoutes(relay: Relay, o: ResolvedOptions, faults: FaultLo
     const snapshot: SnapshotFrame = { t: o.now(), ...relay.subscribe(connection) };
     connection.write(`retry: ${o.retryMs}\n\n`);
     connection.event(EVENT.snapshot, JSON.stringify(snapshot));
-    return new Response(connection.body, { status: 200, headers: STREAM_HEADERS });
+    // A stream never ends, so middleware that hashes the whole body (etag()) would wait forever;
+    // it uses an ETag the response already has. Unique per stream, so no request can match it.
+    return new Response(connection.body, { status: 200, headers: { ...STREAM_HEADERS, etag: `W/"stream-${crypto.randomUUID()}"` } });
   });
 
   const bulk = async (c: Context, uids: Uid[]): Promise<Response> => {
