@@ -45,7 +45,11 @@ export interface Presence {
   readonly store: PresenceStore;
   readonly relay: Relay;
   readonly throttle: WriteThrottle;
-  /** Stops the relay, closes every stream and, if the kit opened it, the database. */
+  /**
+   * Ends every stream (over HTTP/1.1 with its socket, so a plain `server.close()` after it
+   * completes at once), stops the relay, writes held-back activity and, if the kit opened
+   * it, closes the database.
+   */
   close(): void;
 }
 

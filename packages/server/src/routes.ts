@@ -8,7 +8,7 @@ import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
 import { SseConnection, type DirectSocket } from './sse-connection.js';
 
-const STREAM_HEADERS = {
+const STREAM_HEADERS: Record<string, string> = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache, no-transform',
   // nginx and friends buffer responses unless told not to; a buffered stream is a dead one.
@@ -54,14 +54,19 @@ export function presenceRoutes(relay: Relay, o: ResolvedOptions, faults: FaultLo
     });
     c.req.raw.signal.addEventListener('abort', () => connection.close(), { once: true });
     const outgoing = nodeResponse(c);
+    // Its own ETag: a stream never ends, so middleware that hashes the whole body (etag()) would
+    // wait forever unless the response has one. Unique, so no request can match it.
+    const headers: Record<string, string> = { ...STREAM_HEADERS, etag: `W/"stream-${crypto.randomUUID()}"` };
+    // A stream ends only when the server ends it (presence.close(), a slow client dropped): over
+    // HTTP/1.1 its socket closes with it, so no idle keep-alive socket holds server.close() up
+    // and a reconnect finds the server as it is now. (HTTP/2 forbids the header.)
+    if (httpVersionMajor(c) === 1) headers.connection = 'close';
     if (outgoing) connection.writeDirectlyTo(outgoing);
 
     const snapshot: SnapshotFrame = { t: o.now(), ...relay.subscribe(connection) };
     connection.write(`retry: ${o.retryMs}\n\n`);
     connection.event(EVENT.snapshot, JSON.stringify(snapshot));
-    // A stream never ends, so middleware that hashes the whole body (etag()) would wait forever;
-    // it uses an ETag the response already has. Unique per stream, so no request can match it.
-    return new Response(connection.body, { status: 200, headers: { ...STREAM_HEADERS, etag: `W/"stream-${crypto.randomUUID()}"` } });
+    return new Response(connection.body, { status: 200, headers });
   });
 
   const bulk = async (c: Context, uids: Uid[]): Promise<Response> => {
@@ -161,4 +166,9 @@ async function checkAuthorized(c: Context, o: ResolvedOptions, uids: readonly Ui
 function nodeResponse(c: Context): DirectSocket | undefined {
   const outgoing = (c.env as { outgoing?: Partial<DirectSocket> } | undefined)?.outgoing;
   return outgoing && typeof outgoing.write === 'function' && typeof outgoing.writableLength === 'number' ? (outgoing as DirectSocket) : undefined;
+}
+
+/** The request's HTTP major version under @hono/node-server; undefined elsewhere. */
+function httpVersionMajor(c: Context): number | undefined {
+  return (c.env as { incoming?: { httpVersionMajor?: number } } | undefined)?.incoming?.httpVersionMajor;
 }
