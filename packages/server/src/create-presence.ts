@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { Hono, MiddlewareHandler } from 'hono';
 import { isValidUid, presenceLabel, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
@@ -6,7 +7,7 @@ import { resolveOptions, type PresenceOptions, type ResolvedOptions } from './op
 import { Relay } from './relay.js';
 import { presenceRoutes } from './routes.js';
 import { renderDot, renderRoster, renderStatus, statusOfRow, type UserRow } from './ssr.js';
-import { createSqliteStore, type PresenceStore, type UserProfile } from './store.js';
+import { createSqliteStore, mapsHostTable, type PresenceStore, type UserProfile } from './store.js';
 import { WriteThrottle } from './throttle.js';
 
 export interface Presence {
@@ -63,6 +64,19 @@ export function openDatabase(path: string): Database {
 }
 
 /**
+ * Opens the `db` path. A path meant to hold the host's users table must already exist:
+ * opening would create an empty file, which the host would then find beside its app.
+ */
+function openHostOrKitDatabase(path: string, users: ResolvedOptions['users']): Database {
+  if (mapsHostTable(users) && path !== ':memory:' && !existsSync(path)) {
+    throw new TypeError(
+      `presence-kit: database file "${path}" does not exist, so neither does table "${users?.table}"; point \`db\` at your app's database, or leave \`users\` unset to use the kit's own table.`,
+    );
+  }
+  return openDatabase(path);
+}
+
+/**
  * Runs a write on the host's own connection without waiting on a lock, then restores
  * the host's busy timeout: better-sqlite3 waits synchronously, which would stall every request.
  */
@@ -97,8 +111,15 @@ function shown(value: unknown): string {
 export function createPresence(options: PresenceOptions): Presence {
   const o = resolveOptions(options);
   const ownsDb = typeof o.db === 'string';
-  const db = typeof o.db === 'string' ? openDatabase(o.db) : o.db;
-  const store = createSqliteStore(db, o.users);
+  const db = typeof o.db === 'string' ? openHostOrKitDatabase(o.db, o.users) : o.db;
+  let store: PresenceStore;
+  try {
+    store = createSqliteStore(db, o.users);
+  } catch (error) {
+    // A failed start leaves no open connection behind (and so no -wal and -shm files).
+    if (ownsDb) db.close();
+    throw error;
+  }
   const window: PresenceWindow = { timeoutSeconds: o.timeoutSeconds, marginSeconds: o.marginSeconds };
   const faults = new FaultLog(o.log, o.monotonic);
   const throttle = new WriteThrottle(o.writeSeconds, o.maxThrottleEntries);
