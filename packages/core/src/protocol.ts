@@ -7,6 +7,11 @@ export type Uid = string;
 
 /** Uids are short opaque ids: letters, digits and `_ . : @ -`, 1–64 characters. */
 export const UID_PATTERN = /^[A-Za-z0-9_.:@-]{1,64}$/;
+
+/** The one uid rule: every endpoint, the activity middleware and the browser apply it. */
+export function isValidUid(value: unknown): boolean {
+  return typeof value === 'string' && UID_PATTERN.test(value);
+}
 /** How many uids one stream or bulk request may name unless the server says otherwise. */
 export const DEFAULT_MAX_UIDS = 1000;
 
@@ -99,7 +104,7 @@ export function parseUidList(input: string | readonly unknown[] | null | undefin
       return { ok: false, code: 'invalid_uid', message: 'Every uid must be a string or a number; send a list like "1,2,3".' };
     }
     const uid = String(item).trim();
-    if (!UID_PATTERN.test(uid)) {
+    if (!isValidUid(uid)) {
       const shown = uid.length > 20 ? `${uid.slice(0, 20)}…` : uid;
       return {
         ok: false,

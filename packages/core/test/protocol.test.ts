@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRosterEntries, parseUidList, streamQuery } from '../src/index.js';
+import { compareRosterEntries, isValidUid, parseUidList, streamQuery } from '../src/index.js';
 
 describe('parseUidList', () => {
   it('accepts comma-separated text and arrays, deduplicating in order', () => {
@@ -17,6 +17,15 @@ describe('parseUidList', () => {
   });
   it('refuses more uids than allowed before looking at them', () => {
     expect(parseUidList('1,2,3', 2)).toMatchObject({ ok: false, code: 'too_many_uids' });
+  });
+});
+
+describe('isValidUid', () => {
+  it('accepts short opaque ids, odd-but-valid names included', () => {
+    for (const uid of ['7', 'alice@x', 'a.b:c-d_e', 'x'.repeat(64), '__proto__', 'constructor', 'toString']) expect(isValidUid(uid)).toBe(true);
+  });
+  it('refuses what no endpoint would accept: long values, markup, lists, blanks and non-strings', () => {
+    for (const value of ['x'.repeat(65), '<b>', 'a,b', ' 7', '', 7, null, undefined, {}]) expect(isValidUid(value)).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Hono } from 'hono';
+import { parseTrustProxy } from './client-key.js';
 import { createPresence } from './create-presence.js';
 import { servePresence } from './serve.js';
 
@@ -9,11 +10,14 @@ import { servePresence } from './serve.js';
  *   PRESENCE_TIMEOUT_SECONDS (60), PRESENCE_ONLINE_MARGIN_SECONDS (20),
  *   PRESENCE_USER_HEADER: a header set by your auth proxy naming the signed-in user
  *   (e.g. x-forwarded-user); requests carrying it count as activity.
+ *   PRESENCE_TRUST_PROXY: the reverse proxies in front, as a count (1) or their addresses
+ *   (10.0.0.2,10.0.0.3), so per-client stream limits apply to clients, not to the proxy.
  */
 const env = process.env;
 const userHeader = env.PRESENCE_USER_HEADER?.toLowerCase();
 const presence = createPresence({
   db: env.PRESENCE_DB ?? 'presence.db',
+  trustProxy: parseTrustProxy(env.PRESENCE_TRUST_PROXY),
   ...(userHeader ? { resolveUser: (c) => c.req.header(userHeader) ?? null } : {}),
 });
 const app = new Hono();

@@ -1,12 +1,13 @@
+import { existsSync } from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { Hono, MiddlewareHandler } from 'hono';
-import { presenceLabel, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
+import { isValidUid, presenceLabel, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
 import { FaultLog } from './fault-log.js';
 import { resolveOptions, type PresenceOptions, type ResolvedOptions } from './options.js';
 import { Relay } from './relay.js';
 import { presenceRoutes } from './routes.js';
 import { renderDot, renderRoster, renderStatus, statusOfRow, type UserRow } from './ssr.js';
-import { createSqliteStore, type PresenceStore, type UserProfile } from './store.js';
+import { createSqliteStore, mapsHostTable, type PresenceStore, type UserProfile } from './store.js';
 import { WriteThrottle } from './throttle.js';
 
 export interface Presence {
@@ -16,7 +17,8 @@ export interface Presence {
   readonly track: MiddlewareHandler;
   /**
    * Records activity for a uid: written at once when due, else held back and written
-   * when the write period ends. Returns true when it wrote now. Never throws.
+   * when the write period ends. Returns true when it wrote now. Never throws; a value that
+   * is not a valid uid is skipped and logged (at most once a minute).
    */
   touch(uid: Uid): boolean;
   /** Writes held-back activity whose period has ended; runs by itself about once a second. */
@@ -44,7 +46,11 @@ export interface Presence {
   readonly store: PresenceStore;
   readonly relay: Relay;
   readonly throttle: WriteThrottle;
-  /** Stops the relay, closes every stream and, if the kit opened it, the database. */
+  /**
+   * Ends every stream (over HTTP/1.1 with its socket, so a plain `server.close()` after it
+   * completes at once), stops the relay, writes held-back activity and, if the kit opened
+   * it, closes the database.
+   */
   close(): void;
 }
 
@@ -55,6 +61,19 @@ export function openDatabase(path: string): Database {
   // A locked database must not stall the host's requests: fail fast, retry on the next one.
   db.pragma('busy_timeout = 0');
   return db;
+}
+
+/**
+ * Opens the `db` path. A path meant to hold the host's users table must already exist:
+ * opening would create an empty file, which the host would then find beside its app.
+ */
+function openHostOrKitDatabase(path: string, users: ResolvedOptions['users']): Database {
+  if (mapsHostTable(users) && path !== ':memory:' && !existsSync(path)) {
+    throw new TypeError(
+      `presence-kit: database file "${path}" does not exist, so neither does table "${users?.table}"; point \`db\` at your app's database, or leave \`users\` unset to use the kit's own table.`,
+    );
+  }
+  return openDatabase(path);
 }
 
 /**
@@ -74,6 +93,12 @@ function failFast<A extends unknown[], R>(db: Database, write: (...args: A) => R
   };
 }
 
+/** A value for a log line: quoted, and short, whatever the host handed over. */
+function shown(value: unknown): string {
+  const text = String(value);
+  return JSON.stringify(text.length > 20 ? `${text.slice(0, 20)}…` : text);
+}
+
 /**
  * Creates presence for one process: storage, throttle, relay and routes, wired once.
  *
@@ -86,10 +111,17 @@ function failFast<A extends unknown[], R>(db: Database, write: (...args: A) => R
 export function createPresence(options: PresenceOptions): Presence {
   const o = resolveOptions(options);
   const ownsDb = typeof o.db === 'string';
-  const db = typeof o.db === 'string' ? openDatabase(o.db) : o.db;
-  const store = createSqliteStore(db, o.users);
+  const db = typeof o.db === 'string' ? openHostOrKitDatabase(o.db, o.users) : o.db;
+  let store: PresenceStore;
+  try {
+    store = createSqliteStore(db, o.users);
+  } catch (error) {
+    // A failed start leaves no open connection behind (and so no -wal and -shm files).
+    if (ownsDb) db.close();
+    throw error;
+  }
   const window: PresenceWindow = { timeoutSeconds: o.timeoutSeconds, marginSeconds: o.marginSeconds };
-  const faults = new FaultLog(o.log);
+  const faults = new FaultLog(o.log, o.monotonic);
   const throttle = new WriteThrottle(o.writeSeconds, o.maxThrottleEntries);
   const relay = new Relay({
     store,
@@ -119,6 +151,11 @@ export function createPresence(options: PresenceOptions): Presence {
   };
 
   const touch = (uid: Uid): boolean => {
+    // The endpoints refuse what this rule refuses, so nothing else may reach the table or the roster.
+    if (!isValidUid(uid)) {
+      faults.occurred('invalid uid', `skipped activity for ${shown(uid)}: a uid is 1-64 letters, digits or _ . : @ -; return ids like that from resolveUser`);
+      return false;
+    }
     const now = o.now();
     if (!throttle.due(uid, now)) {
       throttle.defer(uid, now);
@@ -157,7 +194,7 @@ export function createPresence(options: PresenceOptions): Presence {
 
   relay.start();
   return {
-    app: presenceRoutes(relay, o),
+    app: presenceRoutes(relay, o, faults),
     track,
     touch,
     upsertUser: (profile) => {

@@ -4,4 +4,5 @@ export { KIT_TABLE, createSqliteStore, type PresenceStore, type StoredUser, type
 export { Relay, type RelayOptions, type TickResult } from './relay.js';
 export { WriteThrottle } from './throttle.js';
 export { escapeHtml, isOnline, labelOfRow, renderDot, renderRoster, renderStatus, statusOfRow, type UserRow } from './ssr.js';
+export { type TrustProxy } from './client-key.js';
 export { servePresence, type ServeOptions, type RunningServer } from './serve.js';

@@ -8,6 +8,7 @@ import {
   type Uid,
 } from '@presence-kit/core';
 import type { Database } from 'better-sqlite3';
+import { checkTrustProxy, clientAddress, type TrustProxy } from './client-key.js';
 import type { UsersTable } from './store.js';
 
 export interface PresenceOptions {
@@ -15,7 +16,8 @@ export interface PresenceOptions {
   db: Database | string;
   /**
    * Who is making this request: a uid, or null/undefined for a guest. Called by the
-   * activity middleware on every non-asset request.
+   * activity middleware on every non-asset request. A value that is not a valid uid
+   * (1-64 letters, digits or `_ . : @ -`, the rule every endpoint applies) is skipped and logged.
    */
   resolveUser?: (c: Context) => Uid | number | null | undefined | Promise<Uid | number | null | undefined>;
   /** Map presence onto the host's users table. Default: the kit's own `presence_users`. */
@@ -40,8 +42,17 @@ export interface PresenceOptions {
   maxStreamsPerClient?: number;
   /** Bytes a stream may have queued for a client that stopped reading before it is dropped. Default 256 KiB. */
   maxBufferedBytes?: number;
-  /** Identifies a client for `maxStreamsPerClient`. Default: the socket's remote address. */
+  /**
+   * Identifies a client for `maxStreamsPerClient`. Default: the client's address — the
+   * socket's, or behind proxies you trust (`trustProxy`) the one they forwarded.
+   */
   clientKey?: (c: Context) => string;
+  /**
+   * The reverse proxies in front of the server, for the default `clientKey`: how many
+   * (1 for one nginx) or their IP addresses. The right-most `X-Forwarded-For` entry no
+   * trusted proxy accounts for is the client. Default 0: the socket's address, header ignored.
+   */
+  trustProxy?: TrustProxy;
   /** Requests the middleware ignores. Default: static assets, and EventSource requests (an open stream is not activity). */
   skip?: (c: Context) => boolean;
   /**
@@ -64,8 +75,8 @@ export interface PresenceOptions {
   maxThrottleEntries?: number;
 }
 
-export type ResolvedOptions = Required<Omit<PresenceOptions, 'db' | 'users' | 'resolveUser' | 'authorize' | 'clientKey' | 'cors'>> &
-  Pick<PresenceOptions, 'db' | 'users' | 'resolveUser' | 'authorize' | 'clientKey' | 'cors'>;
+export type ResolvedOptions = Required<Omit<PresenceOptions, 'db' | 'users' | 'resolveUser' | 'authorize' | 'cors'>> &
+  Pick<PresenceOptions, 'db' | 'users' | 'resolveUser' | 'authorize' | 'cors'>;
 
 const ASSET = /\.(?:js|mjs|css|map|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|otf|txt|json|webmanifest)$/i;
 
@@ -83,8 +94,11 @@ export function resolveOptions(options: PresenceOptions, env: Env = process.env)
   const timeoutSeconds = options.timeoutSeconds ?? parseSeconds(env.PRESENCE_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS);
   const marginSeconds =
     options.marginSeconds ?? parseSeconds(env.PRESENCE_ONLINE_MARGIN_SECONDS, DEFAULT_MARGIN_SECONDS);
+  const trustProxy = checkTrustProxy(options.trustProxy ?? 0);
   return {
     ...options,
+    trustProxy,
+    clientKey: options.clientKey ?? ((c) => clientAddress(c, trustProxy)),
     timeoutSeconds,
     marginSeconds,
     writeSeconds: options.writeSeconds ?? defaultWriteSeconds(timeoutSeconds),

@@ -125,7 +125,8 @@ export class Relay {
   /** The status a viewer sees: online from the global set, hidden users as never seen. */
   statuses(uids: readonly Uid[]): StatusMap {
     const stored = this.#o.store.users(uids);
-    const users: StatusMap = {};
+    // No prototype: every valid uid is an own key, `__proto__` and `constructor` included.
+    const users: StatusMap = Object.create(null);
     for (const uid of uids) {
       const user = stored.get(uid);
       users[uid] = !user || user.hidden ? HIDDEN : { online: this.#online.has(uid), last_seen: user.lastSeen };

@@ -3,11 +3,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { EVENT, QUERY, parseUidList, type BulkResponse, type RosterResponse, type SnapshotFrame, type Uid } from '@presence-kit/core';
 import { errorResponse } from './errors.js';
+import { reasonOf, type FaultLog } from './fault-log.js';
 import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
 import { SseConnection, type DirectSocket } from './sse-connection.js';
 
-const STREAM_HEADERS = {
+const STREAM_HEADERS: Record<string, string> = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache, no-transform',
   // nginx and friends buffer responses unless told not to; a buffered stream is a dead one.
@@ -18,7 +19,7 @@ type Query = { uids: Uid[]; roster: boolean };
 type QueryResult = { ok: true; query: Query } | { ok: false; response: Response };
 
 /** Builds the routes of the presence sub-app: `/stream`, `/status`, `/roster`. */
-export function presenceRoutes(relay: Relay, o: ResolvedOptions): Hono {
+export function presenceRoutes(relay: Relay, o: ResolvedOptions, faults: FaultLog): Hono {
   const app = new Hono();
   const streamsPerClient = new Map<string, number>();
   // Off unless configured: by default only same-origin pages may read presence.
@@ -38,7 +39,7 @@ export function presenceRoutes(relay: Relay, o: ResolvedOptions): Hono {
     if (relay.connections.size >= o.maxStreams) {
       return errorResponse(c, 503, 'too_many_streams', 'This server holds its maximum of presence streams; retry shortly.', retryAfter);
     }
-    const key = o.clientKey ? o.clientKey(c) : remoteAddress(c);
+    const key = o.clientKey(c);
     const open = streamsPerClient.get(key) ?? 0;
     if (open >= o.maxStreamsPerClient) {
       return errorResponse(c, 429, 'too_many_streams', `At most ${o.maxStreamsPerClient} presence streams per client; close one (one per page is enough).`, retryAfter);
@@ -53,12 +54,19 @@ export function presenceRoutes(relay: Relay, o: ResolvedOptions): Hono {
     });
     c.req.raw.signal.addEventListener('abort', () => connection.close(), { once: true });
     const outgoing = nodeResponse(c);
+    // Its own ETag: a stream never ends, so middleware that hashes the whole body (etag()) would
+    // wait forever unless the response has one. Unique, so no request can match it.
+    const headers: Record<string, string> = { ...STREAM_HEADERS, etag: `W/"stream-${crypto.randomUUID()}"` };
+    // A stream ends only when the server ends it (presence.close(), a slow client dropped): over
+    // HTTP/1.1 its socket closes with it, so no idle keep-alive socket holds server.close() up
+    // and a reconnect finds the server as it is now. (HTTP/2 forbids the header.)
+    if (httpVersionMajor(c) === 1) headers.connection = 'close';
     if (outgoing) connection.writeDirectlyTo(outgoing);
 
     const snapshot: SnapshotFrame = { t: o.now(), ...relay.subscribe(connection) };
     connection.write(`retry: ${o.retryMs}\n\n`);
     connection.event(EVENT.snapshot, JSON.stringify(snapshot));
-    return new Response(connection.body, { status: 200, headers: STREAM_HEADERS });
+    return new Response(connection.body, { status: 200, headers });
   });
 
   const bulk = async (c: Context, uids: Uid[]): Promise<Response> => {
@@ -113,7 +121,9 @@ export function presenceRoutes(relay: Relay, o: ResolvedOptions): Hono {
   }
   app.all('*', (c) => errorResponse(c, 404, 'not_found', 'No such presence endpoint; use /stream, /status or /roster.'));
   app.onError((error, c) => {
-    o.log(`presence-kit: request failed: ${error instanceof Error ? error.message : String(error)}`);
+    // A client that left mid-request (an abandoned upload) is not a server fault, and nobody reads the answer.
+    // @hono/node-server aborts the request's signal once the connection is gone.
+    if (!c.req.raw.signal.aborted) faults.occurred('request', `a request failed and was answered 500 (${reasonOf(error)})`);
     return errorResponse(c, 500, 'internal', 'The presence server failed on this request; retry, and report it if it persists.');
   });
   return app;
@@ -158,8 +168,7 @@ function nodeResponse(c: Context): DirectSocket | undefined {
   return outgoing && typeof outgoing.write === 'function' && typeof outgoing.writableLength === 'number' ? (outgoing as DirectSocket) : undefined;
 }
 
-/** The socket's address under @hono/node-server; one shared key elsewhere (e.g. `app.request` in tests). */
-function remoteAddress(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'local';
+/** The request's HTTP major version under @hono/node-server; undefined elsewhere. */
+function httpVersionMajor(c: Context): number | undefined {
+  return (c.env as { incoming?: { httpVersionMajor?: number } } | undefined)?.incoming?.httpVersionMajor;
 }

@@ -54,14 +54,17 @@ export function servePresence(options: ServeOptions): Promise<RunningServer> {
     ) as Server;
     // The kernel's keep-alive probes find peers that vanished without closing (half-open sockets).
     server.on('connection', (socket) => socket.setKeepAlive(true, 30_000));
-    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
       if (!socket.writable) return socket.destroy();
       const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request could not be parsed as HTTP; check its request line and headers.'];
       const code = status === 431 || status === 414 ? 'payload_too_large' : 'invalid_body';
       const body = JSON.stringify({ error: { code, message } });
+      // An answer to HEAD never has a body: clients would read it as the start of the next response.
+      // The parser's buffer starts with the request line unless the client sent it in an earlier packet.
+      const isHead = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
       socket.end(
         `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 414 ? 'URI Too Long' : 'Bad Request'}\r\n` +
-          `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+          `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${isHead ? '' : body}`,
       );
     });
   });

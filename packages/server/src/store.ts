@@ -75,8 +75,13 @@ export interface PresenceStore {
 
 type Row = { uid: string | number; name: string | null; avatar: string | null; last_seen: number | null; hidden: number | null };
 
+/** True when the mapping names a table of the host's rather than the kit's own. */
+export function mapsHostTable(mapping: Partial<UsersTable> | undefined): boolean {
+  return mapping?.table !== undefined && mapping.table !== KIT_TABLE.table;
+}
+
 export function createSqliteStore(db: Database, mapping: Partial<UsersTable> | undefined): PresenceStore {
-  const ownsTable = mapping === undefined || mapping.table === undefined || mapping.table === KIT_TABLE.table;
+  const ownsTable = !mapsHostTable(mapping);
   const m: UsersTable = ownsTable ? { ...KIT_TABLE, ...mapping } : { ...KIT_TABLE, name: null, avatar: null, hidden: null, ...mapping };
 
   const t = quoteIdentifier(m.table, 'table');
@@ -182,7 +187,9 @@ export function createSqliteStore(db: Database, mapping: Partial<UsersTable> | u
 function prepareHostTable(db: Database, m: UsersTable): void {
   const info = db.prepare(`SELECT name, type FROM pragma_table_info(?)`).all(m.table) as { name: string; type: string }[];
   if (info.length === 0) {
-    throw new TypeError(`presence-kit: table "${m.table}" does not exist; create it or leave \`users.table\` unset to use the kit's own.`);
+    throw new TypeError(
+      `presence-kit: table "${m.table}" does not exist in this database; point \`db\` at the database that holds your users, or leave \`users\` unset to use the kit's own table.`,
+    );
   }
   const columns = new Map(info.map((c) => [c.name, c.type.toUpperCase()]));
   for (const [what, column] of [['id', m.id], ['name', m.name], ['avatar', m.avatar], ['hidden', m.hidden]] as const) {

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support.js';
 
@@ -83,6 +84,21 @@ describe('bad input gets a 4xx JSON error naming the problem', () => {
     });
     expect(status).toBe(431);
     expect(JSON.parse(body).error.message).toMatch(/headers are too large/);
+  });
+
+  it('answers a HEAD with huge headers 431 with no body, as HTTP requires of any answer to HEAD', async () => {
+    const raw = await new Promise<string>((resolve) => {
+      const socket = connect(server.running.port, '127.0.0.1', () => {
+        socket.write(`HEAD /presence/roster HTTP/1.1\r\nhost: x\r\nx-huge: ${'x'.repeat(40_000)}\r\n\r\n`);
+      });
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('close', () => resolve(text));
+    });
+    const [head, body] = raw.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(head).toMatch(/\r\ncontent-type: application\/json\r\n/);
+    expect(body).toBe('');
   });
 
   it('keeps serving correct answers after all of the above', async () => {

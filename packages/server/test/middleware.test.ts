@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, StreamRecorder, type TestServer } from './support.js';
 
@@ -47,5 +48,30 @@ describe('the activity middleware', () => {
     const responses = await Promise.all([server.visit('x'), server.visit('y'), server.visit('z')]);
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(log).toEqual([expect.stringContaining('resolving the current user failed (session store down)')]);
+  });
+
+  it('records only valid uids from resolveUser: the rest are skipped, logged at most once a minute', async () => {
+    const log: string[] = [];
+    server = await startServer({ resolveUser: (c) => c.req.header('x-test-user') ?? null, log: (m) => log.push(m) });
+    const bad = ['x'.repeat(8000), '<img src=x onerror=alert(1)>', 'a,b', 'ada bob'];
+    const responses = await Promise.all(bad.map((uid) => server.visit(uid)));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    await server.visit('ada');
+    server.presence.relay.tick();
+
+    const db = new BetterSqlite3(server.dbPath, { readonly: true });
+    expect(db.prepare('SELECT uid FROM presence_users').all()).toEqual([{ uid: 'ada' }]);
+    db.close();
+    expect(server.presence.roster().users.map((u) => u.uid)).toEqual(['ada']);
+    const roster = (await (await fetch(`${server.url}/presence/roster`)).json()) as { count: number };
+    expect(roster.count).toBe(1);
+
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatch(/^presence-kit: skipped activity for "x{20}…": a uid is 1-64 letters, digits or _ \. : @ -; /);
+    server.clock.advance(61);
+    await server.visit('<b>');
+    expect(log).toHaveLength(2);
+    expect(log[1]).toContain('"<b>"');
+    expect(log[1]).toContain('3 more like it since the last report');
   });
 });

@@ -1,49 +1,86 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StreamRecorder } from './support.js';
 
-const examplePath = fileURLToPath(new URL('../examples/mount-in-hono.ts', import.meta.url));
+const example = new URL('../examples/mount-in-hono.ts', import.meta.url);
+const serverIndex = new URL('../src/index.ts', import.meta.url);
+// Resolved here: from the empty folder, `--import tsx` would find no tsx.
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const readme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
-const home = process.cwd();
-const dir = mkdtempSync(join(tmpdir(), 'presence-kit-example-'));
 
-beforeAll(() => {
-  // The example opens app.db in the working directory, where the host's users table already lives.
-  const db = new BetterSqlite3(join(dir, 'app.db'));
-  db.exec('CREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT, avatar_url TEXT)');
-  db.prepare('INSERT INTO users VALUES (7, ?, ?)').run('grace', '/g.png');
-  db.close();
-  process.chdir(dir);
-});
-afterAll(() => {
-  process.chdir(home);
-  rmSync(dir, { recursive: true, force: true });
+// The example as a host runs it: its own process, working directory an empty folder, served on a real port.
+const main = `
+  const { app, presence, db } = await import(${JSON.stringify(example.href)});
+  const { servePresence } = await import(${JSON.stringify(serverIndex.href)});
+  const running = await servePresence({ app, presence });
+  console.log('listening on ' + running.url);
+  process.once('SIGTERM', () => running.close().then(() => { db.close(); process.exit(0); }));
+`;
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the README’s "mount it in your Hono app" example', () => {
   it('is the example file, verbatim', () => {
-    expect(readme).toContain(readFileSync(examplePath, 'utf8').trim());
+    expect(readme).toContain(readFileSync(example, 'utf8').trim());
   });
 
-  it('runs: activity through the middleware shows up in the mounted endpoints and the HTML', async () => {
-    const { app, presence } = await import('../examples/mount-in-hono.js');
+  it('runs as written in an empty folder: activity shows up in the endpoints, the stream and the HTML', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'presence-kit-example-'));
+    dirs.push(dir);
+    const child = spawn(process.execPath, ['--conditions', 'source', '--import', tsx, '--input-type=module', '-e', main], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk;
+        const match = /listening on (\S+)/.exec(output);
+        if (match) resolve(match[1]!);
+      });
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+      void exited.then(() => reject(new Error(`the example exited before listening: ${output}`)));
+    });
+    const stream = new StreamRecorder(`${url}/presence/stream?uids=7&roster=1`);
     try {
-      const page = await app.request('/profile/7', { headers: { cookie: 'uid=7' } });
+      await stream.waitFor(1);
+      const page = await fetch(`${url}/profile/7`, { headers: { cookie: 'uid=7' } });
       expect(page.status).toBe(200);
       const html = await page.text();
-      expect(html).toContain('<presence-status uid="7"');
-      expect(html).toMatch(/<presence-dot uid="7" last-seen="\d+" online><img/);
+      expect(html).toMatch(/^<h1>grace <presence-status uid="7" last-seen="\d+" online>online<\/presence-status><\/h1>/);
+      expect(html).toMatch(/<presence-dot uid="7" last-seen="\d+" online><img src="\/g.png" alt=""><\/presence-dot>/);
+      expect((await fetch(`${url}/profile/8`)).status).toBe(404);
 
-      presence.relay.tick();
-      const status = await app.request('/presence/status?uids=7');
-      expect(await status.json()).toMatchObject({ users: { '7': { online: true } } });
-      const roster = await app.request('/presence/roster');
-      expect(await roster.json()).toMatchObject({ count: 1, users: [{ uid: '7', name: 'grace', avatar: '/g.png' }] });
+      await stream.waitFor(3);
+      expect(stream.of('presence')[0]).toMatchObject({ data: { users: { '7': { online: true } } } });
+      expect(stream.of('roster')[0]).toMatchObject({ data: { count: 1, users: [{ uid: '7', name: 'grace', avatar: '/g.png' }] } });
+      expect(await (await fetch(`${url}/presence/status?uids=7`)).json()).toMatchObject({ users: { '7': { online: true } } });
     } finally {
-      presence.close();
+      stream.close();
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+
+    // What it leaves: the app's own database, with the column and index the kit added.
+    expect(readdirSync(dir)).toEqual(['app.db']);
+    const db = new BetterSqlite3(join(dir, 'app.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT id, username FROM users WHERE last_seen IS NOT NULL').all()).toEqual([{ id: 7, username: 'grace' }]);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'").all()).toEqual([
+        { name: 'users_last_seen_idx' },
+      ]);
+    } finally {
+      db.close();
     }
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPresence, WriteThrottle, type Presence } from '../src/index.js';
@@ -136,5 +139,27 @@ describe('a host’s existing users table', () => {
         db.exec('ALTER TABLE users ADD COLUMN seen_at TEXT');
       }),
     ).toThrow(/must be INTEGER epoch ms/);
+  });
+
+  it('says what to do when the users table is missing, and leaves nothing behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'presence-kit-missing-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'app.db');
+    const start = () => createPresence({ db: path, users: mapping, log: () => {} });
+
+    // No such file: it is not created.
+    expect(start).toThrow(
+      `presence-kit: database file "${path}" does not exist, so neither does table "users"; point \`db\` at your app's database, or leave \`users\` unset to use the kit's own table.`,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+
+    // A database without the table: the kit's connection is closed again, so no -wal or -shm stays.
+    const other = new BetterSqlite3(path);
+    other.exec('CREATE TABLE posts (id INTEGER PRIMARY KEY)');
+    other.close();
+    expect(start).toThrow(
+      'presence-kit: table "users" does not exist in this database; point `db` at the database that holds your users, or leave `users` unset to use the kit\'s own table.',
+    );
+    expect(readdirSync(dir)).toEqual(['app.db']);
   });
 });

@@ -1,0 +1,37 @@
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { createPresence } from '../src/index.js';
+import { StreamRecorder, tempDbPath } from './support.js';
+
+describe('shutting down under plain @hono/node-server serve', () => {
+  it('presence.close() ends every stream, so server.close() completes at once with EventSources connected', async () => {
+    const db = tempDbPath();
+    const log: string[] = [];
+    const presence = createPresence({ db: db.path, log: (m) => log.push(m) });
+    const app = new Hono();
+    app.route('/presence', presence.app);
+    const server = await new Promise<Server>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const streams = [new StreamRecorder(`${url}/presence/stream?uids=1`), new StreamRecorder(`${url}/presence/stream?roster=1`)];
+    try {
+      await Promise.all(streams.map((s) => s.waitFor(1)));
+
+      const started = performance.now();
+      presence.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const took = performance.now() - started;
+      console.log(`server.close() after presence.close() with 2 EventSources connected: ${took.toFixed(0)} ms`);
+      expect(took).toBeLessThan(1000);
+      // Nobody reconnected into a closed database in the meantime.
+      expect(log).toEqual([]);
+    } finally {
+      for (const s of streams) s.close();
+      db.cleanup();
+    }
+  });
+});
