@@ -81,7 +81,7 @@ ${fallbackWindow ? html`<meta name="presence-window" content="${fallbackWindow}"
   <a class="brand" href="/"><span class="brand__dot" aria-hidden="true"></span>presence-kit <span class="brand__tag">demo</span></a>
   <nav class="navbar__nav" aria-label="Demo pages">${navLinks(view)}</nav>
   <details class="nav-menu" data-menu>
-    <summary class="nav-menu__summary"><svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M2 4h12M2 8h12M2 12h12" stroke="currentColor" stroke-width="2"/></svg>Menu</summary>
+    <summary class="nav-menu__summary"><svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M2 4h12M2 8h12M2 12h12" stroke="currentColor" stroke-width="2"/></svg><span class="nav-menu__word">Menu</span></summary>
     <nav class="nav-menu__list" aria-label="Demo pages">${navLinks(view)}</nav>
   </details>
   <div class="navbar__end">
