@@ -2,6 +2,7 @@
 import '@presence-kit/elements/define';
 import './styles.css';
 import { wireGallery } from './gallery.js';
+import { wireMenus } from './menus.js';
 import { wireSimulator } from './simulator.js';
 import { wireThemeToggle } from './theme.js';
 import { wireToasts } from './toasts.js';
@@ -9,4 +10,5 @@ import { wireToasts } from './toasts.js';
 wireThemeToggle(document);
 wireSimulator(document);
 wireGallery(document);
+wireMenus(document);
 wireToasts(document);

@@ -149,7 +149,7 @@ export function createDemo(options: DemoOptions): Demo {
   });
   app.get('/simulator', (c) => {
     const v = view(c);
-    return page(c, v, 'Simulator', 'simulator', simulatorPanel(v, panel()), false);
+    return page(c, v, 'Simulator', 'simulator', simulatorPanel(v, panel(), 'h1'), false);
   });
 
   // The simulator API: the panel's buttons. Each answers with the simulator's new state.

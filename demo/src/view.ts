@@ -39,10 +39,12 @@ export interface AvatarOptions {
   size: number;
   shape?: 'circle' | 'rounded' | 'square';
   className?: string;
+  /** The person's name is written right beside it: an empty alt, so it is not read twice. */
+  decorative?: boolean;
 }
 
-export function avatarImg(uid: string, { size, shape = 'circle', className = '' }: AvatarOptions): Safe {
-  const name = findUser(uid)?.name ?? uid;
+export function avatarImg(uid: string, { size, shape = 'circle', className = '', decorative = false }: AvatarOptions): Safe {
+  const name = decorative ? '' : (findUser(uid)?.name ?? uid);
   return html`<img class="avatar avatar--${shape} ${className}" src="${avatarUrl(uid)}" width="${size}" height="${size}" alt="${name}" loading="lazy" decoding="async">`;
 }
 
@@ -56,6 +58,10 @@ export function statusLabel(view: View, uid: string): Safe {
   return withEndpoint(view, view.presence.renderStatus(rowOf(view, uid)));
 }
 
-export function userLink(uid: string, content: Safe | string): Safe {
-  return html`<a class="user-link" href="/u/${uid}">${content}</a>`;
+/**
+ * An avatar that links to the profile for pointer users only: the name beside it is the
+ * same link, so this one is no second tab stop and nothing a screen reader reads twice.
+ */
+export function avatarLink(uid: string, content: Safe): Safe {
+  return html`<a class="user-link" href="/u/${uid}" tabindex="-1" aria-hidden="true">${content}</a>`;
 }

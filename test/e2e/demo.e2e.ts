@@ -3,15 +3,16 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNT_EVENT_SOURCES, launchChromium, type EventSourceStats } from './support/browser.js';
+import { waitForElements } from './support/pages.js';
 import { REPO, startDemo, type RunningDemo } from './support/demo-server.js';
 import { checkLayout } from './support/layout.js';
 import { screenshotDir } from './support/screenshots.js';
 
 // A short window so "B stops" turns into grey dots within seconds: 3 s + 2 s margin.
 const WINDOW = { timeoutSeconds: 3, marginSeconds: 2 };
-// The light theme's dot colours, as the demo sets them.
+// The light theme's dot colours, as the demo sets them: a filled green dot, a grey ring.
 const GREEN = 'rgb(31, 136, 61)';
-const GREY = 'rgb(140, 149, 159)';
+const GREY = 'rgb(110, 119, 129)';
 
 let demo: RunningDemo;
 let browser: Browser;
@@ -31,12 +32,6 @@ async function signedInPage(uid: string, path: string): Promise<{ page: Page; co
   return { page, context, streams };
 }
 
-/** The elements are defined and the page's one stream has delivered its snapshot. */
-async function waitForElements(page: Page): Promise<void> {
-  await page.waitForFunction(() => customElements.get('presence-dot') !== undefined && (window as unknown as { __eventSources?: EventSourceStats }).__eventSources !== undefined);
-  await page.waitForFunction(() => [...document.querySelectorAll('presence-dot[uid]')].every((d) => d.shadowRoot?.querySelector('[part~="dot"]')));
-}
-
 /** How user `uid` looks in the page: every dot's state and colour, and whether the roster lists them. */
 function shownAs(page: Page, uid: string) {
   return page.evaluate((uid) => {
@@ -46,9 +41,17 @@ function shownAs(page: Page, uid: string) {
     return {
       dots: dots.length,
       states: [...new Set(dots.map((d) => d.getAttribute('state')))],
-      colors: [...new Set(dots.map((d) => getComputedStyle(d.shadowRoot!.querySelector('[part~="dot"]')!).backgroundColor))],
+      // The colour that marks the dot: the fill when online, the ring otherwise.
+      colors: [
+        ...new Set(
+          dots.map((d) => {
+            const style = getComputedStyle(d.shadowRoot!.querySelector('[part~="dot"]')!);
+            return d.getAttribute('state') === 'online' ? style.backgroundColor : style.borderTopColor;
+          }),
+        ),
+      ],
       inRoster: roster ? roster.people.some((p) => p.uid === uid) : null,
-      rosterItems: items.map((i) => i.getAttribute('title')),
+      rosterItems: items.map((i) => i.querySelector('[part~="avatar"]')?.getAttribute('title')),
     };
   }, uid);
 }
@@ -58,7 +61,10 @@ async function waitUntil(page: Page, uid: string, online: boolean, timeout: numb
     ({ uid, online, green, grey }) => {
       const dots = [...document.querySelectorAll(`presence-dot[uid="${uid}"]`)];
       const roster = document.querySelector('online-now');
-      const colorOk = dots.every((d) => getComputedStyle(d.shadowRoot!.querySelector('[part~="dot"]')!).backgroundColor === (online ? green : grey));
+      const colorOk = dots.every((d) => {
+        const style = getComputedStyle(d.shadowRoot!.querySelector('[part~="dot"]')!);
+        return online ? style.backgroundColor === green : style.borderTopColor === grey;
+      });
       const rosterOk = !roster || roster.people.some((p) => p.uid === uid) === online;
       return dots.length > 0 && colorOk && rosterOk && dots.every((d) => (d.getAttribute('state') === 'online') === online);
     },

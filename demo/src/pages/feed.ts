@@ -2,7 +2,7 @@ import { POSTS, LAST_MESSAGE } from '../content.js';
 import { html, raw, type Safe } from '../html.js';
 import { findUser } from '../users.js';
 import { icon } from '../icons.js';
-import { avatar, userLink, type View } from '../view.js';
+import { avatar, avatarLink, type View } from '../view.js';
 
 function sidebar(view: View): Safe {
   return html`<aside class="sidebar" aria-label="Navigation and who is online">
@@ -16,9 +16,7 @@ function sidebar(view: View): Safe {
       <a href="/gallery">${icon('palette')} Gallery</a>
       <a href="/simulator">${icon('sliders')} Simulator</a>
     </nav>
-    <section class="online-panel" aria-label="Online now">
-      ${raw(view.presence.renderRoster('max="12"'))}
-    </section>
+    <div class="online-panel">${raw(view.presence.renderRoster('max="12" names-toggle'))}</div>
   </aside>`;
 }
 
@@ -26,7 +24,7 @@ function post(view: View, p: (typeof POSTS)[number]): Safe {
   const author = findUser(p.author)!;
   return html`<article class="card post" aria-labelledby="post-${p.id}-author">
     <header class="post__head">
-      ${userLink(author.uid, avatar(view, author.uid, { size: 44 }))}
+      ${avatarLink(author.uid, avatar(view, author.uid, { size: 44 }))}
       <div>
         <a id="post-${p.id}-author" class="post__author" href="/u/${author.uid}">${author.name}</a>
         <span class="muted">@${author.handle} · ${p.ago}</span>
@@ -39,7 +37,7 @@ function post(view: View, p: (typeof POSTS)[number]): Safe {
       ${p.comments.map((c) => {
         const who = findUser(c.author)!;
         return html`<li class="comment">
-          ${userLink(who.uid, avatar(view, who.uid, { size: 28 }))}
+          ${avatarLink(who.uid, avatar(view, who.uid, { size: 28 }))}
           <div class="comment__bubble"><a class="comment__author" href="/u/${who.uid}">${who.name}</a> <span class="muted small">${c.ago}</span><p>${c.body}</p></div>
         </li>`;
       })}
@@ -56,7 +54,7 @@ function messages(view: View): Safe {
         ${others.map((uid) => {
           const u = findUser(uid)!;
           return html`<li><a class="message-item" href="/messages/${uid}">
-            ${avatar(view, uid, { size: 40 })}
+            ${avatar(view, uid, { size: 40, decorative: true })}
             <span class="message-item__text"><strong>${u.name}</strong><span class="muted truncate">${LAST_MESSAGE[uid]}</span></span>
           </a></li>`;
         })}
@@ -67,7 +65,8 @@ function messages(view: View): Safe {
 
 export function feedBody(view: View): Safe {
   return html`${sidebar(view)}
-  <section class="feed" aria-label="Feed">
+  <section class="feed" aria-labelledby="feed-title">
+    <h1 id="feed-title" class="visually-hidden">Feed</h1>
     <form class="card composer" onsubmit="return false">
       ${view.me ? avatar(view, view.me.uid, { size: 40 }) : ''}
       <input class="composer__input" placeholder="Share something with the team…" aria-label="New post">

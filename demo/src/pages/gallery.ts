@@ -52,8 +52,10 @@ interface PropertyDoc {
 /** Every public custom property of the elements, each with a value that makes its effect obvious. */
 export const PROPERTIES: readonly PropertyDoc[] = [
   { name: '--presence-online-color', applies: 'dot, status', defaultValue: '#1f883d (dark #3fb950)', example: '#8b5cf6', description: 'Dot colour when online.', on: 'dot-online' },
-  { name: '--presence-offline-color', applies: 'dot, status', defaultValue: '#8c959f (dark #6e7681)', example: '#f59e0b', description: 'Dot colour otherwise.', on: 'dot-offline' },
-  { name: '--presence-ring-color', applies: 'dot', defaultValue: 'white (dark #0d1117)', example: '#f43f5e', description: 'Ring that separates the dot from the avatar.', on: 'dot-online' },
+  { name: '--presence-offline-color', applies: 'dot, status', defaultValue: '#6e7781 (dark #8b949e)', example: '#b45309', description: 'The hollow dot’s ring when away or never seen.', on: 'dot-offline' },
+  { name: '--presence-offline-fill', applies: 'dot, status', defaultValue: 'the ring colour', example: 'light-dark(#fef3c7, #451a03)', description: 'Inside the hollow dot.', on: 'dot-offline' },
+  { name: '--presence-offline-stroke', applies: 'dot, status', defaultValue: '2px', example: '4px', description: 'Thickness of the hollow dot’s ring.', on: 'dot-offline' },
+  { name: '--presence-ring-color', applies: 'dot', defaultValue: 'white (dark #0d1117)', example: '#000000', description: 'Ring that separates the dot from the avatar (and fills the hollow one).', on: 'dot-online' },
   { name: '--presence-ring-width', applies: 'dot', defaultValue: '2px', example: '4px', description: 'Ring thickness.', on: 'dot-online' },
   { name: '--presence-dot-size', applies: 'dot, status', defaultValue: 'proportional (status: 0.5em)', example: '20px', description: 'A fixed size instead of the proportional one.', on: 'dot-online' },
   { name: '--presence-dot-ratio', applies: 'dot', defaultValue: '28%', example: '40%', description: 'Share of the avatar’s width (then clamped).', on: 'dot-online' },
@@ -61,13 +63,13 @@ export const PROPERTIES: readonly PropertyDoc[] = [
   { name: '--presence-dot-max-size', applies: 'dot', defaultValue: '14px', example: '8px', description: 'Largest proportional size.', on: 'dot-online' },
   { name: '--presence-dot-offset', applies: 'dot', defaultValue: '0', example: '6px', description: 'Inset from the bottom-right corner (for round avatars).', on: 'dot-online' },
   { name: '--presence-transition-duration', applies: 'dot, status', defaultValue: '200ms (0 under reduced motion)', example: '2s', description: 'How long the colour change takes.', on: 'dot-online' },
-  { name: '--presence-text-color', applies: 'status', defaultValue: 'inherit', example: '#16a34a', description: 'Label colour when online.', on: 'status-online' },
-  { name: '--presence-muted-color', applies: 'status', defaultValue: '#59636e (dark #9198a1)', example: '#db2777', description: 'Label colour otherwise.', on: 'status-offline' },
+  { name: '--presence-text-color', applies: 'status', defaultValue: 'inherit', example: 'light-dark(#15803d, #4ade80)', description: 'Label colour when online.', on: 'status-online' },
+  { name: '--presence-muted-color', applies: 'status', defaultValue: '#59636e (dark #9198a1)', example: 'light-dark(#be185d, #f472b6)', description: 'Label colour otherwise.', on: 'status-offline' },
   { name: '--presence-avatar-size', applies: 'online-now', defaultValue: '32px', example: '44px', description: 'Avatar size in the roster.', on: 'roster' },
   { name: '--presence-avatar-gap', applies: 'online-now', defaultValue: '6px', example: '14px', description: 'Space between roster avatars.', on: 'roster' },
   { name: '--presence-avatar-radius', applies: 'online-now', defaultValue: '50%', example: '8px', description: 'Roster avatar corner radius.', on: 'roster' },
-  { name: '--presence-avatar-background', applies: 'online-now', defaultValue: '#d0d7de (dark #3d444d)', example: '#fde68a', description: 'Behind initials and the +N chip.', on: 'roster' },
-  { name: '--presence-avatar-color', applies: 'online-now', defaultValue: '#1f2328 (dark #f0f6fc)', example: '#b45309', description: 'Initials and +N text.', on: 'roster' },
+  { name: '--presence-avatar-background', applies: 'online-now', defaultValue: '#d0d7de (dark #3d444d)', example: 'light-dark(#fde68a, #78350f)', description: 'Behind initials and the +N chip.', on: 'roster' },
+  { name: '--presence-avatar-color', applies: 'online-now', defaultValue: '#1f2328 (dark #f0f6fc)', example: 'light-dark(#92400e, #fde68a)', description: 'Initials and +N text.', on: 'roster' },
   { name: '--presence-status-gap', applies: 'status', defaultValue: '0.375em', example: '1em', description: 'Space between the small dot and the label.', on: 'status-online' },
 ];
 
@@ -81,18 +83,20 @@ interface PartDoc {
 
 export const PARTS: readonly PartDoc[] = [
   { element: 'presence-dot', part: 'base', css: 'outline: 2px dashed #8b5cf6; outline-offset: 2px;', description: 'The box around the avatar the dot is placed in.', on: 'dot-online' },
-  { element: 'presence-dot', part: 'dot', css: 'border-radius: 3px; box-shadow: none;', description: 'The dot itself (role="img", named with the exact status).', on: 'dot-online' },
+  { element: 'presence-dot', part: 'dot', css: 'border-radius: 3px; box-shadow: none;', description: 'The dot itself (role="img", named like the label, the exact time as its description).', on: 'dot-online' },
   { element: 'presence-status', part: 'base', css: 'padding: 2px 8px; border-radius: 999px; background: color-mix(in srgb, currentColor 12%, transparent);', description: 'Wrapper of the small dot and the label.', on: 'status-online' },
   { element: 'presence-status', part: 'dot', css: 'display: none;', description: 'The small dot before the label.', on: 'status-online' },
   { element: 'online-now', part: 'base', css: 'padding: 8px; border: 1px dashed #8b5cf6; border-radius: 12px;', description: 'The whole element (a labelled group).', on: 'roster' },
   { element: 'online-now', part: 'header', css: 'justify-content: space-between;', description: 'The row with the label and the count.', on: 'roster' },
-  { element: 'online-now', part: 'label', css: 'font-weight: 700; color: #8b5cf6;', description: 'The heading text (attribute label).', on: 'roster' },
-  { element: 'online-now', part: 'count', css: 'padding: 0 6px; border-radius: 999px; background: #8b5cf6; color: white;', description: 'The number of people online.', on: 'roster' },
+  { element: 'online-now', part: 'label', css: 'font-weight: 700; color: light-dark(#6d28d9, #c4b5fd);', description: 'The heading text (attribute label).', on: 'roster' },
+  { element: 'online-now', part: 'count', css: 'padding: 0 6px; border-radius: 999px; background: #6d28d9; color: white;', description: 'The number of people online.', on: 'roster' },
   { element: 'online-now', part: 'list', css: 'flex-direction: row-reverse; justify-content: flex-end;', description: 'The list of avatars.', on: 'roster' },
   { element: 'online-now', part: 'item', css: 'filter: drop-shadow(0 2px 3px rgb(0 0 0 / .35));', description: 'One person (avatar and dot).', on: 'roster' },
   { element: 'online-now', part: 'avatar', css: 'border-radius: 6px;', description: 'The avatar image, or initials without a usable image.', on: 'roster' },
-  { element: 'online-now', part: 'dot', css: 'background: #f59e0b;', description: 'The plain green dot on each roster avatar.', on: 'roster' },
-  { element: 'online-now', part: 'overflow', css: 'background: #8b5cf6; color: white;', description: 'The +N chip when more are online than max (max="2" here).', on: 'roster' },
+  { element: 'online-now', part: 'dot', css: 'background: #b45309;', description: 'The plain green dot on each roster avatar.', on: 'roster' },
+  { element: 'online-now', part: 'overflow', css: 'background: #6d28d9; color: white;', description: 'The +N chip when more are online than max (max="2" here).', on: 'roster' },
+  { element: 'online-now', part: 'toggle', css: 'border-style: dashed; font-weight: 600;', description: 'The "Names" button (attribute names-toggle): one tab stop for the whole roster.', on: 'roster' },
+  { element: 'online-now', part: 'names', css: 'font-style: italic;', description: 'The list of names the button opens (open it to see).', on: 'roster' },
   { element: 'online-now', part: 'empty', css: 'font-style: italic;', description: 'The empty-state text, shown when nobody is online.', on: 'roster' },
   { element: 'presence-status', part: 'label', css: 'text-transform: uppercase; letter-spacing: .08em; font-size: .75em; font-weight: 600;', description: 'The label text.', on: 'status-offline' },
 ];
@@ -109,7 +113,7 @@ function liveExample(view: View, on: PropertyDoc['on'], live: { online: string; 
       return statusLabel(view, live.offline);
     case 'roster': {
       const endpoint = view.endpointAttribute ? ` endpoint="${view.endpointAttribute}"` : '';
-      return raw(view.presence.renderRoster(`max="2"${endpoint}`));
+      return raw(view.presence.renderRoster(`max="2" names-toggle${endpoint}`));
     }
   }
 }
@@ -179,7 +183,7 @@ export function galleryBody(view: View, now: number): Safe {
   <section class="card gallery-section" aria-labelledby="props-title">
     <h2 id="props-title">CSS custom properties</h2>
     <p class="muted small">Set them on <code>:root</code> or any ancestor. Each example below is live; edit a value to try your own.</p>
-    <div class="table-scroll"><table class="props">
+    <div class="table-scroll" role="region" aria-labelledby="props-title" tabindex="0"><table class="props">
       <thead><tr><th scope="col">Property</th><th scope="col">What it does</th><th scope="col">Try a value</th><th scope="col">Live example</th></tr></thead>
       <tbody>${propertyRows(view, live)}</tbody>
     </table></div>
@@ -188,7 +192,7 @@ export function galleryBody(view: View, now: number): Safe {
   <section class="card gallery-section" aria-labelledby="parts-title">
     <h2 id="parts-title">Parts</h2>
     <p class="muted small">Style the inside of the elements with <code>::part()</code>.</p>
-    <div class="table-scroll"><table class="props">
+    <div class="table-scroll" role="region" aria-labelledby="parts-title" tabindex="0"><table class="props">
       <thead><tr><th scope="col">Part</th><th scope="col">What it is</th><th scope="col">Example CSS</th><th scope="col">Live example</th></tr></thead>
       <tbody>${partRows(view, live)}</tbody>
     </table></div>

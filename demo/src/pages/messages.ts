@@ -11,7 +11,7 @@ export function messagesBody(view: View, other: DemoUser): Safe {
     <ul class="message-list">
       ${people.map(
         (u) => html`<li><a class="message-item${u.uid === other.uid ? ' is-current' : ''}" href="/messages/${u.uid}"${u.uid === other.uid ? html` aria-current="page"` : ''}>
-          ${avatar(view, u.uid, { size: 40 })}
+          ${avatar(view, u.uid, { size: 40, decorative: true })}
           <span class="message-item__text"><strong>${u.name}</strong><span class="muted truncate">${LAST_MESSAGE[u.uid] ?? 'Say hi'}</span></span>
         </a></li>`,
       )}

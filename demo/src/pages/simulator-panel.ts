@@ -27,10 +27,11 @@ export function windowSummary(p: Pick<PanelContext, 'timeoutSeconds' | 'marginSe
  * Buttons that make simulated people browse (real requests through the activity
  * middleware) or stop. The dots and labels in the panel are live like any other.
  */
-export function simulatorPanel(view: View, p: PanelContext): Safe {
+export function simulatorPanel(view: View, p: PanelContext, heading: 'h1' | 'h2' = 'h2'): Safe {
+  const title = heading === 'h1' ? html`<h1 id="sim-title">Simulator</h1>` : html`<h2 id="sim-title">Simulator</h2>`;
   return html`<section class="simulator" data-simulator aria-labelledby="sim-title">
   <header class="simulator__head">
-    <h2 id="sim-title">Simulator</h2>
+    ${title}
     <label class="switch"><input type="checkbox" data-sim-crowd${p.state.crowd ? html` checked` : ''}><span class="switch__track" aria-hidden="true"></span> Crowd comes and goes</label>
   </header>
   ${windowSummary(p)}

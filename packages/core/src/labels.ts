@@ -93,15 +93,25 @@ export function presenceLabel(
   return `${strings.lastSeen} ${relativeTime(facts.lastSeen, now, locale, strings)}`;
 }
 
-/** The exact status for hover text and accessible names: `last seen 23 Nov 2026, 14:05`. */
+/** The exact time of a last activity, for hover text and descriptions: `23 Nov 2026, 14:05` (in `locale`). */
+export function exactTime(lastSeen: number, locale = 'en'): string {
+  return dateFormat(locale).format(lastSeen);
+}
+
+/**
+ * The hover text: the label's own words, then the exact time when there is one —
+ * `last seen 5m ago (23 Nov 2026, 14:05)` — so what a pointer shows, what a screen
+ * reader hears and what the label says never disagree.
+ */
 export function presenceTitle(
   facts: PresenceFacts,
+  now: number,
   locale = 'en',
   strings: LabelStrings = ENGLISH,
 ): string {
-  if (facts.online) return strings.online;
-  if (facts.lastSeen == null) return strings.offline;
-  return `${strings.lastSeen} ${dateFormat(locale).format(facts.lastSeen)}`;
+  const label = presenceLabel(facts, now, locale, strings);
+  if (facts.online || facts.lastSeen == null) return label;
+  return `${label} (${exactTime(facts.lastSeen, locale)})`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockOffset, msUntilLabelChanges, parseTimestamp, presenceLabel, presenceState, presenceTitle, relativeTime } from '../src/index.js';
+import { clockOffset, exactTime, msUntilLabelChanges, parseTimestamp, presenceLabel, presenceState, presenceTitle, relativeTime } from '../src/index.js';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const SEC = 1000;
@@ -53,9 +53,12 @@ describe('presenceState and presenceTitle', () => {
     expect(presenceState(seen(MIN))).toBe('away');
     expect(presenceState({ online: false, lastSeen: null })).toBe('offline');
   });
-  it('gives the exact time on hover', () => {
-    expect(presenceTitle(seen(0), 'en')).toMatch(/^last seen .*2026/);
-    expect(presenceTitle({ online: false, lastSeen: null })).toBe('offline');
+  it('gives the label’s own words on hover, then the exact time', () => {
+    const exact = exactTime(NOW - 5 * MIN, 'en');
+    expect(exact).toMatch(/2026/);
+    expect(presenceTitle(seen(5 * MIN), NOW, 'en')).toBe(`last seen 5m ago (${exact})`);
+    expect(presenceTitle({ online: true, lastSeen: NOW }, NOW)).toBe('online');
+    expect(presenceTitle({ online: false, lastSeen: null }, NOW)).toBe('offline');
   });
 });
 

@@ -10,6 +10,10 @@ export const onlineNowStyles = [
       display: block;
       --_avatar-size: var(--presence-avatar-size, 32px);
     }
+    /* The containing block of the visually hidden texts, so they never escape a scrolling ancestor. */
+    [part~='base'] {
+      position: relative;
+    }
     [part~='header'] {
       display: flex;
       align-items: baseline;
@@ -71,6 +75,30 @@ export const onlineNowStyles = [
     }
     [part~='empty'] {
       color: var(--_muted);
+    }
+    [part~='toggle'] {
+      margin-left: auto;
+      min-height: 24px;
+      padding: 0 0.75em;
+      border: 1px solid currentColor;
+      border-radius: 999px;
+      background: transparent;
+      color: inherit;
+      font: inherit;
+      font-size: 0.85em;
+      cursor: pointer;
+    }
+    [part~='toggle']:focus-visible {
+      outline: 2px solid currentColor;
+      outline-offset: 2px;
+    }
+    [part~='names'] {
+      display: flex;
+      flex-direction: column;
+      gap: 0.25em;
+      margin: 0.75em 0 0;
+      padding: 0;
+      list-style: none;
     }
     .enter {
       animation: presence-enter var(--_duration) ease-out;

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { compareRosterEntries, type Roster, type RosterEntry } from '@presence-kit/core';
 import { defineOnce } from './define-once.js';
@@ -33,12 +33,14 @@ const LEAVE_FALLBACK_MS = 1000;
  *
  * @slot empty - Shown when nobody is online. Default: "Nobody is online right now".
  *
- * @csspart base - The whole element (a labelled group).
- * @csspart header - The row with the label and the count.
+ * @csspart base - The whole element (a group named by `label`).
+ * @csspart header - The row with the label, the count and the names button.
  * @csspart label - The heading text ("Online now").
+ * @csspart toggle - The "Names" button (only with `names-toggle`).
+ * @csspart names - The list of names it opens.
  * @csspart count - The number of people online.
  * @csspart list - The list of avatars.
- * @csspart item - One person (avatar and dot).
+ * @csspart item - One person (avatar and dot); the name is the avatar's alternative text and hover title.
  * @csspart avatar - The avatar image, or the initials when there is no usable image.
  * @csspart dot - The plain green dot on each avatar.
  * @csspart overflow - The `+N` chip when more people are online than `max`.
@@ -69,6 +71,15 @@ export class OnlineNow extends LitElement {
 
   /** The heading, also the group's accessible name. */
   @property() label = 'Online now';
+
+  /**
+   * Adds one "Names" button (a disclosure: one tab stop for the whole roster, none per
+   * avatar) that lists everyone shown by name, for keyboard and touch users.
+   */
+  @property({ type: Boolean, reflect: true, attribute: 'names-toggle' }) namesToggle = false;
+
+  /** Whether the names list is open. */
+  @state() private namesOpen = false;
 
   protected readonly rosterController = new RosterController(this, () => this.endpoint);
 
@@ -195,16 +206,33 @@ export class OnlineNow extends LitElement {
 
   protected override render(): TemplateResult {
     const count = this.#people.length;
-    return html`<div part="base" role="group" aria-labelledby="label">
-      <div part="header"><span part="label" id="label">${this.label}</span><span part="count">${count}</span></div>
+    const shown = this.#shown();
+    const overflow = count - shown.filter((entry) => !this.#leaving.has(entry.uid)).length;
+    const open = this.namesToggle && this.namesOpen;
+    // The group is named by the attribute, not the rendered heading, so a page's text-transform never reaches the name.
+    return html`<div part="base" role="group" aria-label=${this.label}>
+      <div part="header">
+        <span part="label" aria-hidden="true">${this.label}</span><span part="count">${count}</span>
+        ${this.namesToggle
+          ? html`<button part="toggle" type="button" aria-expanded=${String(open)} aria-controls="names" @click=${this.#toggleNames}>
+              Names
+            </button>`
+          : nothing}
+      </div>
       ${count === 0 && this.#leaving.size === 0
         ? html`<slot name="empty"><span part="empty">Nobody is online right now</span></slot>`
-        : this.#renderList()}
+        : this.#renderList(shown, overflow, open)}
+      ${open ? this.#renderNames(shown, overflow) : nothing}
       <span class="visually-hidden" aria-live="polite" aria-atomic="true">${this.#announcement}</span>
     </div>`;
   }
 
-  #renderList(): TemplateResult {
+  #toggleNames(): void {
+    this.namesOpen = !this.namesOpen;
+  }
+
+  /** Who is drawn: the first `max` present people alphabetically, plus anyone animating out between them. */
+  #shown(): RosterEntry[] {
     const leaving = [...this.#leftEntries.values()];
     const all = [...this.#people, ...leaving].sort(compareRosterEntries);
     const max = this.max > 0 ? Math.floor(this.max) : Infinity;
@@ -215,8 +243,12 @@ export class OnlineNow extends LitElement {
       shown.push(entry);
       if (!this.#leaving.has(entry.uid)) present += 1;
     }
-    const overflow = this.#people.length - present;
-    return html`<ul part="list" role="list">
+    return shown;
+  }
+
+  #renderList(shown: RosterEntry[], overflow: number, namesOpen: boolean): TemplateResult {
+    // With the names list open, it alone speaks for these people (no name read twice).
+    return html`<ul part="list" role="list" aria-hidden=${namesOpen ? 'true' : nothing}>
       ${repeat(
         shown,
         (entry) => entry.uid,
@@ -230,20 +262,28 @@ export class OnlineNow extends LitElement {
     </ul>`;
   }
 
+  #renderNames(shown: RosterEntry[], overflow: number): TemplateResult {
+    const present = shown.filter((entry) => !this.#leaving.has(entry.uid));
+    return html`<ul part="names" id="names" role="list">
+      ${present.map((entry) => html`<li>${entry.name}</li>`)}
+      ${overflow > 0 ? html`<li>${overflow} more online</li>` : nothing}
+    </ul>`;
+  }
+
   #renderItem(entry: RosterEntry): TemplateResult {
     const leaving = this.#leaving.has(entry.uid);
     const className = leaving ? 'leave' : this.#entered.has(entry.uid) ? 'enter' : '';
     const src = safeImageUrl(entry.avatar);
+    // The name lives on the avatar only (alt and hover title): the list item adds no second one.
     return html`<li
       part="item"
       class=${className}
-      title=${entry.name}
       aria-hidden=${leaving ? 'true' : nothing}
       @animationend=${leaving ? () => this.#doneLeaving(entry.uid) : nothing}
     >
       ${src
-        ? html`<img part="avatar" src=${src} alt=${entry.name} loading="lazy" decoding="async" />`
-        : html`<span part="avatar" role="img" aria-label=${entry.name}>${initials(entry.name)}</span>`}
+        ? html`<img part="avatar" src=${src} alt=${entry.name} title=${entry.name} loading="lazy" decoding="async" />`
+        : html`<span part="avatar" role="img" aria-label=${entry.name} title=${entry.name}>${initials(entry.name)}</span>`}
       <span part="dot" aria-hidden="true"></span>
     </li>`;
   }

@@ -1,9 +1,10 @@
 import { css } from 'lit';
-import { cornerDot, themeStyles } from './theme.styles.js';
+import { cornerDot, stateDot, themeStyles } from './theme.styles.js';
 
 export const presenceDotStyles = [
   themeStyles,
   cornerDot,
+  stateDot,
   css`
     :host {
       display: inline-block;
@@ -13,13 +14,6 @@ export const presenceDotStyles = [
     [part~='base'] {
       position: relative;
       display: inline-block;
-    }
-    [part~='dot'] {
-      background: var(--_offline);
-      transition: background-color var(--_duration) ease-out;
-    }
-    :host([state='online']) [part~='dot'] {
-      background: var(--_online);
     }
     /* On its own (no avatar inside) the dot sits inline like a character. */
     .alone [part~='dot'] {

@@ -1,4 +1,4 @@
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { defineOnce } from './define-once.js';
 import { PresenceElement } from './presence-element.js';
@@ -12,15 +12,17 @@ import { presenceDotStyles } from './presence-dot.styles.js';
  * ```
  *
  * @tagname presence-dot
- * @summary Green when the user is online, muted grey otherwise; hover for the exact status.
+ * @summary A filled green dot when the user is online, a hollow grey ring otherwise; named like the label (`last seen 5m ago`).
  *
  * @slot - The avatar (any element). Without one the dot is shown inline.
  *
  * @csspart base - The box around the avatar that the dot is positioned in.
- * @csspart dot - The dot itself (`role="img"`, named with the exact status).
+ * @csspart dot - The dot itself (`role="img"`, named `online` / `last seen 5m ago` / `offline`, the exact time as its description).
  *
  * @cssproperty --presence-online-color - Dot colour when online. Default #1f883d (dark: #3fb950).
- * @cssproperty --presence-offline-color - Dot colour otherwise. Default #8c959f (dark: #6e7681).
+ * @cssproperty --presence-offline-color - The hollow dot's ring otherwise. Default #6e7781 (dark: #8b949e).
+ * @cssproperty --presence-offline-fill - Inside the hollow dot. Default: the ring colour.
+ * @cssproperty --presence-offline-stroke - Thickness of the hollow dot's ring. Default 2px.
  * @cssproperty --presence-ring-color - Ring separating the dot from the avatar. Default white (dark: #0d1117).
  * @cssproperty --presence-ring-width - Default 2px.
  * @cssproperty --presence-dot-size - A fixed size instead of the proportional one.
@@ -56,10 +58,10 @@ export class PresenceDot extends PresenceElement {
   protected override render(): TemplateResult {
     // No uid: the avatar alone, and no dot at all.
     if (!this.uid) return html`<slot></slot>`;
-    const exact = this.exactStatus();
-    return html`<span part="base" class=${this.hasAvatar ? '' : 'alone'} title=${exact}
+    // Named with the label's own words ("last seen 5m ago"); the exact time is the description.
+    return html`<span part="base" class=${this.hasAvatar ? '' : 'alone'} title=${this.hoverText()}
       ><slot @slotchange=${this.#onSlotChange}></slot
-      ><span part="dot" role="img" aria-label=${exact}></span
+      ><span part="dot" role="img" aria-label=${this.label()} aria-description=${this.exactTime() ?? nothing}></span
     ></span>`;
   }
 }

@@ -1,6 +1,7 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import {
+  exactTime,
   msUntilLabelChanges,
   parseTimestamp,
   presenceLabel,
@@ -58,11 +59,6 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
     return this.#shown ?? this.#compute();
   }
 
-  /** Whether this element's text changes as time passes ("5m ago" → "6m ago"). */
-  protected get ticks(): boolean {
-    return false;
-  }
-
   protected locale(): string {
     return this.closest('[lang]')?.getAttribute('lang') || 'en';
   }
@@ -75,9 +71,14 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
     return presenceLabel(status, this.now(), this.locale());
   }
 
-  /** The exact status, for hover text and accessible names. */
-  protected exactStatus(status: ShownStatus = this.status): string {
-    return presenceTitle(status, this.locale());
+  /** The hover text: the label's words, then the exact time when there is one. */
+  protected hoverText(status: ShownStatus = this.status): string {
+    return presenceTitle(status, this.now(), this.locale());
+  }
+
+  /** The exact time of the last activity (an accessible description), or null when online or never seen. */
+  protected exactTime(status: ShownStatus = this.status): string | null {
+    return status.online || status.lastSeen === null ? null : exactTime(status.lastSeen, this.locale());
   }
 
   #compute(): ShownStatus {
@@ -134,7 +135,7 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
       const limit = (wasOnline ? timeoutSeconds + marginSeconds : timeoutSeconds) * 1000;
       return Math.max(0, status.lastSeen + limit - this.now());
     }
-    if (this.ticks && !status.online && status.lastSeen !== null) return msUntilLabelChanges(status.lastSeen, this.now());
+    if (!status.online && status.lastSeen !== null) return msUntilLabelChanges(status.lastSeen, this.now());
     return Infinity;
   }
 
@@ -146,7 +147,7 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
       !previous ||
       previous.online !== next.online ||
       previous.lastSeen !== next.lastSeen ||
-      (this.ticks && this.label(next) !== this.#label);
+      this.label(next) !== this.#label;
     // Rendering only on a real change is what keeps label text written only when it differs.
     if (changed) this.requestUpdate();
   }

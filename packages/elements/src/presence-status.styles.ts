@@ -1,8 +1,9 @@
 import { css } from 'lit';
-import { themeStyles } from './theme.styles.js';
+import { stateDot, themeStyles } from './theme.styles.js';
 
 export const presenceStatusStyles = [
   themeStyles,
+  stateDot,
   css`
     :host {
       display: inline;
@@ -21,11 +22,6 @@ export const presenceStatusStyles = [
       width: var(--presence-dot-size, 0.5em);
       aspect-ratio: 1;
       border-radius: 50%;
-      background: var(--_offline);
-      transition: background-color var(--_duration) ease-out;
-    }
-    :host([state='online']) [part~='dot'] {
-      background: var(--_online);
     }
     :host([no-dot]) [part~='dot'] {
       display: none;

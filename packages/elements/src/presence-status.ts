@@ -13,14 +13,17 @@ import { presenceStatusStyles } from './presence-status.styles.js';
  * ```
  *
  * @tagname presence-status
- * @summary A live presence label with a small dot; hover for the exact time.
+ * @summary A live presence label with a small dot; hover adds the exact time.
  *
- * @csspart base - The wrapper of the dot and the label (carries the exact status as its title).
- * @csspart dot - The small dot before the label (decorative: the label says the state).
+ * @csspart base - The wrapper of the dot and the label (its title adds the exact time).
+ * @csspart dot - The small dot before the label (decorative: the label says the state): filled when online, hollow otherwise.
  * @csspart label - The label text.
  *
  * @cssproperty --presence-online-color - Dot colour when online.
- * @cssproperty --presence-offline-color - Dot colour otherwise.
+ * @cssproperty --presence-offline-color - The hollow dot's ring otherwise.
+ * @cssproperty --presence-offline-fill - Inside the hollow dot. Default: the ring colour.
+ * @cssproperty --presence-ring-color - Default fill of the hollow dot. Default white (dark: #0d1117).
+ * @cssproperty --presence-offline-stroke - Thickness of the hollow dot's ring. Default 2px.
  * @cssproperty --presence-text-color - Label colour when online. Default: inherited.
  * @cssproperty --presence-muted-color - Label colour otherwise. Default #59636e (dark: #9198a1).
  * @cssproperty --presence-dot-size - Default 0.5em.
@@ -39,13 +42,9 @@ export class PresenceStatus extends PresenceElement {
   /** Hide the small dot and show the words only. */
   @property({ type: Boolean, reflect: true, attribute: 'no-dot' }) noDot = false;
 
-  protected override get ticks(): boolean {
-    return true;
-  }
-
   protected override render(): TemplateResult | typeof nothing {
     if (!this.uid) return nothing;
-    return html`<span part="base" title=${this.exactStatus()}
+    return html`<span part="base" title=${this.hoverText()}
       ><span part="dot" aria-hidden="true"></span><span part="label">${this.label()}</span></span
     >`;
   }

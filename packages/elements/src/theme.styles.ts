@@ -8,8 +8,10 @@ import { css } from 'lit';
 export const themeStyles = css`
   :host {
     --_online: var(--presence-online-color, #1f883d);
-    --_offline: var(--presence-offline-color, #8c959f);
+    --_offline: var(--presence-offline-color, #6e7781);
     --_ring: var(--presence-ring-color, #ffffff);
+    --_offline-fill: var(--presence-offline-fill, var(--_ring));
+    --_offline-stroke: var(--presence-offline-stroke, 2px);
     --_ring-width: var(--presence-ring-width, 2px);
     --_text: var(--presence-text-color, inherit);
     --_muted: var(--presence-muted-color, #59636e);
@@ -18,7 +20,7 @@ export const themeStyles = css`
   @media (prefers-color-scheme: dark) {
     :host {
       --_online: var(--presence-online-color, #3fb950);
-      --_offline: var(--presence-offline-color, #6e7681);
+      --_offline: var(--presence-offline-color, #8b949e);
       --_ring: var(--presence-ring-color, #0d1117);
       --_muted: var(--presence-muted-color, #9198a1);
     }
@@ -33,7 +35,31 @@ export const themeStyles = css`
   }
 `;
 
-/** Hidden on screen, still read by screen readers. */
+/**
+ * Colour is never the only cue: online is a filled dot, anything else a hollow ring
+ * (its fill the ring colour), so the states differ in shape for every kind of vision.
+ * The default colours keep 3:1 or more against white, #f1f3f6 and #f6f7f9 (light) and
+ * #0d1117, #161b22 and #1f2630 (dark).
+ */
+export const stateDot = css`
+  [part~='dot'] {
+    box-sizing: border-box;
+    background: var(--_offline-fill);
+    border: var(--_offline-stroke) solid var(--_offline);
+    transition:
+      background-color var(--_duration) ease-out,
+      border-color var(--_duration) ease-out;
+  }
+  :host([state='online']) [part~='dot'] {
+    background: var(--_online);
+    border-color: var(--_online);
+  }
+`;
+
+/**
+ * Hidden on screen, still read by screen readers. Clipped to nothing and kept out of
+ * layout, so it can never widen a page, whatever its containing block.
+ */
 export const visuallyHidden = css`
   .visually-hidden {
     position: absolute;
@@ -42,7 +68,7 @@ export const visuallyHidden = css`
     margin: -1px;
     padding: 0;
     overflow: hidden;
-    clip: rect(0 0 0 0);
+    clip-path: inset(50%);
     white-space: nowrap;
     border: 0;
   }

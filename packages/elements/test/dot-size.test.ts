@@ -40,11 +40,12 @@ describe('<presence-dot> size, placement and colour', () => {
     expect(dotOf(themed)!.getBoundingClientRect().width).to.equal(12);
   });
 
-  it('is green online and muted grey otherwise, themeable with custom properties', async () => {
+  it('is filled green online and a hollow grey ring otherwise, themeable with custom properties', async () => {
     const online = await fixture<PresenceDot>(html`<presence-dot uid="1" last-seen=${Date.now()}></presence-dot>`);
     const away = await fixture<PresenceDot>(html`<presence-dot uid="2" last-seen=${Date.now() - 3_600_000}></presence-dot>`);
     expect(getComputedStyle(dotOf(online)!).backgroundColor).to.equal('rgb(31, 136, 61)');
-    expect(getComputedStyle(dotOf(away)!).backgroundColor).to.equal('rgb(140, 149, 159)');
+    expect(getComputedStyle(dotOf(away)!).borderTopColor).to.equal('rgb(110, 119, 129)');
+    expect(getComputedStyle(dotOf(away)!).backgroundColor).to.equal('rgb(255, 255, 255)');
     const themed = await fixture<HTMLDivElement>(html`<div style="--presence-online-color: rgb(0, 0, 255)">
       <presence-dot uid="1" last-seen=${Date.now()}></presence-dot>
     </div>`);

@@ -7,7 +7,7 @@ import { ENDPOINT, eventually, names, openEventSources, server } from './helpers
 
 /** The names drawn (people leaving are still animating out, so they are skipped). */
 function shown(element: OnlineNow): string[] {
-  return [...element.shadowRoot!.querySelectorAll('[part~="item"]:not(.leave)')].map((item) => item.getAttribute('title')!);
+  return [...element.shadowRoot!.querySelectorAll('[part~="item"]:not(.leave) [part~="avatar"]')].map((avatar) => avatar.getAttribute('title')!);
 }
 function part(element: OnlineNow, name: string): Element | null {
   return element.shadowRoot!.querySelector(`[part~="${name}"]`);
@@ -75,13 +75,13 @@ describe('<online-now>', () => {
     await eventually(() => element.people.length === 3, 'the roster arrives');
     await server.touch('r-dave', { name: 'Dave' });
     await eventually(() => shown(element).includes('Dave'), 'Dave appears');
-    const dave = element.shadowRoot!.querySelector('[title="Dave"]')!;
+    const dave = element.shadowRoot!.querySelector('[title="Dave"]')!.closest('[part~="item"]')!;
     expect(getComputedStyle(dave).animationName).to.equal('presence-enter');
 
     await emulateMedia({ reducedMotion: 'reduce' });
     await server.touch('r-erin', { name: 'Erin' });
     await eventually(() => shown(element).includes('Erin'), 'Erin appears');
-    expect(getComputedStyle(element.shadowRoot!.querySelector('[title="Erin"]')!).animationName).to.equal('none');
+    expect(getComputedStyle(element.shadowRoot!.querySelector('[title="Erin"]')!.closest('[part~="item"]')!).animationName).to.equal('none');
 
     // Leaving under reduced motion: gone at once, no lingering avatar.
     await server.advance(16);
@@ -125,7 +125,7 @@ describe('<online-now>', () => {
     const images = [...element.shadowRoot!.querySelectorAll('img')].map((img) => img.getAttribute('src'));
     expect(images).to.deep.equal(['data:image/png;base64,iVBORw0KGgo=', `${location.origin}/packages/elements/test/avatar.svg`]);
     const item = element.shadowRoot!.querySelector('[part~="item"]')!;
-    expect(item.getAttribute('title')).to.equal(hostile);
+    expect(item.querySelector('[part~="avatar"]')!.getAttribute('title')).to.equal(hostile);
     expect(item.querySelector('[part~="avatar"]')!.getAttribute('aria-label')).to.equal(hostile);
     expect(item.querySelector('[part~="avatar"]')!.children).to.have.length(0);
 

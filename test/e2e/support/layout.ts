@@ -48,7 +48,7 @@ export function checkLayout(page: Page): Promise<LayoutReport> {
       for (const item of roster.shadowRoot?.querySelectorAll('[part~="item"]') ?? []) {
         const a = item.querySelector('[part~="avatar"]')?.getBoundingClientRect();
         const d = item.querySelector('[part~="dot"]')?.getBoundingClientRect();
-        if (a && d && visible(a) && visible(d)) checkCorner(`online-now item "${item.getAttribute('title')}"`, a, d);
+        if (a && d && visible(a) && visible(d)) checkCorner(`online-now item "${item.querySelector('[part~="avatar"]')?.getAttribute('title')}"`, a, d);
       }
     }
     for (const label of document.querySelectorAll('presence-status')) {
