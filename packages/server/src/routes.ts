@@ -55,7 +55,7 @@ export function presenceRoutes(relay: Relay, o: ResolvedOptions): Hono {
     const outgoing = nodeResponse(c);
     if (outgoing) connection.writeDirectlyTo(outgoing);
 
-    const snapshot: SnapshotFrame = { t: o.now(), ...relay.subscribe(connection) };
+    const snapshot: SnapshotFrame = { t: o.now(), window: relay.window, ...relay.subscribe(connection) };
     connection.write(`retry: ${o.retryMs}\n\n`);
     connection.event(EVENT.snapshot, JSON.stringify(snapshot));
     return new Response(connection.body, { status: 200, headers: STREAM_HEADERS });

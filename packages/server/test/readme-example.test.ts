@@ -35,7 +35,7 @@ describe('the README’s "mount it in your Hono app" example', () => {
       expect(page.status).toBe(200);
       const html = await page.text();
       expect(html).toContain('<presence-status uid="7"');
-      expect(html).toMatch(/<presence-dot uid="7" last-seen="\d+" online><img/);
+      expect(html).toMatch(/<presence-dot uid="7" last-seen="\d+" online server-now="\d+" server-window="60 20"><img/);
 
       presence.relay.tick();
       const status = await app.request('/presence/status?uids=7');
