@@ -44,7 +44,7 @@ export class PresenceStatus extends PresenceElement {
   }
 
   protected override render(): TemplateResult | typeof nothing {
-    if (!this.uid) return nothing;
+    if (!this.shownUid) return nothing;
     return html`<span part="base" title=${this.exactStatus()}
       ><span part="dot" aria-hidden="true"></span><span part="label">${this.label()}</span></span
     >`;
