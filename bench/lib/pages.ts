@@ -1,3 +1,4 @@
+import { DEFAULT_WINDOW, offlineAt } from '@presence-kit/core';
 import type { Visit } from './trace.js';
 
 /** What one watching page received, and what it showed. */
@@ -51,9 +52,10 @@ export class Page {
         this.#offAt.set(uid, at);
       } else {
         // Flicker: shown offline and back online although the user never paused for a whole
-        // window (60 s) between the activity before the offline and the one after it.
+        // window (every system here runs with the default) between the activity before the offline and the one after it.
         const off = this.#offAt.get(uid);
-        if (off !== undefined && this.truth.lastActivity(uid, at) - this.truth.lastActivity(uid, off) < 60_000) this.flicker++;
+        const window = DEFAULT_WINDOW.timeoutSeconds * 1000;
+        if (off !== undefined && this.truth.lastActivity(uid, at) - this.truth.lastActivity(uid, off) < window) this.flicker++;
         this.#offAt.delete(uid);
       }
     }
@@ -113,7 +115,8 @@ export function sample(tally: Tally, open: Iterable<Page>, serverOnline: (uid: s
       const shown = page.display.get(uid) ?? false;
       tally.samples++;
       if (shown !== serverOnline(uid)) tally.missedSamples++;
-      if (shown && at - page.truth.lastActivity(uid, at) > 80_000 + 1_000) tally.onlineWhileIdleSamples++;
+      // One tick (1 s) of slack past the moment the window rule lets them go.
+      if (shown && at > offlineAt(true, page.truth.lastActivity(uid, at), DEFAULT_WINDOW) + 1_000) tally.onlineWhileIdleSamples++;
     }
   }
 }

@@ -81,7 +81,6 @@ export function createDemo(options: DemoOptions): Demo {
     marginSeconds: presence.window.marginSeconds,
     writeSeconds: presence.options.writeSeconds,
   });
-  const realWindow = `${presence.window.timeoutSeconds} ${presence.window.marginSeconds}`;
   const view = (c: Context, extra: Partial<View> = {}): View => ({
     presence,
     me: findUser(signedIn(c)),
@@ -90,7 +89,9 @@ export function createDemo(options: DemoOptions): Demo {
     rows: loadRows(presence),
     ...extra,
   });
-  const page = (c: Context, v: View, title: string, name: string, body: Safe, withDrawer = true, fallbackWindow = realWindow) =>
+  // The kit's markup and snapshots state the server's window; only the gallery's frozen
+  // examples, which no server speaks for, get one of their own.
+  const page = (c: Context, v: View, title: string, name: string, body: Safe, withDrawer = true, fallbackWindow?: string) =>
     c.html(layout(v, { title, page: name, body, drawer: withDrawer ? panel() : null, fallbackWindow }));
 
   const app = new Hono();

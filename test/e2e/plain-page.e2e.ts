@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gzippedSize, statedSize } from '../../packages/elements/scripts/bundle-size.js';
 import { createPresence, servePresence, type RunningServer } from '../../packages/server/src/index.js';
 import { tempDbPath } from '../../packages/server/test/support.js';
 import { COUNT_EVENT_SOURCES, launchChromium, type EventSourceStats } from './support/browser.js';
@@ -25,6 +26,8 @@ beforeAll(async () => {
   app.get('/presence-kit.js', (c) => c.body(readFileSync(file('packages/elements/dist/presence-kit.js'), 'utf8'), 200, { 'content-type': 'text/javascript' }));
   app.get('/avatars/7.svg', (c) => c.body('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#888"/></svg>', 200, { 'content-type': 'image/svg+xml' }));
   app.get('/', (c) => c.html(plainHtml));
+  // Browsers ask for one; a 404 here would be the page's only console line.
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   running = await servePresence({ app, presence });
   browser = await launchChromium();
 });
@@ -39,8 +42,19 @@ describe('a plain HTML page with one script tag', () => {
     expect(readFileSync(file('README.md'), 'utf8')).toContain(plainHtml.trim());
   });
 
+  it('states the bundle\'s real gzipped size in the README (npm run build writes it)', () => {
+    const bundle = readFileSync(file('packages/elements/dist/presence-kit.js'));
+    expect(statedSize(readFileSync(file('README.md'), 'utf8'))).toBe(gzippedSize(bundle));
+    // Lit's development build says so in its code; the production build has no such string.
+    expect(bundle.toString('utf8')).not.toContain('dev mode');
+  });
+
   it('shows Grace come online live, in the dot, the label and the roster, over one connection', async () => {
     const page = await browser.newPage();
+    // A plain page using the bundle logs nothing: no "Lit is in dev mode", no errors.
+    const logged: string[] = [];
+    page.on('console', (message) => logged.push(`${message.type()}: ${message.text()} (${message.location().url})`));
+    page.on('pageerror', (error) => logged.push(`pageerror: ${error.message}`));
     await page.addInitScript(COUNT_EVENT_SOURCES);
     await page.goto(running.url);
     await page.waitForFunction(() => document.querySelector('presence-status')?.shadowRoot?.textContent?.includes('offline'));
@@ -52,6 +66,7 @@ describe('a plain HTML page with one script tag', () => {
     const stats = await page.evaluate(() => (window as unknown as { __eventSources: EventSourceStats }).__eventSources);
     expect(stats.created).toBe(1);
     expect(stats.urls[0]).toMatch(/\/presence\/stream\?uids=7&roster=1$/);
+    expect(logged).toEqual([]);
     await page.close();
   });
 });

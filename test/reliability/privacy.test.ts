@@ -43,7 +43,9 @@ describe('hide my status', () => {
     const row = server.presence.store.users(['hana']).get('hana')!;
     expect(row.lastSeen).toBe(server.clock.ms);
     expect(server.presence.statusOf({ uid: 'hana', last_seen: row.lastSeen, hidden: 1 })).toEqual(hidden);
-    expect(server.presence.renderDot({ uid: 'hana', last_seen: row.lastSeen, hidden: 1 })).toBe('<presence-dot uid="hana"></presence-dot>');
+    expect(server.presence.renderDot({ uid: 'hana', last_seen: row.lastSeen, hidden: 1 })).toBe(
+      `<presence-dot uid="hana" server-now="${server.clock.ms}" server-window="60 20"></presence-dot>`,
+    );
 
     server.presence.setHidden('hana', false);
     await watcher.waitFor(5);

@@ -61,7 +61,7 @@ export const PROPERTIES: readonly PropertyDoc[] = [
   { name: '--presence-dot-ratio', applies: 'dot', defaultValue: '28%', example: '40%', description: 'Share of the avatar’s width (then clamped).', on: 'dot-online' },
   { name: '--presence-dot-min-size', applies: 'dot', defaultValue: '8px', example: '16px', description: 'Smallest proportional size.', on: 'dot-online' },
   { name: '--presence-dot-max-size', applies: 'dot', defaultValue: '14px', example: '8px', description: 'Largest proportional size.', on: 'dot-online' },
-  { name: '--presence-dot-offset', applies: 'dot', defaultValue: '0', example: '6px', description: 'Inset from the bottom-right corner (for round avatars).', on: 'dot-online' },
+  { name: '--presence-dot-offset', applies: 'dot', defaultValue: '0px', example: '6px', description: 'Moves the dot in from where it sits (negative: out).', on: 'dot-online' },
   { name: '--presence-transition-duration', applies: 'dot, status', defaultValue: '200ms (0 under reduced motion)', example: '2s', description: 'How long the colour change takes.', on: 'dot-online' },
   { name: '--presence-text-color', applies: 'status', defaultValue: 'inherit', example: 'light-dark(#15803d, #4ade80)', description: 'Label colour when online.', on: 'status-online' },
   { name: '--presence-muted-color', applies: 'status', defaultValue: '#59636e (dark #9198a1)', example: 'light-dark(#be185d, #f472b6)', description: 'Label colour otherwise.', on: 'status-offline' },
@@ -176,7 +176,7 @@ export function galleryBody(view: View, now: number): Safe {
 
   <section class="card gallery-section" aria-labelledby="sizes-title">
     <h2 id="sizes-title">Sizes, 16px to 160px</h2>
-    <p class="muted small">Live: ${findUser(online)?.name ?? online} (round) and ${findUser(offline)?.name ?? offline} (rounded square). The dot is 28% of the avatar, clamped to 8–14px.</p>
+    <p class="muted small">Live: ${findUser(online)?.name ?? online} (round: the dot sits on the circle’s edge) and ${findUser(offline)?.name ?? offline} (rounded square: in the corner). The dot reads the avatar’s border-radius; <code>shape="round"</code> or <code>shape="square"</code> decides instead. It is 28% of the avatar, clamped to 8–14px; a clamped-up dot overhangs the corner like a badge.</p>
     ${sizes(view, online, offline)}
   </section>
 

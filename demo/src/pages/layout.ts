@@ -55,7 +55,7 @@ export interface PageOptions {
   body: Safe;
   /** The simulator drawer is on every page but the simulator's own. */
   drawer?: PanelContext | null;
-  /** `<meta name="presence-window">` for elements with no live subscription. */
+  /** `<meta name="presence-window">` for elements no server speaks for (the gallery's frozen examples). */
   fallbackWindow?: string;
 }
 

@@ -1,4 +1,5 @@
 export * from './rules.js';
+export * from './window.js';
 export * from './labels.js';
 export * from './protocol.js';
 export * from './time.js';

@@ -3,6 +3,8 @@
  * ones JSON clients see (`online`, `last_seen`); every time is epoch milliseconds.
  */
 
+import type { PresenceWindow } from './window.js';
+
 export type Uid = string;
 
 /** Uids are short opaque ids: letters, digits and `_ . : @ -`, 1–64 characters. */
@@ -52,6 +54,8 @@ export const EVENT = {
 /** `t` is the server's clock when the frame was made; clients use it to correct their own. */
 export interface SnapshotFrame {
   t: number;
+  /** The server's window, so pages never copy it: what a client applies while no stream vouches. */
+  window: PresenceWindow;
   users: StatusMap;
   roster?: Roster;
 }

@@ -3,19 +3,7 @@
  * window, quick on / slow off. All times are epoch milliseconds; windows are seconds.
  */
 
-export interface PresenceWindow {
-  /** A user is online while `now - lastSeen < timeoutSeconds`. Default 60. */
-  timeoutSeconds: number;
-  /** A user already shown online stays online for this much longer. Default 20. */
-  marginSeconds: number;
-}
-
-export const DEFAULT_TIMEOUT_SECONDS = 60;
-export const DEFAULT_MARGIN_SECONDS = 20;
-export const DEFAULT_WINDOW: Readonly<PresenceWindow> = Object.freeze({
-  timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
-  marginSeconds: DEFAULT_MARGIN_SECONDS,
-});
+import { DEFAULT_TIMEOUT_SECONDS, DEFAULT_WINDOW, type PresenceWindow } from './window.js';
 
 /** Default write throttle: half the window, so a browsing user never ages out between writes. */
 export function defaultWriteSeconds(timeoutSeconds: number): number {
@@ -30,19 +18,26 @@ export function elapsedSince(lastSeen: number, now: number): number {
   return Math.max(0, now - lastSeen);
 }
 
-/** Quick on: online as soon as the last activity is inside the window. */
-export function isOnline(
+/**
+ * THE window rule: the moment a status stops being online by itself. Someone not yet
+ * shown online is online until `lastSeen + timeout` (quick on); someone already shown
+ * online stays until `lastSeen + timeout + margin` (slow off), which stops dots
+ * flickering at the boundary. Never seen: -Infinity. Every other rule and timer derives
+ * from this one.
+ */
+export function offlineAt(
+  wasOnline: boolean,
   lastSeen: number | null | undefined,
-  now: number,
-  timeoutSeconds: number = DEFAULT_TIMEOUT_SECONDS,
-): boolean {
-  if (lastSeen == null || !Number.isFinite(lastSeen)) return false;
-  return elapsedSince(lastSeen, now) < timeoutSeconds * 1000;
+  window: PresenceWindow = DEFAULT_WINDOW,
+): number {
+  if (lastSeen == null || !Number.isFinite(lastSeen)) return -Infinity;
+  const seconds = wasOnline ? window.timeoutSeconds + window.marginSeconds : window.timeoutSeconds;
+  return lastSeen + seconds * 1000;
 }
 
 /**
- * Slow off: someone already shown online stays online until the window plus the
- * margin has passed. This is the rule that stops dots flickering at the boundary.
+ * Online now under hysteresis. A `lastSeen` ahead of `now` (a clock that runs ahead)
+ * reads as just now, never as "in 2 minutes".
  */
 export function staysOnline(
   wasOnline: boolean,
@@ -50,13 +45,22 @@ export function staysOnline(
   now: number,
   window: PresenceWindow = DEFAULT_WINDOW,
 ): boolean {
-  if (!wasOnline) return isOnline(lastSeen, now, window.timeoutSeconds);
-  return isOnline(lastSeen, now, window.timeoutSeconds + window.marginSeconds);
+  return now < offlineAt(wasOnline, lastSeen, window);
+}
+
+/** Quick on: online as soon as the last activity is inside the window. */
+export function isOnline(
+  lastSeen: number | null | undefined,
+  now: number,
+  timeoutSeconds: number = DEFAULT_TIMEOUT_SECONDS,
+): boolean {
+  return staysOnline(false, lastSeen, now, { timeoutSeconds, marginSeconds: 0 });
 }
 
 /** Oldest `last_seen` that can still be online under hysteresis: the relay's one indexed range. */
 export function candidateCutoff(now: number, window: PresenceWindow = DEFAULT_WINDOW): number {
-  return now - (window.timeoutSeconds + window.marginSeconds) * 1000;
+  // offlineAt(true, 0) is the longest anyone can stay online after their last activity.
+  return now - offlineAt(true, 0, window);
 }
 
 /** The write throttle: write when nothing was written yet or the last write is a full period old. */
@@ -65,14 +69,4 @@ export function shouldWrite(lastWrite: number | undefined, now: number, writeSec
   // A clock that went backwards must not silence a user until it catches up again.
   if (now < lastWrite) return true;
   return now - lastWrite >= writeSeconds * 1000;
-}
-
-/**
- * Reads a positive number of seconds from configuration text (env vars, attributes).
- * Anything missing or invalid falls back to the default instead of throwing.
- */
-export function parseSeconds(value: string | number | null | undefined, fallback: number): number {
-  if (value == null || value === '') return fallback;
-  const n = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateCutoff, defaultWriteSeconds, isOnline, parseSeconds, shouldWrite, staysOnline } from '../src/index.js';
+import { candidateCutoff, defaultWriteSeconds, isOnline, offlineAt, shouldWrite, staysOnline } from '../src/index.js';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const ago = (seconds: number) => NOW - seconds * 1000;
@@ -54,10 +54,23 @@ describe('write throttle', () => {
   });
 });
 
-describe('parseSeconds', () => {
-  it('reads positive numbers and falls back on anything else', () => {
-    expect(parseSeconds('90', 60)).toBe(90);
-    expect(parseSeconds('1.5', 60)).toBe(1.5);
-    for (const bad of [undefined, null, '', 'abc', '-5', '0', 'Infinity']) expect(parseSeconds(bad, 60)).toBe(60);
+describe('offlineAt: when a status changes by itself', () => {
+  it('is the window after the last activity, plus the margin for someone shown online', () => {
+    expect(offlineAt(false, ago(10), window)).toBe(ago(10) + 60_000);
+    expect(offlineAt(true, ago(10), window)).toBe(ago(10) + 80_000);
+  });
+  it('is already past for someone never seen', () => {
+    expect(offlineAt(true, null, window)).toBe(-Infinity);
+    expect(offlineAt(false, Number.NaN, window)).toBe(-Infinity);
+  });
+  it('with a margin of 0, slow off is quick off', () => {
+    expect(offlineAt(true, ago(10), { timeoutSeconds: 60, marginSeconds: 0 })).toBe(ago(10) + 60_000);
+  });
+  it('is the edge both rules use', () => {
+    for (const wasOnline of [false, true]) {
+      const edge = offlineAt(wasOnline, ago(0), window);
+      expect(staysOnline(wasOnline, ago(0), edge - 1, window)).toBe(true);
+      expect(staysOnline(wasOnline, ago(0), edge, window)).toBe(false);
+    }
   });
 });

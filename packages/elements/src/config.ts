@@ -1,4 +1,4 @@
-import { DEFAULT_WINDOW, parseSeconds, type PresenceWindow } from '@presence-kit/core';
+import { parseWindow, type PresenceWindow } from '@presence-kit/core';
 
 /**
  * Page-wide configuration, so no element needs code to work:
@@ -8,13 +8,16 @@ import { DEFAULT_WINDOW, parseSeconds, type PresenceWindow } from '@presence-kit
  * <meta name="presence-window" content="60 20">   <!-- timeout and margin, in seconds -->
  * ```
  *
+ * The window here is only for elements no server speaks for (a static page): a server
+ * states its own in every snapshot and in the markup it renders, and that wins.
+ *
  * An element's own `endpoint` attribute wins over the meta tag; `configurePresence()`
  * sets the same from script (for apps that render no `<head>` of their own).
  */
 export interface PresenceConfig {
   /** Where the presence sub-app is mounted, e.g. `/presence`. */
   endpoint?: string | null;
-  /** The window the fallback uses when an element has no live subscription. */
+  /** The window for elements no server has stated one for (see `resolveWindow`). */
   window?: Partial<PresenceWindow>;
 }
 
@@ -50,16 +53,10 @@ export function normalizeEndpoint(endpoint: string | null | undefined): string |
   }
 }
 
-/** The fallback window: `configurePresence`, else `<meta name="presence-window" content="60 20">`, else 60 s + 20 s. */
+/**
+ * The page's window: `configurePresence`, else `<meta name="presence-window" content="60 20">`,
+ * else 60 s + 20 s; each value falls back on its own. What a server states beats it.
+ */
 export function resolveWindow(): PresenceWindow {
-  const [timeout, margin] = (meta('presence-window') ?? '').trim().split(/[\s,]+/);
-  return {
-    timeoutSeconds: configured.window?.timeoutSeconds ?? parseSeconds(timeout, DEFAULT_WINDOW.timeoutSeconds),
-    marginSeconds: configured.window?.marginSeconds ?? parseMargin(margin),
-  };
-}
-
-// A margin of 0 is a valid choice (no hysteresis), unlike a timeout of 0.
-function parseMargin(text: string | undefined): number {
-  return text === '0' ? 0 : parseSeconds(text, DEFAULT_WINDOW.marginSeconds);
+  return parseWindow(configured.window ?? null, parseWindow(meta('presence-window')));
 }

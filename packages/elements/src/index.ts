@@ -4,7 +4,7 @@ import type { PresenceDot } from './presence-dot.js';
 import type { PresenceChange } from './presence-store.js';
 import type { PresenceStatus } from './presence-status.js';
 
-export { PresenceDot } from './presence-dot.js';
+export { PresenceDot, type DotShape } from './presence-dot.js';
 export { PresenceStatus } from './presence-status.js';
 export { OnlineNow, type PresenceRosterEvent } from './online-now.js';
 export { PresenceElement, type PresenceChangeEvent, type ShownStatus } from './presence-element.js';

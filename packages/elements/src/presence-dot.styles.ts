@@ -15,6 +15,10 @@ export const presenceDotStyles = [
       position: relative;
       display: inline-block;
     }
+    /* A round avatar: the dot's centre on the circle at 45°, (1 - cos 45°) / 2 of the width in from each edge. */
+    .round [part~='dot'] {
+      --_centre: 14.645%;
+    }
     /* On its own (no avatar inside) the dot sits inline like a character. */
     .alone [part~='dot'] {
       position: static;

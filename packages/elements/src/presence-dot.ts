@@ -1,11 +1,15 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { defineOnce } from './define-once.js';
 import { PresenceElement } from './presence-element.js';
 import { presenceDotStyles } from './presence-dot.styles.js';
 
+/** Where the dot sits on the avatar: on a round one's edge, or in a square one's corner. */
+export type DotShape = 'auto' | 'round' | 'square';
+
 /**
  * A presence dot in the bottom-right corner of the avatar it wraps, or inline on its own.
+ * On a round avatar it sits on the circle's edge (at 45°) instead of the box's corner.
  *
  * ```html
  * <presence-dot uid="7" last-seen="1763900000000"><img src="/a/7.png" alt="Alice"></presence-dot>
@@ -29,7 +33,7 @@ import { presenceDotStyles } from './presence-dot.styles.js';
  * @cssproperty --presence-dot-ratio - Share of the avatar's width. Default 28%.
  * @cssproperty --presence-dot-min-size - Default 8px.
  * @cssproperty --presence-dot-max-size - Default 14px.
- * @cssproperty --presence-dot-offset - Inset from the bottom-right corner. Default 0.
+ * @cssproperty --presence-dot-offset - A length moving the dot in from where it sits (negative: out). Default 0px.
  * @cssproperty --presence-transition-duration - Colour change duration. Default 200ms (0 under reduced motion).
  *
  * @event {CustomEvent<{uid: string, online: boolean, lastSeen: number | null}>} presence-change - The shown status changed.
@@ -42,28 +46,59 @@ export class PresenceDot extends PresenceElement {
 
   static override styles = presenceDotStyles;
 
+  /**
+   * The avatar's shape, for where the dot sits: `round` (on the circle's edge, at 45°),
+   * `square` (in the corner), or `auto`: round when the avatar's bottom-right
+   * border-radius is at least half its size, read when it is slotted.
+   */
+  @property() shape: DotShape = 'auto';
+
   /** Whether anything is slotted: decides between corner and inline placement. */
   @state() private hasAvatar = false;
+  /** What `auto` found: the slotted avatar (or the image inside it) is a circle. */
+  @state() private roundAvatar = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.hasAvatar = [...this.childNodes].some(isVisibleContent);
+    this.#readAvatar([...this.childNodes]);
   }
 
   #onSlotChange(event: Event): void {
-    const nodes = (event.target as HTMLSlotElement).assignedNodes({ flatten: true });
+    this.#readAvatar((event.target as HTMLSlotElement).assignedNodes({ flatten: true }));
+  }
+
+  #readAvatar(nodes: Node[]): void {
     this.hasAvatar = nodes.some(isVisibleContent);
+    const avatar = nodes.find((node): node is Element => node.nodeType === Node.ELEMENT_NODE);
+    // A link or wrapper around the image is common: look one level in.
+    this.roundAvatar = !!avatar && (isCircle(avatar) || (!!avatar.firstElementChild && isCircle(avatar.firstElementChild)));
+  }
+
+  #placement(): string {
+    if (!this.hasAvatar) return 'alone';
+    const round = this.shape === 'round' || (this.shape !== 'square' && this.roundAvatar);
+    return round ? 'round' : '';
   }
 
   protected override render(): TemplateResult {
-    // No uid: the avatar alone, and no dot at all.
-    if (!this.uid) return html`<slot></slot>`;
+    // No valid uid: the avatar alone, and no dot at all.
+    if (!this.shownUid) return html`<slot></slot>`;
     // Named with the label's own words ("last seen 5m ago"); the exact time is the description.
-    return html`<span part="base" class=${this.hasAvatar ? '' : 'alone'} title=${this.hoverText()}
+    return html`<span part="base" class=${this.#placement()} title=${this.hoverText()}
       ><slot @slotchange=${this.#onSlotChange}></slot
       ><span part="dot" role="img" aria-label=${this.label()} aria-description=${this.exactTime() ?? nothing}></span
     ></span>`;
   }
+}
+
+/** A border-radius of half the box or more (`50%`, Tailwind's `9999px`) draws a circle. */
+function isCircle(element: Element): boolean {
+  const radius = getComputedStyle(element).borderBottomRightRadius.split(' ')[0] ?? '';
+  const value = parseFloat(radius);
+  if (!(value > 0)) return false;
+  if (radius.endsWith('%')) return value >= 50;
+  const { width, height } = element.getBoundingClientRect();
+  return width > 0 && value >= Math.min(width, height) / 2 - 0.5;
 }
 
 function isVisibleContent(node: Node): boolean {

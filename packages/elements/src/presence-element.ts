@@ -3,17 +3,22 @@ import { property } from 'lit/decorators.js';
 import {
   exactTime,
   msUntilLabelChanges,
+  offlineAt,
   parseTimestamp,
+  parseWindow,
   presenceLabel,
   presenceState,
   presenceTitle,
-  staysOnline,
   type PresenceState,
+  type PresenceWindow,
+  type Uid,
 } from '@presence-kit/core';
 import { resolveWindow } from './config.js';
 import { schedule, unschedule, type Scheduled } from './label-scheduler.js';
 import { PresenceController } from './presence-controller.js';
 import type { PresenceChange } from './presence-store.js';
+import { learnServerTime, serverNow } from './server-clock.js';
+import { warnInvalidUid, watchableUid } from './uid.js';
 
 /** The status an element shows, and where it came from. */
 export interface ShownStatus {
@@ -30,7 +35,7 @@ export type PresenceChangeEvent = CustomEvent<PresenceChange>;
  * subscription, the fallback rule, and the `presence-change` event.
  */
 export abstract class PresenceElement extends LitElement implements Scheduled {
-  /** Whose presence to show. Without one, nothing is shown. */
+  /** Whose presence to show. Without a valid one, nothing is shown (an invalid one is warned about). */
   @property() uid: string | null = null;
 
   /** Last activity as epoch ms, epoch seconds or ISO-8601 (as the server rendered it). */
@@ -42,11 +47,17 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
   /** The presence endpoint; default: `<meta name="presence-endpoint">`. */
   @property() endpoint: string | null = null;
 
+  /** The server's clock when it rendered this element (epoch ms): what "ago" is measured against until a stream speaks. */
+  @property({ attribute: 'server-now' }) serverNow: string | null = null;
+
+  /** The server's window, `"60 20"` (timeout and margin in seconds), as it rendered this element. */
+  @property({ attribute: 'server-window' }) serverWindow: string | null = null;
+
   /** What is shown now (output only, for CSS): `online`, `away` (seen before) or `offline` (never seen). */
   @property({ reflect: true }) state: PresenceState = 'offline';
 
   protected readonly presence = new PresenceController(this, {
-    uid: () => this.uid,
+    uid: () => this.shownUid,
     endpoint: () => this.endpoint,
   });
 
@@ -59,12 +70,28 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
     return this.#shown ?? this.#compute();
   }
 
+  /** The uid whose presence is shown: null when missing or invalid, which shows nothing at all. */
+  protected get shownUid(): Uid | null {
+    return watchableUid(this.uid);
+  }
+
   protected locale(): string {
     return this.closest('[lang]')?.getAttribute('lang') || 'en';
   }
 
   protected now(): number {
-    return this.presence.store?.now() ?? Date.now();
+    return serverNow();
+  }
+
+  /** What the server stated wins: its snapshot's window, else the one it rendered; the page's only when neither did. */
+  #window(): PresenceWindow {
+    return this.presence.store?.window ?? parseWindow(this.serverWindow, resolveWindow());
+  }
+
+  override connectedCallback(): void {
+    // Before any element renders: upgrades connect every server-rendered element first.
+    if (this.serverNow) learnServerTime(parseTimestamp(this.serverNow), 'markup');
+    super.connectedCallback();
   }
 
   protected label(status: ShownStatus = this.status): string {
@@ -84,16 +111,31 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
   #compute(): ShownStatus {
     const watched = this.presence.value;
     if (watched?.live) return { online: watched.online, lastSeen: watched.lastSeen, live: true };
-    // No live subscription: the attributes (or the last streamed facts, if newer) and the window decide.
+    const { lastSeen, until } = this.#fallback();
+    return { online: this.now() < until, lastSeen, live: false };
+  }
+
+  /**
+   * No live subscription: the newest facts (the attributes, or what a stream said) and
+   * the window decide, and `until` is when the status turns offline by itself. While
+   * reconnecting, a stream's last "online" counts from the drop, not from a `last_seen`
+   * that only the snapshot carried and may be older than the window.
+   */
+  #fallback(): { lastSeen: number | null; until: number } {
+    const watched = this.presence.value;
     const attribute = parseTimestamp(this.lastSeen);
     const streamed = watched?.lastSeen ?? null;
     const lastSeen = streamed !== null && (attribute === null || streamed > attribute) ? streamed : attribute;
     const wasOnline = watched ? watched.online : this.online;
-    return { online: staysOnline(wasOnline, lastSeen, this.now(), resolveWindow()), lastSeen, live: false };
+    const vouched = wasOnline ? (watched?.vouchedUntil ?? null) : null;
+    const since = vouched !== null && (lastSeen === null || vouched > lastSeen) ? vouched : lastSeen;
+    return { lastSeen, until: offlineAt(wasOnline, since, this.#window()) };
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
+    // An invalid uid shows nothing, like no uid; the console says why, once per value.
+    if (changed.has('uid') && this.uid && !this.shownUid) warnInvalidUid(this.uid);
     const previous = this.#shown;
     const next = this.#compute();
     this.#shown = next;
@@ -101,10 +143,11 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
     this.state = presenceState(next);
     // A dot with no facts yet (no attributes, stream not connected) only learns its first status: not a change.
     const informed = previous && (previous.live || previous.online || previous.lastSeen !== null);
-    if (informed && this.uid && (previous.online !== next.online || previous.lastSeen !== next.lastSeen)) {
+    const uid = this.shownUid;
+    if (informed && uid && (previous.online !== next.online || previous.lastSeen !== next.lastSeen)) {
       this.dispatchEvent(
         new CustomEvent<PresenceChange>('presence-change', {
-          detail: { uid: this.uid, online: next.online, lastSeen: next.lastSeen },
+          detail: { uid, online: next.online, lastSeen: next.lastSeen },
           bubbles: true,
           composed: true,
         }),
@@ -127,14 +170,9 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
   /** @internal For the shared label timer (`Scheduled`), not for pages. */
   msUntilChange(): number {
     const status = this.status;
-    if (!this.uid) return Infinity;
-    if (!status.live && status.online && status.lastSeen !== null) {
-      // The fallback turns grey by itself once the window (plus margin) has passed.
-      const { timeoutSeconds, marginSeconds } = resolveWindow();
-      const wasOnline = this.presence.value?.online ?? this.online;
-      const limit = (wasOnline ? timeoutSeconds + marginSeconds : timeoutSeconds) * 1000;
-      return Math.max(0, status.lastSeen + limit - this.now());
-    }
+    if (!this.shownUid) return Infinity;
+    // The fallback turns grey by itself once the window (plus margin) has passed.
+    if (!status.live && status.online) return Math.max(0, this.#fallback().until - this.now());
     if (!status.online && status.lastSeen !== null) return msUntilLabelChanges(status.lastSeen, this.now());
     return Infinity;
   }

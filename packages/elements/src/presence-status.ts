@@ -43,7 +43,7 @@ export class PresenceStatus extends PresenceElement {
   @property({ type: Boolean, reflect: true, attribute: 'no-dot' }) noDot = false;
 
   protected override render(): TemplateResult | typeof nothing {
-    if (!this.uid) return nothing;
+    if (!this.shownUid) return nothing;
     return html`<span part="base" title=${this.hoverText()}
       ><span part="dot" aria-hidden="true"></span><span part="label">${this.label()}</span></span
     >`;

@@ -1,9 +1,9 @@
 import {
   EVENT,
-  UID_PATTERN,
-  clockOffset,
+  parseWindow,
   streamQuery,
   type PresenceFrame,
+  type PresenceWindow,
   type Roster,
   type RosterEntry,
   type RosterFrame,
@@ -12,6 +12,8 @@ import {
   type UserStatus,
 } from '@presence-kit/core';
 import { normalizeEndpoint, resolveEndpoint } from './config.js';
+import { learnServerTime, serverNow } from './server-clock.js';
+import { warnInvalidUid, watchableUid } from './uid.js';
 
 /** What a watcher sees for one uid. */
 export interface WatchedStatus {
@@ -23,6 +25,13 @@ export interface WatchedStatus {
    * not yet connected) it is only the last known status: compute from `lastSeen`.
    */
   live: boolean;
+  /**
+   * While reconnecting after a drop: the server time the stream dropped, i.e. until when
+   * a stream vouched for `online`. Hold an online status until `offlineAt(true,
+   * vouchedUntil, window)` rather than ageing the `lastSeen` of the last snapshot. Null
+   * while live, and when no stream ever vouched for it.
+   */
+  vouchedUntil: number | null;
 }
 
 /** The detail of `presence-change`, and what `onChange` listeners receive. */
@@ -69,13 +78,15 @@ export class PresenceStore {
   readonly #known = new Map<Uid, UserStatus>();
   /** Uids whose status the active stream's snapshot covered. */
   #live = new Set<Uid>();
+  /** Uids a dropped stream covered, with the server time it dropped: held until a new snapshot covers them. */
+  readonly #vouchedUntil = new Map<Uid, number>();
+  #window: PresenceWindow | null = null;
   readonly #rosterWatchers = new Set<RosterListener>();
   readonly #changeListeners = new Set<(change: PresenceChange) => void>();
   readonly #joinListeners = new Set<(entry: RosterEntry) => void>();
   readonly #leaveListeners = new Set<(entry: RosterEntry) => void>();
   #roster: Roster | null = null;
   #rosterLive = false;
-  #offset = 0;
   #active: Stream | null = null;
   #pending: Stream | null = null;
   #flushQueued = false;
@@ -90,7 +101,12 @@ export class PresenceStore {
 
   /** The server's clock, as learnt from the frames' `t`: what labels measure "ago" against. */
   now(): number {
-    return Date.now() + this.#offset;
+    return serverNow();
+  }
+
+  /** The window the server stated in its last snapshot (null before the first): what the fallback applies. */
+  get window(): PresenceWindow | null {
+    return this.#window;
   }
 
   /** True while a stream is open and its snapshot has arrived. */
@@ -106,7 +122,9 @@ export class PresenceStore {
   /** The last known status of a watched uid. */
   status(uid: Uid): WatchedStatus | undefined {
     const known = this.#known.get(uid);
-    return known && { online: known.online, lastSeen: known.last_seen, live: this.#live.has(uid) };
+    if (!known) return undefined;
+    const live = this.#live.has(uid);
+    return { online: known.online, lastSeen: known.last_seen, live, vouchedUntil: live ? null : (this.#vouchedUntil.get(uid) ?? null) };
   }
 
   /** The last known roster (null until the first one arrives). */
@@ -119,8 +137,8 @@ export class PresenceStore {
    * any) and again whenever it or its liveness changes. Returns the unsubscribe.
    */
   watch(uid: Uid, listener: StatusListener): Unsubscribe {
-    if (!UID_PATTERN.test(uid)) {
-      console.warn(`presence-kit: "${uid.slice(0, 40)}" is not a valid uid (1-64 letters, digits or _ . : @ -); it is not watched.`);
+    if (!watchableUid(uid)) {
+      warnInvalidUid(uid);
       return () => {};
     }
     let set = this.#watchers.get(uid);
@@ -198,6 +216,7 @@ export class PresenceStore {
       if (!this.#watchers.has(uid)) {
         this.#known.delete(uid);
         this.#live.delete(uid);
+        this.#vouchedUntil.delete(uid);
       }
     }
     const uids = [...this.#watchers.keys()];
@@ -234,9 +253,13 @@ export class PresenceStore {
     }
     this.#attempt = 0;
     this.#learnClock(frame.t);
+    // The server states its window; one from an older server (none) or garbage keeps what was known.
+    if (frame.window !== undefined) this.#window = parseWindow(frame.window, this.#window ?? undefined);
     const wasLive = this.#live;
     this.#live = new Set([...stream.uids].filter((uid) => this.#watchers.has(uid)));
     for (const uid of this.#live) {
+      // The new snapshot replaces whatever the dropped stream vouched for.
+      this.#vouchedUntil.delete(uid);
       const status = frame.users[uid];
       if (status) this.#apply(uid, status, !wasLive.has(uid));
     }
@@ -274,6 +297,10 @@ export class PresenceStore {
       this.#active = null;
       const wasLive = this.#live;
       this.#live = new Set();
+      // The stream vouched for these until now: what it last said holds while reconnecting,
+      // instead of ageing a last_seen that may be older than the window.
+      const droppedAt = this.now();
+      for (const uid of wasLive) this.#vouchedUntil.set(uid, droppedAt);
       for (const uid of wasLive) this.#notify(uid);
       if (this.#rosterLive) this.#setRosterLive(false);
     }
@@ -308,12 +335,13 @@ export class PresenceStore {
     this.#active?.source.close();
     this.#pending = this.#active = null;
     this.#live = new Set();
+    this.#vouchedUntil.clear();
     this.#rosterLive = false;
     this.#roster = null;
   }
 
   #learnClock(t: unknown): void {
-    if (typeof t === 'number' && Number.isFinite(t)) this.#offset = clockOffset(t, Date.now());
+    if (typeof t === 'number') learnServerTime(t, 'stream');
   }
 
   #apply(uid: Uid, next: UserStatus, livenessChanged: boolean): void {

@@ -81,14 +81,19 @@ export const visuallyHidden = css`
  */
 export const cornerDot = css`
   [part~='dot'] {
-    position: absolute;
-    right: var(--presence-dot-offset, 0);
-    bottom: var(--presence-dot-offset, 0);
-    box-sizing: border-box;
-    width: var(
+    --_size: var(
       --presence-dot-size,
       clamp(var(--presence-dot-min-size, 8px), var(--presence-dot-ratio, 28%), var(--presence-dot-max-size, 14px))
     );
+    /* The dot's centre, in from each edge: where the unclamped dot's centre would be. A dot
+       clamped up on a small avatar grows outward and overhangs the corner like a badge,
+       instead of covering its face; a round avatar moves the centre onto its circle. */
+    --_centre: calc(min(var(--presence-dot-ratio, 28%), var(--_size)) / 2);
+    position: absolute;
+    right: calc(var(--presence-dot-offset, 0px) + var(--_centre) - var(--_size) / 2);
+    bottom: calc(var(--presence-dot-offset, 0px) + var(--_centre) - var(--_size) / 2);
+    box-sizing: border-box;
+    width: var(--_size);
     aspect-ratio: 1;
     border-radius: 50%;
     box-shadow: 0 0 0 var(--_ring-width) var(--_ring);

@@ -33,9 +33,9 @@ export interface Presence {
   statusOf(row: UserRow): UserStatus;
   /** `online`, `last seen 5m ago` or `offline` for a row. */
   label(row: UserRow, locale?: string): string;
-  /** Server-rendered `<presence-dot>` around your avatar markup. */
+  /** Server-rendered `<presence-dot>` around your avatar markup, stating the server's clock and window. */
   renderDot(row: UserRow, avatarHtml?: string): string;
-  /** Server-rendered `<presence-status>` with its label text. */
+  /** Server-rendered `<presence-status>` with its label text, stating the server's clock and window. */
   renderStatus(row: UserRow, locale?: string): string;
   /** Server-rendered `<online-now>` with the current roster inside. */
   renderRoster(attributes?: string): string;
@@ -211,8 +211,12 @@ export function createPresence(options: PresenceOptions): Presence {
       const status = statusOf(row);
       return presenceLabel({ online: status.online, lastSeen: status.last_seen }, o.now(), locale);
     },
-    renderDot: (row, avatarHtml) => renderDot(uidOf(row), statusOf(row), avatarHtml),
-    renderStatus: (row, locale) => renderStatus(uidOf(row), statusOf(row), o.now(), locale),
+    // The markup states the server's clock and window, so the first paint needs neither from the page.
+    renderDot: (row, avatarHtml) => renderDot(uidOf(row), statusOf(row), avatarHtml, { now: o.now(), window }),
+    renderStatus: (row, locale) => {
+      const now = o.now();
+      return renderStatus(uidOf(row), statusOf(row), now, locale, { now, window });
+    },
     renderRoster: (attributes) => renderRoster(relay.roster(), o.now(), attributes),
     roster: () => relay.roster(),
     window,

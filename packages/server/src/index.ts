@@ -3,6 +3,6 @@ export { isAssetOrStream, resolveOptions, type PresenceOptions, type ResolvedOpt
 export { KIT_TABLE, createSqliteStore, type PresenceStore, type StoredUser, type UserProfile, type UsersTable } from './store.js';
 export { Relay, type RelayOptions, type TickResult } from './relay.js';
 export { WriteThrottle } from './throttle.js';
-export { escapeHtml, isOnline, labelOfRow, renderDot, renderRoster, renderStatus, statusOfRow, type UserRow } from './ssr.js';
+export { escapeHtml, isOnline, labelOfRow, renderDot, renderRoster, renderStatus, statusOfRow, type ServerFacts, type UserRow } from './ssr.js';
 export { type TrustProxy } from './client-key.js';
 export { servePresence, type ServeOptions, type RunningServer } from './serve.js';

@@ -1,12 +1,5 @@
 import type { Context } from 'hono';
-import {
-  DEFAULT_MARGIN_SECONDS,
-  DEFAULT_MAX_UIDS,
-  DEFAULT_TIMEOUT_SECONDS,
-  defaultWriteSeconds,
-  parseSeconds,
-  type Uid,
-} from '@presence-kit/core';
+import { DEFAULT_MAX_UIDS, defaultWriteSeconds, parseWindow, type Uid } from '@presence-kit/core';
 import type { Database } from 'better-sqlite3';
 import { checkTrustProxy, clientAddress, type TrustProxy } from './client-key.js';
 import type { UsersTable } from './store.js';
@@ -22,9 +15,9 @@ export interface PresenceOptions {
   resolveUser?: (c: Context) => Uid | number | null | undefined | Promise<Uid | number | null | undefined>;
   /** Map presence onto the host's users table. Default: the kit's own `presence_users`. */
   users?: Partial<UsersTable>;
-  /** Online window. Default env `PRESENCE_TIMEOUT_SECONDS`, else 60. */
+  /** Online window, > 0. Default env `PRESENCE_TIMEOUT_SECONDS`, else 60. */
   timeoutSeconds?: number;
-  /** Hysteresis margin. Default env `PRESENCE_ONLINE_MARGIN_SECONDS`, else 20. */
+  /** Hysteresis margin, >= 0 (0: none). Default env `PRESENCE_ONLINE_MARGIN_SECONDS`, else 20. */
   marginSeconds?: number;
   /** At most one write per user per this many seconds. Default half the window. */
   writeSeconds?: number;
@@ -91,9 +84,11 @@ type Env = Record<string, string | undefined>;
 
 /** Merges defaults once; env vars fill only what the options leave unset. */
 export function resolveOptions(options: PresenceOptions, env: Env = process.env): ResolvedOptions {
-  const timeoutSeconds = options.timeoutSeconds ?? parseSeconds(env.PRESENCE_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS);
-  const marginSeconds =
-    options.marginSeconds ?? parseSeconds(env.PRESENCE_ONLINE_MARGIN_SECONDS, DEFAULT_MARGIN_SECONDS);
+  // Core's one window parser: invalid values fall back to the defaults, and a margin of 0 stays 0.
+  const { timeoutSeconds, marginSeconds } = parseWindow({
+    timeoutSeconds: options.timeoutSeconds ?? env.PRESENCE_TIMEOUT_SECONDS,
+    marginSeconds: options.marginSeconds ?? env.PRESENCE_ONLINE_MARGIN_SECONDS,
+  });
   const trustProxy = checkTrustProxy(options.trustProxy ?? 0);
   return {
     ...options,

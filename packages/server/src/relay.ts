@@ -77,6 +77,11 @@ export class Relay {
     this.#o = options;
   }
 
+  /** The window this relay applies: what snapshots and server-rendered markup state to pages. */
+  get window(): Readonly<PresenceWindow> {
+    return this.#o.window;
+  }
+
   get connections(): ReadonlySet<SseConnection> {
     return this.#connections;
   }

@@ -63,7 +63,7 @@ export function presenceRoutes(relay: Relay, o: ResolvedOptions, faults: FaultLo
     if (httpVersionMajor(c) === 1) headers.connection = 'close';
     if (outgoing) connection.writeDirectlyTo(outgoing);
 
-    const snapshot: SnapshotFrame = { t: o.now(), ...relay.subscribe(connection) };
+    const snapshot: SnapshotFrame = { t: o.now(), window: relay.window, ...relay.subscribe(connection) };
     connection.write(`retry: ${o.retryMs}\n\n`);
     connection.event(EVENT.snapshot, JSON.stringify(snapshot));
     return new Response(connection.body, { status: 200, headers });

@@ -1,5 +1,6 @@
 import {
   DEFAULT_WINDOW,
+  formatWindow,
   isOnline as isOnlineAt,
   parseTimestamp,
   presenceLabel,
@@ -47,23 +48,34 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 }
 
-function statusAttributes(uid: string, status: UserStatus): string {
+/**
+ * What a server states in the elements it renders, so their first paint trusts neither
+ * the device clock nor page configuration: its clock when rendering and its window.
+ * They become `server-now="…"` and `server-window="60 20"`.
+ */
+export interface ServerFacts {
+  now: number;
+  window: PresenceWindow;
+}
+
+function statusAttributes(uid: string, status: UserStatus, server: ServerFacts | undefined): string {
   const lastSeen = status.last_seen === null ? '' : ` last-seen="${status.last_seen}"`;
-  return `uid="${escapeHtml(uid)}"${lastSeen}${status.online ? ' online' : ''}`;
+  const stated = server ? ` server-now="${server.now}" server-window="${formatWindow(server.window)}"` : '';
+  return `uid="${escapeHtml(uid)}"${lastSeen}${status.online ? ' online' : ''}${stated}`;
 }
 
 /**
  * `<presence-dot>` around the avatar markup you pass (trusted HTML, e.g. your `<img>`),
  * with the state already in its attributes so it is right before any JS runs.
  */
-export function renderDot(uid: string, status: UserStatus, avatarHtml = ''): string {
-  return `<presence-dot ${statusAttributes(uid, status)}>${avatarHtml}</presence-dot>`;
+export function renderDot(uid: string, status: UserStatus, avatarHtml = '', server?: ServerFacts): string {
+  return `<presence-dot ${statusAttributes(uid, status, server)}>${avatarHtml}</presence-dot>`;
 }
 
-/** `<presence-status>` with the label text inside, readable with no JS at all. */
-export function renderStatus(uid: string, status: UserStatus, now: number = Date.now(), locale = 'en'): string {
+/** `<presence-status>` with the label text inside (as of `now`), readable with no JS at all. */
+export function renderStatus(uid: string, status: UserStatus, now: number = Date.now(), locale = 'en', server?: ServerFacts): string {
   const label = presenceLabel({ online: status.online, lastSeen: status.last_seen }, now, locale);
-  return `<presence-status ${statusAttributes(uid, status)}>${escapeHtml(label)}</presence-status>`;
+  return `<presence-status ${statusAttributes(uid, status, server)}>${escapeHtml(label)}</presence-status>`;
 }
 
 /**

@@ -57,8 +57,10 @@ describe('the README’s "mount it in your Hono app" example', () => {
       const page = await fetch(`${url}/profile/7`, { headers: { cookie: 'uid=7' } });
       expect(page.status).toBe(200);
       const html = await page.text();
-      expect(html).toMatch(/^<h1>grace <presence-status uid="7" last-seen="\d+" online>online<\/presence-status><\/h1>/);
-      expect(html).toMatch(/<presence-dot uid="7" last-seen="\d+" online><img src="\/g.png" alt=""><\/presence-dot>/);
+      expect(html).toMatch(
+        /^<h1>grace <presence-status uid="7" last-seen="\d+" online server-now="\d+" server-window="60 20">online<\/presence-status><\/h1>/,
+      );
+      expect(html).toMatch(/<presence-dot uid="7" last-seen="\d+" online server-now="\d+" server-window="60 20"><img src="\/g.png" alt=""><\/presence-dot>/);
       expect((await fetch(`${url}/profile/8`)).status).toBe(404);
 
       await stream.waitFor(3);

@@ -28,6 +28,24 @@ describe('server-side rendering from the row a page already loaded', () => {
     expect(escapeHtml(`<a href='x'>&`)).toBe('&lt;a href=&#39;x&#39;&gt;&amp;');
   });
 
+  it('states the server\'s clock and window in the markup when given them, as presence.renderDot/renderStatus do', async () => {
+    const server = { now: NOW, window: { timeoutSeconds: 45, marginSeconds: 0 } };
+    expect(renderDot('7', { online: true, last_seen: NOW }, '', server)).toBe(
+      `<presence-dot uid="7" last-seen="${NOW}" online server-now="${NOW}" server-window="45 0"></presence-dot>`,
+    );
+    expect(renderStatus('7', { online: false, last_seen: null }, NOW, 'en', server)).toBe(
+      `<presence-status uid="7" server-now="${NOW}" server-window="45 0">offline</presence-status>`,
+    );
+    const running = await startServer({ timeoutSeconds: 30, marginSeconds: 0 });
+    try {
+      const stated = `server-now="${running.clock.ms}" server-window="30 0"`;
+      expect(running.presence.renderDot({ uid: '1', last_seen: null })).toBe(`<presence-dot uid="1" ${stated}></presence-dot>`);
+      expect(running.presence.renderStatus({ uid: '1', last_seen: null })).toBe(`<presence-status uid="1" ${stated}>offline</presence-status>`);
+    } finally {
+      await running.close();
+    }
+  });
+
   it('embeds the roster as JSON no name can break out of', () => {
     const html = renderRoster({ count: 1, users: [{ uid: '1', name: '</script><script>alert(1)</script>', avatar: null, last_seen: NOW }] }, NOW);
     expect(html.match(/<\/script>/g)).toHaveLength(1);

@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 describe('the presence stream', () => {
-  it('sends a snapshot of every requested uid first, with the server time', async () => {
+  it('sends a snapshot of every requested uid first, with the server time and window', async () => {
     await server.visit('1');
     server.presence.relay.tick();
     const stream = open('uids=1,2,3&roster=1');
@@ -29,6 +29,7 @@ describe('the presence stream', () => {
       event: 'snapshot',
       data: {
         t: server.clock.ms,
+        window: { timeoutSeconds: 60, marginSeconds: 20 },
         users: {
           '1': { online: true, last_seen: server.clock.ms },
           '2': { online: false, last_seen: null },
