@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPresence, servePresence, type RunningServer } from '../../packages/server/src/index.js';
-import { tempDbPath } from '../../packages/server/test/support.js';
+import { tempDbPath } from '../support/index.js';
 import { COUNT_EVENT_SOURCES, launchChromium, type EventSourceStats } from './support/browser.js';
 
 const file = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, StreamRecorder, type TestServer } from './support.js';
+import { startServer, StreamRecorder, type TestServer } from '../../../test/support/index.js';
 
 let server: TestServer;
 afterEach(() => server?.close());

@@ -1,26 +1,26 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/support/index.js';
 
 const examplePath = fileURLToPath(new URL('../examples/mount-in-hono.ts', import.meta.url));
 const readme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
 const home = process.cwd();
-const dir = mkdtempSync(join(tmpdir(), 'presence-kit-example-'));
+const dir = tempDir('presence-kit-example-');
 
 beforeAll(() => {
   // The example opens app.db in the working directory, where the host's users table already lives.
-  const db = new BetterSqlite3(join(dir, 'app.db'));
+  const db = new BetterSqlite3(join(dir.path, 'app.db'));
   db.exec('CREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT, avatar_url TEXT)');
   db.prepare('INSERT INTO users VALUES (7, ?, ?)').run('grace', '/g.png');
   db.close();
-  process.chdir(dir);
+  process.chdir(dir.path);
 });
 afterAll(() => {
   process.chdir(home);
-  rmSync(dir, { recursive: true, force: true });
+  dir.cleanup();
 });
 
 describe('the README’s "mount it in your Hono app" example', () => {

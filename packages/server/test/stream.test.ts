@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { settle, startServer, StreamRecorder, type TestServer } from './support.js';
+import { settle, startServer, StreamRecorder, type TestServer } from '../../../test/support/index.js';
 
 let server: TestServer;
 const streams: StreamRecorder[] = [];
