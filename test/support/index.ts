@@ -1,7 +1,7 @@
 // The node-side test support for every vitest suite (packages/*/test, test/reliability,
 // test/e2e): import from here.
-export { StreamRecorder, type Frame } from './event-stream.js';
+export { FrameReader, StreamRecorder, type Frame } from './event-stream.js';
 export { seededRandom } from './random.js';
-export { FakeClock, spawnServer, startServer, type ServerProcess, type TestServer } from './server.js';
+export { createTestApp, FakeClock, spawnServer, startServer, type ServerProcess, type TestApp, type TestServer } from './server.js';
 export { tempDbPath, tempDir, type TempPath } from './temp.mjs';
 export { eventually, settle } from './wait.js';

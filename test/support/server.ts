@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { createPresence, servePresence, type Presence, type PresenceOptions, type RunningServer } from '../../packages/server/src/index.js';
+import { FrameReader } from './event-stream.js';
 import { tempDbPath } from './temp.mjs';
 
 /** A clock tests move by hand: wall time for the store and rules, and a monotonic time that never jumps. */
@@ -21,6 +22,19 @@ export class FakeClock {
   }
 }
 
+export interface TestApp {
+  /** The host: the activity middleware, the presence sub-app at /presence, and a page at /page. */
+  app: Hono;
+  presence: Presence;
+  clock: FakeClock;
+  dbPath: string;
+  /** A page request as `uid`, through the real activity middleware, in process. */
+  visit(uid: string, path?: string): Promise<Response>;
+  /** Opens `/presence/stream?{query}` in process; read its exact frames, `cancel()` to go away. */
+  stream(query: string): Promise<FrameReader>;
+  close(): void;
+}
+
 function createHost(options: Partial<PresenceOptions>, clock: FakeClock, dbPath: string): { app: Hono; presence: Presence } {
   const presence = createPresence({
     db: dbPath,
@@ -38,6 +52,35 @@ function createHost(options: Partial<PresenceOptions>, clock: FakeClock, dbPath:
   return { app, presence };
 }
 
+/**
+ * The host app with presence, called with `app.request` (no socket), over a real SQLite
+ * file, with a fake clock and a relay that only ticks when the test says so (or when a
+ * touch nudges it). For protocol tests: nothing here crosses a socket.
+ */
+export function createTestApp(options: Partial<PresenceOptions> = {}): TestApp {
+  const clock = new FakeClock();
+  const db = tempDbPath();
+  const { app, presence } = createHost(options, clock, db.path);
+  const readers: FrameReader[] = [];
+  return {
+    app,
+    presence,
+    clock,
+    dbPath: db.path,
+    visit: async (uid, path = '/page') => app.request(path, { headers: { 'x-test-user': uid } }),
+    stream: async (query) => {
+      const reader = new FrameReader(await app.request(`/presence/stream?${query}`));
+      readers.push(reader);
+      return reader;
+    },
+    close: () => {
+      for (const reader of readers) void reader.cancel();
+      presence.close();
+      db.cleanup();
+    },
+  };
+}
+
 export interface TestServer {
   url: string;
   presence: Presence;
@@ -50,8 +93,8 @@ export interface TestServer {
 }
 
 /**
- * A real server on an ephemeral port over a real SQLite file, with a fake clock and
- * a relay that only ticks when the test says so (or when a touch nudges it).
+ * The same host on a real ephemeral port, for what crosses a socket: limits by remote
+ * address, slow readers, restarts, real EventSource clients.
  */
 export async function startServer(options: Partial<PresenceOptions> = {}): Promise<TestServer> {
   const clock = new FakeClock();
