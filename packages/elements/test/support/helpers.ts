@@ -1,7 +1,8 @@
-import { waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { RosterEntry } from '@presence-kit/core';
-import type { PresenceDot } from '../src/index.js';
+import type { PresenceDot } from '../../src/index.js';
+
+export { eventually } from '../../../../test/support/wait.js';
 
 // Counts every EventSource the page opens; installed before any store exists.
 const NativeEventSource = window.EventSource;
@@ -26,7 +27,10 @@ export interface ServerStats {
   watchedUids: number;
 }
 
-/** The real presence server mounted in the test runner (see web-test-runner.config.mjs). */
+/**
+ * The real presence server mounted in the test runner, driven by its server commands
+ * (defined in ./presence-server.mjs: a new command goes there and here).
+ */
 export const server = {
   reset: (options: { timeoutSeconds?: number; marginSeconds?: number } = {}) =>
     executeServerCommand<boolean, typeof options>('presence:reset', options),
@@ -44,11 +48,6 @@ export const server = {
   restart: (advanceSeconds = 0) =>
     executeServerCommand<boolean, { advanceSeconds: number }>('presence:restart', { advanceSeconds }),
 };
-
-/** Waits for a condition the stream will bring about; fails with `message` after a few seconds. */
-export function eventually(predicate: () => unknown | Promise<unknown>, message: string, timeout = 5000): Promise<void> {
-  return waitUntil(predicate, message, { timeout, interval: 25 });
-}
 
 export function dotOf(element: PresenceDot): HTMLElement | null {
   return element.shadowRoot!.querySelector<HTMLElement>('[part~="dot"]');
