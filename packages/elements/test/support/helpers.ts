@@ -1,23 +1,17 @@
+// Counts every EventSource the page opens: imported first, so installed before any store exists.
+import '../../../../test/support/event-source-counter.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { RosterEntry } from '@presence-kit/core';
 import type { PresenceDot } from '../../src/index.js';
 
 export { eventually } from '../../../../test/support/wait.js';
 
-// Counts every EventSource the page opens; installed before any store exists.
-const NativeEventSource = window.EventSource;
-export const eventSources: EventSource[] = [];
-class CountingEventSource extends NativeEventSource {
-  constructor(url: string | URL, init?: EventSourceInit) {
-    super(url, init);
-    eventSources.push(this);
-  }
-}
-window.EventSource = CountingEventSource;
+/** Every EventSource the page opened, in order. */
+export const eventSources: EventSource[] = window.__eventSources.sources;
 
 /** EventSources the page still holds open (or is connecting). */
 export function openEventSources(): EventSource[] {
-  return eventSources.filter((source) => source.readyState !== NativeEventSource.CLOSED);
+  return eventSources.filter((source) => source.readyState !== EventSource.CLOSED);
 }
 
 export const ENDPOINT = '/presence';
