@@ -8,7 +8,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from './lib/child.js';
 import { fmt, isMain, publish, quick, table } from './lib/report.js';
-import { random, summarize, type Summary } from './lib/stats.js';
+import { summarize, type Summary } from './lib/stats.js';
+import { seededRandom } from '../test/support/random.js';
 import type { TickStamp } from './workers/sse-server.js';
 
 export interface FanoutOptions {
@@ -41,7 +42,7 @@ interface Shape {
 }
 
 function shapes(): Shape[] {
-  const rand = random(2);
+  const rand = seededRandom(2);
   const pool = Array.from({ length: 100 }, (_, i) => String(i));
   return [
     { name: '1 uid, all streams watch it', watch: () => ['0'], flipped: ['0'] },

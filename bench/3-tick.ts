@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { DEFAULT_WINDOW, candidateCutoff } from '@presence-kit/core';
 import { Relay, createSqliteStore } from '@presence-kit/server';
 import { fmt, isMain, publish, quick, table } from './lib/report.js';
-import { median, percentile, random } from './lib/stats.js';
+import { median, percentile } from './lib/stats.js';
+import { seededRandom } from '../test/support/random.js';
 
 export interface TickOptions {
   users: readonly number[];
@@ -51,7 +52,7 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
     db.pragma('journal_mode = WAL');
     try {
       const store = createSqliteStore(db, undefined);
-      const rand = random(3);
+      const rand = seededRandom(3);
       const insert = db.prepare('INSERT INTO presence_users (uid, name, avatar_url, last_seen) VALUES (?, ?, ?, ?)');
       db.transaction(() => {
         // Everyone offline: seen between an hour and 30 days ago.

@@ -11,11 +11,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createPresence, servePresence } from '@presence-kit/server';
 import { fmt, isMain, publish, quick, table } from './lib/report.js';
 import { median } from './lib/stats.js';
-import { chromiumArgs, chromiumPath } from '../test/chromium.mjs';
+import { COUNT_EVENT_SOURCES, eventSourceStats, launchChromium } from '../test/support/browser.js';
 
 export interface ClientOptions {
   dots: number;
@@ -52,14 +52,16 @@ async function bundleElements(): Promise<string> {
   return out.outputFiles[0]?.text ?? '';
 }
 
-/** Installed before any page script: counts EventSources and stamps snapshot/presence arrival, then watches for paint. */
+/**
+ * Installed before any page script, after the shared EventSource counter: stamps
+ * snapshot/presence arrival, then watches for paint.
+ */
 const INSTRUMENT = `
-  window.__bench = { opened: 0, snapshotAt: 0, presenceAt: [] };
-  const Native = window.EventSource;
-  window.EventSource = class extends Native {
+  window.__bench = { snapshotAt: 0, presenceAt: [] };
+  const Counted = window.EventSource;
+  window.EventSource = class extends Counted {
     constructor(url, init) {
       super(url, init);
-      window.__bench.opened++;
       // Added before the store's own listeners, so these stamps come first.
       this.addEventListener('snapshot', () => { if (!window.__bench.snapshotAt) window.__bench.snapshotAt = performance.now(); });
       this.addEventListener('presence', () => window.__bench.presenceAt.push(performance.now()));
@@ -114,9 +116,10 @@ export async function runClient(o: ClientOptions): Promise<{ result: ClientResul
   app.get('/elements.js', (c) => c.body(script, 200, { 'content-type': 'text/javascript' }));
   app.get('/:kind', (c) => c.html(pageHtml(c.req.param('kind') as 'dots' | 'spans' | 'empty', o.dots)));
   const server = await servePresence({ app, presence });
-  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  const browser = await launchChromium();
   try {
     const page = await (await browser.newContext()).newPage();
+    await page.addInitScript(COUNT_EVENT_SOURCES);
     await page.addInitScript(INSTRUMENT);
 
     // Baselines first: an empty page with the script, and N plain spans with none.
@@ -150,7 +153,7 @@ export async function runClient(o: ClientOptions): Promise<{ result: ClientResul
       changeToPaintedMs.push(at - (frames[before] as number));
     }
     const dots = await heapAndNodes(page);
-    const eventSources = await page.evaluate(() => (window as any).__bench.opened as number);
+    const eventSources = (await eventSourceStats(page)).created;
     const result: ClientResult = {
       dots: o.dots,
       eventSources,

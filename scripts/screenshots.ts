@@ -6,7 +6,7 @@
  *   npm run screenshots
  */
 import { join } from 'node:path';
-import { launchChromium } from '../test/e2e/support/browser.js';
+import { launchChromium } from '../test/support/browser.js';
 import { REPO, buildDemoClient, startDemo } from '../test/e2e/support/demo-server.js';
 
 const OUT = join(REPO, 'docs/screenshot.png');

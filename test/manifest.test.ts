@@ -4,11 +4,11 @@
  * elements' public API.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './support/index.js';
 
 const elements = fileURLToPath(new URL('../packages/elements/', import.meta.url));
 const committed = readFileSync(join(elements, 'custom-elements.json'), 'utf8');
@@ -22,17 +22,17 @@ interface Manifest {
 
 describe('custom-elements.json', () => {
   it('is what `npm run manifest` generates from the sources now', () => {
-    const out = mkdtempSync(join(tmpdir(), 'presence-kit-manifest-'));
+    const out = tempDir('presence-kit-manifest-');
     try {
       // The package's own script, pointed at a scratch folder (the analyzer joins --outdir to its cwd).
-      execFileSync('npm', ['run', 'manifest', '--silent', '--', '--outdir', relative(elements, out), '--quiet'], {
+      execFileSync('npm', ['run', 'manifest', '--silent', '--', '--outdir', relative(elements, out.path), '--quiet'], {
         cwd: elements,
         stdio: ['ignore', 'ignore', 'pipe'],
       });
-      const fresh = readFileSync(join(out, 'custom-elements.json'), 'utf8');
+      const fresh = readFileSync(join(out.path, 'custom-elements.json'), 'utf8');
       expect(fresh, 'stale: run `npm run manifest` (or `npm run build`) and commit custom-elements.json').toBe(committed);
     } finally {
-      rmSync(out, { recursive: true, force: true });
+      out.cleanup();
     }
   });
 

@@ -1,4 +1,4 @@
-import { random } from './stats.js';
+import { seededRandom } from '../../test/support/random.js';
 
 /** How a user behaves over the trace (seed 000's cases: browsing, bursts, one look, an idle tab). */
 export type Behaviour = 'steady' | 'bursty' | 'drop-in' | 'tab left open';
@@ -25,7 +25,7 @@ export interface TraceOptions {
 
 /** One deterministic activity trace, replayed identically through every system compared. */
 export function buildTrace(o: TraceOptions): Visit[] {
-  const rand = random(o.seed);
+  const rand = seededRandom(o.seed);
   // Whole milliseconds: times are added to an epoch clock and must come back exactly.
   const between = (lo: number, hi: number): number => Math.round(lo + rand() * (hi - lo));
   const load = (): number => {

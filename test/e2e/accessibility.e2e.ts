@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contrastRatio } from '../../packages/elements/test/contrast.js';
+import { contrastRatio } from '../../packages/elements/test/support/contrast.js';
 import { describeProblems, seriousViolations } from './support/axe.js';
-import { launchChromium } from './support/browser.js';
+import { launchChromium } from '../support/browser.js';
 import { startDemo, type RunningDemo } from './support/demo-server.js';
 import { DEMO_PAGES, openDemoPage, waitForElements } from './support/pages.js';
 

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COUNT_EVENT_SOURCES, launchChromium, type EventSourceStats } from './support/browser.js';
+import { COUNT_EVENT_SOURCES, eventSourceStats, launchChromium } from '../support/browser.js';
 import { waitForElements } from './support/pages.js';
 import { REPO, startDemo, type RunningDemo } from './support/demo-server.js';
 import { checkLayout } from './support/layout.js';
@@ -56,7 +56,8 @@ function shownAs(page: Page, uid: string) {
   }, uid);
 }
 
-async function waitUntil(page: Page, uid: string, online: boolean, timeout: number): Promise<void> {
+/** Waits in the page until every dot of `uid`, its colour and the roster show them online (or not). */
+async function waitUntilShown(page: Page, uid: string, online: boolean, timeout: number): Promise<void> {
   await page.waitForFunction(
     ({ uid, online, green, grey }) => {
       const dots = [...document.querySelectorAll(`presence-dot[uid="${uid}"]`)];
@@ -84,8 +85,6 @@ async function waitForLabel(page: Page, text: string, timeout: number): Promise<
     { timeout, polling: 100 },
   );
 }
-
-const eventSources = (page: Page) => page.evaluate(() => (window as unknown as { __eventSources: EventSourceStats }).__eventSources);
 
 beforeAll(async () => {
   [demo, browser] = await Promise.all([startDemo({ ...WINDOW, crowd: false }), launchChromium()]);
@@ -116,7 +115,7 @@ describe('the demo in Chromium', () => {
 
     // B signs in and loads the feed: one real page view is activity.
     const b = await signedInPage('grace', '/');
-    await waitUntil(a.page, 'grace', true, 10_000);
+    await waitUntilShown(a.page, 'grace', true, 10_000);
     const during = await shownAs(a.page, 'grace');
     expect(during).toMatchObject({ states: ['online'], colors: [GREEN], inRoster: true });
     expect(during.rosterItems).toContain('Grace Hopper');
@@ -124,7 +123,7 @@ describe('the demo in Chromium', () => {
 
     // B stops: no more requests. After the window and margin the dots turn grey and B leaves the panel.
     await b.context.close();
-    await waitUntil(a.page, 'grace', false, WINDOW.timeoutSeconds * 1000 + WINDOW.marginSeconds * 1000 + 10_000);
+    await waitUntilShown(a.page, 'grace', false, WINDOW.timeoutSeconds * 1000 + WINDOW.marginSeconds * 1000 + 10_000);
     const after = await shownAs(a.page, 'grace');
     expect(after).toMatchObject({ states: ['away'], colors: [GREY], inRoster: false });
     expect(after.rosterItems).not.toContain('Grace Hopper');
@@ -136,7 +135,7 @@ describe('the demo in Chromium', () => {
     // One presence connection for the whole page, however many avatars it shows.
     const dotCount = await a.page.locator('presence-dot').count();
     expect(dotCount).toBeGreaterThan(20);
-    expect(await eventSources(a.page)).toMatchObject({ created: 1, closed: 0 });
+    expect(await eventSourceStats(a.page)).toMatchObject({ created: 1, closed: 0 });
     expect(a.streams).toHaveLength(1);
     await a.context.close();
   });
@@ -150,8 +149,8 @@ describe('the demo in Chromium', () => {
     }));
     expect(counts.dots + counts.labels).toBeGreaterThan(60);
     expect(counts.rosters).toBeGreaterThan(5);
-    await page.waitForFunction(() => (window as unknown as { __eventSources: EventSourceStats }).__eventSources.created > 0);
-    expect(await eventSources(page)).toMatchObject({ created: 1, closed: 0 });
+    await page.waitForFunction(() => window.__eventSources.created > 0);
+    expect(await eventSourceStats(page)).toMatchObject({ created: 1, closed: 0 });
     expect(streams).toHaveLength(1);
   });
 
@@ -161,11 +160,11 @@ describe('the demo in Chromium', () => {
     await expect(page.locator('[data-window-margin]').innerText()).resolves.toBe('2 s');
 
     await page.getByRole('button', { name: 'Make Linus Park active' }).click();
-    await waitUntil(page, 'linus', true, 10_000);
+    await waitUntilShown(page, 'linus', true, 10_000);
     await expect(page.locator('[data-sim-user="linus"] [data-sim-activity]').innerText()).resolves.toBe('browsing');
 
     await page.getByRole('button', { name: 'Let Linus Park idle' }).click();
-    await waitUntil(page, 'linus', false, 20_000);
+    await waitUntilShown(page, 'linus', false, 20_000);
     await expect(page.locator('[data-sim-user="linus"] [data-sim-activity]').innerText()).resolves.toBe('idle');
   });
 
@@ -195,7 +194,7 @@ describe('the demo in Chromium', () => {
       const res = await page.request.post(`${demo.url}/api/simulator/active`, { data: { uid } });
       expect(res.status()).toBe(200);
     }
-    await waitUntil(page, 'radia', true, 10_000);
+    await waitUntilShown(page, 'radia', true, 10_000);
 
     const shots = [
       { name: 'feed', path: '/' },

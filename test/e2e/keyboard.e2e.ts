@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { launchChromium } from '../support/browser.js';
 import { startDemo, type RunningDemo } from './support/demo-server.js';
 import { DEMO_PAGES, openDemoPage, waitForElements } from './support/pages.js';
 

@@ -6,8 +6,8 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzippedSize, statedSize } from '../../packages/elements/scripts/bundle-size.js';
 import { createPresence, servePresence, type RunningServer } from '../../packages/server/src/index.js';
-import { tempDbPath } from '../../packages/server/test/support.js';
-import { COUNT_EVENT_SOURCES, launchChromium, type EventSourceStats } from './support/browser.js';
+import { COUNT_EVENT_SOURCES, eventSourceStats, launchChromium } from '../support/browser.js';
+import { tempDbPath } from '../support/index.js';
 
 const file = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const plainHtml = readFileSync(file('packages/elements/examples/plain.html'), 'utf8');
@@ -63,7 +63,7 @@ describe('a plain HTML page with one script tag', () => {
     await page.waitForFunction(() => document.querySelector('presence-dot')?.getAttribute('state') === 'online');
     await page.waitForFunction(() => document.querySelector('presence-status')?.shadowRoot?.textContent?.includes('online'));
     await page.waitForFunction(() => (document.querySelector('online-now') as HTMLElement & { count: number })?.count === 1);
-    const stats = await page.evaluate(() => (window as unknown as { __eventSources: EventSourceStats }).__eventSources);
+    const stats = await eventSourceStats(page);
     expect(stats.created).toBe(1);
     expect(stats.urls[0]).toMatch(/\/presence\/stream\?uids=7&roster=1$/);
     expect(logged).toEqual([]);

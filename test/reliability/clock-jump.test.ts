@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { settle, startServer, StreamRecorder, type TestServer } from '../../packages/server/test/support.js';
+import { settle, startServer, StreamRecorder, type TestServer } from '../support/index.js';
 
 const USERS = Array.from({ length: 20 }, (_, i) => `u${i}`);
 let server: TestServer;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPresence } from '../../packages/server/src/index.js';
-import { startServer, tempDbPath, type TestServer } from '../../packages/server/test/support.js';
+import { startServer, tempDbPath, type TestServer } from '../support/index.js';
 
 /** Another OS process takes the write lock and holds it until told to let go. */
 async function holdWriteLock(dbPath: string): Promise<{ release(): Promise<void> }> {

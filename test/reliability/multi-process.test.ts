@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPresence } from '../../packages/server/src/index.js';
-import { spawnServer, StreamRecorder, tempDbPath } from '../../packages/server/test/support.js';
+import { spawnServer, StreamRecorder, tempDbPath } from '../support/index.js';
 
 const children: ChildProcess[] = [];
 const streams: StreamRecorder[] = [];

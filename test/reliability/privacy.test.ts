@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { settle, startServer, StreamRecorder, type TestServer } from '../../packages/server/test/support.js';
+import { eventually, settle, startServer, StreamRecorder, type TestServer } from '../support/index.js';
 
 let server: TestServer;
 const streams: StreamRecorder[] = [];
@@ -124,7 +124,7 @@ describe('connection limits', () => {
     expect((await refused.json()).error.code).toBe('too_many_streams');
 
     held[0]!.close();
-    for (let i = 0; i < 40 && server.presence.relay.connections.size > 2; i++) await settle(25);
+    await eventually(() => server.presence.relay.connections.size === 2, 'the server forgets the closed stream');
     await open('uids=4').waitFor(1);
   });
 });

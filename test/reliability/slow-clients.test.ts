@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { settle, startServer, StreamRecorder, type TestServer } from '../../packages/server/test/support.js';
+import { eventually, settle, startServer, StreamRecorder, type TestServer } from '../support/index.js';
 import { heapAfterGc } from './memory.js';
 
 let server: TestServer;
@@ -14,11 +14,6 @@ function rawStream(url: string, path: string): Promise<Socket> {
     socket.once('data', () => resolve(socket));
     socket.once('error', reject);
   });
-}
-
-async function waitUntil(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await settle(25);
-  if (!condition()) throw new Error(`timed out waiting until ${what}`);
 }
 
 describe('slow and dead clients', () => {
@@ -58,7 +53,7 @@ describe('slow and dead clients', () => {
     server.presence.relay.tick();
     const warm = await Promise.all(Array.from({ length: 50 }, () => rawStream(server.url, '/presence/stream?uids=1,2,3&roster=1')));
     for (const s of warm) s.destroy();
-    await waitUntil(() => server.presence.relay.connections.size === 0, 'the warm-up clients are gone');
+    await eventually(() => server.presence.relay.connections.size === 0, 'the warm-up clients are gone');
     const before = heapAfterGc();
 
     for (let round = 0; round < 5; round++) {
@@ -73,7 +68,7 @@ describe('slow and dead clients', () => {
         server.presence.relay.tick();
       }
       for (const s of sockets) s.destroy();
-      await waitUntil(() => server.presence.relay.connections.size === 0, 'every client of the round is gone');
+      await eventually(() => server.presence.relay.connections.size === 0, 'every client of the round is gone');
     }
     expect(server.presence.relay.watchedUids).toBe(0);
     const after = heapAfterGc();

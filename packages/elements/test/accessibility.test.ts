@@ -2,7 +2,7 @@ import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { executeServerCommand, sendKeys, setViewport } from '@web/test-runner-commands';
 import type { OnlineNow, PresenceDot } from '../src/index.js';
 import '../src/define.js';
-import { dotOf } from './helpers.js';
+import { dotOf } from './support/helpers.js';
 
 /** Roles and accessible names as Chromium computed them (Playwright's ARIA snapshot, one node a line). */
 function ariaSnapshot(selector = 'body'): Promise<string> {

@@ -1,7 +1,7 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { PresenceDot } from '../src/index.js';
 import '../src/define.js';
-import { dotOf } from './helpers.js';
+import { dotOf } from './support/helpers.js';
 
 const AVATAR = '/packages/elements/test/avatar.svg';
 

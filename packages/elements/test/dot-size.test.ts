@@ -2,7 +2,7 @@ import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import type { PresenceDot } from '../src/index.js';
 import '../src/define.js';
-import { dotOf } from './helpers.js';
+import { dotOf } from './support/helpers.js';
 
 describe('<presence-dot> size, placement and colour', () => {
   afterEach(async () => {

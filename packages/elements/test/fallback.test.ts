@@ -1,7 +1,7 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { PresenceChange, PresenceDot, PresenceStatus } from '../src/index.js';
 import '../src/define.js';
-import { dotOf, eventSources, eventually } from './helpers.js';
+import { dotOf, eventSources, eventually } from './support/helpers.js';
 
 // No endpoint on the page: every element computes from `last-seen` and the window,
 // here set by the meta tag to 10 s + 5 s margin.

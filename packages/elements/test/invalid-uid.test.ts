@@ -1,7 +1,7 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { PresenceDot, PresenceStatus } from '../src/index.js';
 import '../src/define.js';
-import { ENDPOINT, dotOf, eventSources } from './helpers.js';
+import { ENDPOINT, dotOf, eventSources } from './support/helpers.js';
 
 /** Runs `body` and returns what it logged with console.warn. */
 async function warnings(body: () => Promise<unknown>): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { PresenceChange, PresenceDot, PresenceStatus } from '../src/index.js';
 import '../src/define.js';
-import { ENDPOINT, eventually, openEventSources, server } from './helpers.js';
+import { ENDPOINT, eventually, openEventSources, server } from './support/helpers.js';
 
 // The server under test uses a 10 s window and a 5 s margin.
 describe('live status', () => {

@@ -3,7 +3,7 @@ import { emulateMedia } from '@web/test-runner-commands';
 import type { RosterEntry } from '@presence-kit/core';
 import { getPresenceStore, type OnlineNow } from '../src/index.js';
 import '../src/define.js';
-import { ENDPOINT, eventually, names, openEventSources, server } from './helpers.js';
+import { ENDPOINT, eventually, names, openEventSources, server } from './support/helpers.js';
 
 /** The names drawn (people leaving are still animating out, so they are skipped). */
 function shown(element: OnlineNow): string[] {

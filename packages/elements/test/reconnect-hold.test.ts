@@ -1,7 +1,7 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { PresenceDot } from '../src/index.js';
 import '../src/define.js';
-import { ENDPOINT, eventually, openEventSources, server } from './helpers.js';
+import { ENDPOINT, eventually, openEventSources, server } from './support/helpers.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

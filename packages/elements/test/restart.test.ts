@@ -1,7 +1,7 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { PresenceDot } from '../src/index.js';
 import '../src/define.js';
-import { ENDPOINT, allLive, eventSources, eventually, openEventSources, server } from './helpers.js';
+import { ENDPOINT, allLive, eventSources, eventually, openEventSources, server } from './support/helpers.js';
 
 function dot(list: Element, uid: string): PresenceDot {
   return list.querySelector<PresenceDot>(`presence-dot[uid="${uid}"]`)!;

@@ -2,7 +2,7 @@ import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { PresenceDot } from '../src/index.js';
 import { getPresenceStore } from '../src/index.js';
 import '../src/define.js';
-import { ENDPOINT, eventually, openEventSources, server } from './helpers.js';
+import { ENDPOINT, eventually, openEventSources, server } from './support/helpers.js';
 
 // The page carries no presence-window meta: the default would be 60 s + 20 s.
 describe('the window the server states in its snapshot', () => {

@@ -2,8 +2,8 @@ import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import type { PresenceDot, PresenceStatus } from '../src/index.js';
 import '../src/define.js';
-import { contrastRatio, SURFACES } from './contrast.js';
-import { dotOf } from './helpers.js';
+import { contrastRatio, SURFACES } from './support/contrast.js';
+import { dotOf } from './support/helpers.js';
 
 const hourAgo = () => Date.now() - 3_600_000;
 

@@ -2,7 +2,7 @@ import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { PresenceChange } from '../src/index.js';
 import { getPresenceStore, type PresenceDot, type PresenceStatus } from '../src/index.js';
 import '../src/define.js';
-import { ENDPOINT, allLive, eventSources, eventually, openEventSources, server } from './helpers.js';
+import { ENDPOINT, allLive, eventSources, eventually, openEventSources, server } from './support/helpers.js';
 
 function dots(container: Element): PresenceDot[] {
   return [...container.querySelectorAll('presence-dot')];

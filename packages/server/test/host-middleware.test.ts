@@ -8,7 +8,7 @@ import { timeout } from 'hono/timeout';
 import { timing } from 'hono/timing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPresence, servePresence, type RunningServer } from '../src/index.js';
-import { FakeClock, StreamRecorder, tempDbPath } from './support.js';
+import { FakeClock, StreamRecorder, tempDbPath } from '../../../test/support/index.js';
 
 let running: RunningServer | undefined;
 let stream: StreamRecorder | undefined;

@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, StreamRecorder, type TestServer } from './support.js';
+import { startServer, StreamRecorder, type TestServer } from '../../../test/support/index.js';
 
 let server: TestServer;
 afterEach(() => server?.close());

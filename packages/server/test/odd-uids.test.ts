@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, StreamRecorder, type TestServer } from './support.js';
+import { startServer, StreamRecorder, type TestServer } from '../../../test/support/index.js';
 
 // Valid uids that name Object.prototype members: a plain `{}` map loses or corrupts them.
 const ODD = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];

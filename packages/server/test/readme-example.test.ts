@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StreamRecorder } from './support.js';
+import { StreamRecorder, tempDir, type TempPath } from '../../../test/support/index.js';
 
 const example = new URL('../examples/mount-in-hono.ts', import.meta.url);
 const serverIndex = new URL('../src/index.ts', import.meta.url);
@@ -23,9 +22,9 @@ const main = `
   process.once('SIGTERM', () => running.close().then(() => { db.close(); process.exit(0); }));
 `;
 
-const dirs: string[] = [];
+const dirs: TempPath[] = [];
 afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) dir.cleanup();
 });
 
 describe('the README’s "mount it in your Hono app" example', () => {
@@ -34,8 +33,9 @@ describe('the README’s "mount it in your Hono app" example', () => {
   });
 
   it('runs as written in an empty folder: activity shows up in the endpoints, the stream and the HTML', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'presence-kit-example-'));
-    dirs.push(dir);
+    const temp = tempDir('presence-kit-example-');
+    dirs.push(temp);
+    const dir = temp.path;
     const child = spawn(process.execPath, ['--conditions', 'source', '--import', tsx, '--input-type=module', '-e', main], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { settle, startServer, type TestServer } from './support.js';
+import { settle, startServer, type TestServer } from '../../../test/support/index.js';
 
 let server: TestServer;
 afterEach(() => server.close());

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createPresence } from '../src/index.js';
-import { StreamRecorder, tempDbPath } from './support.js';
+import { StreamRecorder, tempDbPath } from '../../../test/support/index.js';
 
 describe('shutting down under plain @hono/node-server serve', () => {
   it('presence.close() ends every stream, so server.close() completes at once with EventSources connected', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, isOnline, labelOfRow, renderDot, renderRoster, renderStatus, statusOfRow } from '../src/index.js';
-import { startServer } from './support.js';
+import { startServer } from '../../../test/support/index.js';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 

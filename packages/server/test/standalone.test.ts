@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnServer, StreamRecorder, tempDbPath, type ServerProcess } from './support.js';
+import { spawnServer, StreamRecorder, tempDbPath, type ServerProcess } from '../../../test/support/index.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => {

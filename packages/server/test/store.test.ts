@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPresence, WriteThrottle, type Presence } from '../src/index.js';
-import { FakeClock, tempDbPath } from './support.js';
+import { FakeClock, tempDbPath } from '../../../test/support/index.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/index.js';
 import { parseTrustProxy } from '../src/client-key.js';
-import { spawnServer, startServer, tempDbPath, type TestServer } from './support.js';
+import { spawnServer, startServer, tempDbPath, type TestServer } from '../../../test/support/index.js';
 
 let server: TestServer | undefined;
 let proxy: Server | undefined;

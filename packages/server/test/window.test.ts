@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/index.js';
-import { startServer, StreamRecorder } from './support.js';
+import { startServer, StreamRecorder } from '../../../test/support/index.js';
 
 describe('the window: read once with core\'s parser, stated to every page', () => {
   const env = (timeout?: string, margin?: string) => ({ PRESENCE_TIMEOUT_SECONDS: timeout, PRESENCE_ONLINE_MARGIN_SECONDS: margin });

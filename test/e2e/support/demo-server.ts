@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDbPath } from '../../support/temp.mjs';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -25,13 +24,13 @@ export interface DemoEnv {
  * ephemeral port with a fresh SQLite file, and waits for the URL it prints.
  */
 export async function startDemo(env: DemoEnv): Promise<RunningDemo> {
-  const dir = mkdtempSync(join(tmpdir(), 'presence-demo-'));
+  const db = tempDbPath('demo.db');
   const child: ChildProcess = spawn(join(REPO, 'node_modules/.bin/tsx'), ['--conditions', 'source', 'demo/server.ts'], {
     cwd: REPO,
     env: {
       ...process.env,
       PORT: '0',
-      PRESENCE_DB: join(dir, 'demo.db'),
+      PRESENCE_DB: db.path,
       PRESENCE_TIMEOUT_SECONDS: String(env.timeoutSeconds),
       PRESENCE_ONLINE_MARGIN_SECONDS: String(env.marginSeconds),
       DEMO_CROWD: env.crowd ? '1' : '0',
@@ -65,7 +64,7 @@ export async function startDemo(env: DemoEnv): Promise<RunningDemo> {
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const code = await exited;
-      rmSync(dir, { recursive: true, force: true });
+      db.cleanup();
       return code;
     },
   };

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { COUNT_EVENT_SOURCES, type EventSourceStats } from './browser.js';
+import { COUNT_EVENT_SOURCES, type EventSourceStats } from '../../support/browser.js';
 
 /** Every page of the demo a visitor can reach, the gallery included. */
 export const DEMO_PAGES = [

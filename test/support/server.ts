@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EventSource } from 'eventsource';
 import { Hono } from 'hono';
-import { createPresence, servePresence, type Presence, type PresenceOptions, type RunningServer } from '../src/index.js';
+import { createPresence, servePresence, type Presence, type PresenceOptions, type RunningServer } from '../../packages/server/src/index.js';
+import { FrameReader } from './event-stream.js';
+import { tempDbPath } from './temp.mjs';
 
 /** A clock tests move by hand: wall time for the store and rules, and a monotonic time that never jumps. */
 export class FakeClock {
@@ -24,31 +22,22 @@ export class FakeClock {
   }
 }
 
-export interface TestServer {
-  url: string;
+export interface TestApp {
+  /** The host: the activity middleware, the presence sub-app at /presence, and a page at /page. */
+  app: Hono;
   presence: Presence;
   clock: FakeClock;
   dbPath: string;
-  running: RunningServer;
-  /** A page request as `uid`, through the real activity middleware. */
+  /** A page request as `uid`, through the real activity middleware, in process. */
   visit(uid: string, path?: string): Promise<Response>;
-  close(): Promise<void>;
+  /** Opens `/presence/stream?{query}` in process; read its exact frames, `cancel()` to go away. */
+  stream(query: string): Promise<FrameReader>;
+  close(): void;
 }
 
-export function tempDbPath(): { path: string; cleanup(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'presence-kit-'));
-  return { path: join(dir, 'presence.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/**
- * A real server on an ephemeral port over a real SQLite file, with a fake clock and
- * a relay that only ticks when the test says so (or when a touch nudges it).
- */
-export async function startServer(options: Partial<PresenceOptions> = {}): Promise<TestServer> {
-  const clock = new FakeClock();
-  const db = tempDbPath();
+function createHost(options: Partial<PresenceOptions>, clock: FakeClock, dbPath: string): { app: Hono; presence: Presence } {
   const presence = createPresence({
-    db: db.path,
+    db: dbPath,
     resolveUser: (c) => c.req.header('x-test-user') ?? null,
     now: clock.now,
     monotonic: clock.monotonic,
@@ -60,6 +49,57 @@ export async function startServer(options: Partial<PresenceOptions> = {}): Promi
   app.use(presence.track);
   app.route('/presence', presence.app);
   app.get('/page', (c) => c.text('a page'));
+  return { app, presence };
+}
+
+/**
+ * The host app with presence, called with `app.request` (no socket), over a real SQLite
+ * file, with a fake clock and a relay that only ticks when the test says so (or when a
+ * touch nudges it). For protocol tests: nothing here crosses a socket.
+ */
+export function createTestApp(options: Partial<PresenceOptions> = {}): TestApp {
+  const clock = new FakeClock();
+  const db = tempDbPath();
+  const { app, presence } = createHost(options, clock, db.path);
+  const readers: FrameReader[] = [];
+  return {
+    app,
+    presence,
+    clock,
+    dbPath: db.path,
+    visit: async (uid, path = '/page') => app.request(path, { headers: { 'x-test-user': uid } }),
+    stream: async (query) => {
+      const reader = new FrameReader(await app.request(`/presence/stream?${query}`));
+      readers.push(reader);
+      return reader;
+    },
+    close: () => {
+      for (const reader of readers) void reader.cancel();
+      presence.close();
+      db.cleanup();
+    },
+  };
+}
+
+export interface TestServer {
+  url: string;
+  presence: Presence;
+  clock: FakeClock;
+  dbPath: string;
+  running: RunningServer;
+  /** A page request as `uid`, through the real activity middleware. */
+  visit(uid: string, path?: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/**
+ * The same host on a real ephemeral port, for what crosses a socket: limits by remote
+ * address, slow readers, restarts, real EventSource clients.
+ */
+export async function startServer(options: Partial<PresenceOptions> = {}): Promise<TestServer> {
+  const clock = new FakeClock();
+  const db = tempDbPath();
+  const { app, presence } = createHost(options, clock, db.path);
   const running = await servePresence({ app, presence });
   return {
     url: running.url,
@@ -75,55 +115,7 @@ export async function startServer(options: Partial<PresenceOptions> = {}): Promi
   };
 }
 
-export interface Frame {
-  event: string;
-  data: any;
-}
-
-/** An EventSource that records every frame, with a way to wait for the next one. */
-export class StreamRecorder {
-  readonly frames: Frame[] = [];
-  readonly source: EventSource;
-  #waiters: (() => void)[] = [];
-
-  constructor(url: string) {
-    this.source = new EventSource(url);
-    for (const event of ['snapshot', 'presence', 'roster']) {
-      this.source.addEventListener(event, (e) => {
-        this.frames.push({ event, data: JSON.parse((e as MessageEvent<string>).data) });
-        for (const wake of this.#waiters.splice(0)) wake();
-      });
-    }
-  }
-
-  /** Resolves once `count` frames have arrived in total. */
-  async waitFor(count: number, timeoutMs = 5000): Promise<Frame[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.frames.length < count) {
-      if (Date.now() > deadline) throw new Error(`expected ${count} frames, got ${JSON.stringify(this.frames)}`);
-      await new Promise<void>((resolve) => {
-        this.#waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
-    return this.frames;
-  }
-
-  of(event: string): Frame[] {
-    return this.frames.filter((f) => f.event === event);
-  }
-
-  close(): void {
-    this.source.close();
-  }
-}
-
-/** Lets in-flight socket writes arrive, for asserting that nothing more came. */
-export function settle(ms = 150): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+const bin = fileURLToPath(new URL('../../packages/server/src/bin.ts', import.meta.url));
 
 export interface ServerProcess {
   child: ChildProcess;

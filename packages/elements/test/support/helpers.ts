@@ -1,22 +1,17 @@
-import { waitUntil } from '@open-wc/testing';
+// Counts every EventSource the page opens: imported first, so installed before any store exists.
+import '../../../../test/support/event-source-counter.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { RosterEntry } from '@presence-kit/core';
-import type { PresenceDot } from '../src/index.js';
+import type { PresenceDot } from '../../src/index.js';
 
-// Counts every EventSource the page opens; installed before any store exists.
-const NativeEventSource = window.EventSource;
-export const eventSources: EventSource[] = [];
-class CountingEventSource extends NativeEventSource {
-  constructor(url: string | URL, init?: EventSourceInit) {
-    super(url, init);
-    eventSources.push(this);
-  }
-}
-window.EventSource = CountingEventSource;
+export { eventually } from '../../../../test/support/wait.js';
+
+/** Every EventSource the page opened, in order. */
+export const eventSources: EventSource[] = window.__eventSources.sources;
 
 /** EventSources the page still holds open (or is connecting). */
 export function openEventSources(): EventSource[] {
-  return eventSources.filter((source) => source.readyState !== NativeEventSource.CLOSED);
+  return eventSources.filter((source) => source.readyState !== EventSource.CLOSED);
 }
 
 export const ENDPOINT = '/presence';
@@ -26,7 +21,10 @@ export interface ServerStats {
   watchedUids: number;
 }
 
-/** The real presence server mounted in the test runner (see web-test-runner.config.mjs). */
+/**
+ * The real presence server mounted in the test runner, driven by its server commands
+ * (defined in ./presence-server.mjs: a new command goes there and here).
+ */
 export const server = {
   reset: (options: { timeoutSeconds?: number; marginSeconds?: number } = {}) =>
     executeServerCommand<boolean, typeof options>('presence:reset', options),
@@ -44,11 +42,6 @@ export const server = {
   restart: (advanceSeconds = 0) =>
     executeServerCommand<boolean, { advanceSeconds: number }>('presence:restart', { advanceSeconds }),
 };
-
-/** Waits for a condition the stream will bring about; fails with `message` after a few seconds. */
-export function eventually(predicate: () => unknown | Promise<unknown>, message: string, timeout = 5000): Promise<void> {
-  return waitUntil(predicate, message, { timeout, interval: 25 });
-}
 
 export function dotOf(element: PresenceDot): HTMLElement | null {
   return element.shadowRoot!.querySelector<HTMLElement>('[part~="dot"]');

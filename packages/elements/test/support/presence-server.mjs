@@ -1,0 +1,131 @@
+// The REAL presence server for the browser tests: its Hono app is mounted at /presence
+// inside web-test-runner's own dev server (same origin, so EventSource just works), and
+// tests drive it through server commands (`server.*` in ./helpers.ts).
+// Needs the server's dist/ (`npm run build`; `npm test` builds it via lint first).
+//
+// A new command: add it to `commands` below and its typed wrapper to `server` in ./helpers.ts.
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createPresence } from '@presence-kit/server';
+import { tempDbPath } from '../../../../test/support/temp.mjs';
+
+const DEFAULTS = { timeoutSeconds: 10, marginSeconds: 5 };
+
+/**
+ * The server under test: one presence instance at a time, on a fresh SQLite file per
+ * reset. Returns the koa middleware that serves /presence and the plugin that runs the
+ * `presence:*` commands; both go in web-test-runner.config.mjs.
+ */
+export function presenceServer() {
+  const state = {
+    db: undefined,
+    /** Added to the real clock: tests move server time forward instead of sleeping. */
+    skewMs: 0,
+    options: DEFAULTS,
+    presence: undefined,
+    root: undefined,
+    /** While true the endpoint answers 503, like a server that is down or deploying. */
+    down: false,
+  };
+
+  const now = () => Date.now() + state.skewMs;
+
+  function start() {
+    state.presence = createPresence({
+      db: state.db.path,
+      now,
+      ...state.options,
+      // Every touch writes, so a test can make a user active again at any moment.
+      writeSeconds: 0.001,
+      retryMs: 500,
+      log: (message) => console.warn(message),
+    });
+    state.root = new Hono().route('/presence', state.presence.app);
+  }
+
+  function stop() {
+    state.presence?.close();
+    state.db?.cleanup();
+  }
+
+  /** A fresh server and database (each test file starts with one). */
+  function reset(options = {}) {
+    stop();
+    state.db = tempDbPath();
+    state.skewMs = 0;
+    state.down = false;
+    state.options = { ...DEFAULTS, ...options };
+    start();
+  }
+
+  const commands = {
+    'presence:reset': (payload) => (reset(payload ?? {}), true),
+    /** Activity for a uid, optionally with the name and avatar the roster shows. */
+    'presence:touch': ({ uid, name, avatar }) => {
+      if (name !== undefined || avatar !== undefined) state.presence.upsertUser({ uid, name, avatar });
+      return state.presence.touch(uid);
+    },
+    'presence:user': (profile) => (state.presence.upsertUser(profile), true),
+    'presence:advance': ({ seconds }) => {
+      state.skewMs += seconds * 1000;
+      return now();
+    },
+    'presence:tick': () => state.presence.relay.tick(),
+    'presence:now': () => now(),
+    'presence:stats': () => ({
+      connections: state.presence.relay.connections.size,
+      watchedUids: state.presence.relay.watchedUids,
+    }),
+    /** Stops the server (its streams end), optionally lets time pass, and starts a new one on the same database. */
+    'presence:restart': ({ advanceSeconds = 0 } = {}) => {
+      state.presence.close();
+      state.skewMs += advanceSeconds * 1000;
+      start();
+      return true;
+    },
+    /** Takes the endpoint down: open streams end and every new request gets a 503 until `presence:up`. */
+    'presence:down': () => {
+      state.down = true;
+      state.presence.close();
+      return true;
+    },
+    'presence:up': () => {
+      state.down = false;
+      start();
+      return true;
+    },
+  };
+
+  const listener = getRequestListener((request, env) => state.root.fetch(request, env));
+
+  /** @type {import('@web/test-runner').TestRunnerConfig['middleware'][number]} */
+  const middleware = async (ctx, next) => {
+    if (ctx.path !== '/presence' && !ctx.path.startsWith('/presence/')) return next();
+    // Hono answers on the raw Node response; koa must not touch it. Awaiting it lets
+    // wtr read the real status afterwards (it reports 404s per test file).
+    if (state.down) {
+      ctx.status = 503;
+      ctx.body = { error: { code: 'internal', message: 'The presence server is down for this test.' } };
+      return;
+    }
+    ctx.respond = false;
+    await listener(ctx.req, ctx.res);
+  };
+
+  /** @type {import('@web/test-runner').TestRunnerPlugin} */
+  const plugin = {
+    name: 'presence-server',
+    serverStart() {
+      reset();
+    },
+    serverStop() {
+      stop();
+    },
+    executeCommand({ command, payload }) {
+      const run = commands[command];
+      return run ? run(payload) : undefined;
+    },
+  };
+
+  return { middleware, plugin };
+}
