@@ -7,7 +7,7 @@ import { resolveOptions, type PresenceOptions, type ResolvedOptions } from './op
 import { Relay } from './relay.js';
 import { presenceRoutes } from './routes.js';
 import { renderDot, renderRoster, renderStatus, statusOfRow, type UserRow } from './ssr.js';
-import { createSqliteStore, mapsHostTable, type PresenceStore, type UserProfile } from './store.js';
+import { createLastSeenStore, mapsHostTable, type LastSeenStore, type UserProfile } from './last-seen-store.js';
 import { WriteThrottle } from './throttle.js';
 
 export interface Presence {
@@ -43,7 +43,7 @@ export interface Presence {
   roster(): Roster;
   readonly window: Readonly<PresenceWindow>;
   readonly options: Readonly<ResolvedOptions>;
-  readonly store: PresenceStore;
+  readonly store: LastSeenStore;
   readonly relay: Relay;
   readonly throttle: WriteThrottle;
   /**
@@ -112,9 +112,9 @@ export function createPresence(options: PresenceOptions): Presence {
   const o = resolveOptions(options);
   const ownsDb = typeof o.db === 'string';
   const db = typeof o.db === 'string' ? openHostOrKitDatabase(o.db, o.users) : o.db;
-  let store: PresenceStore;
+  let store: LastSeenStore;
   try {
-    store = createSqliteStore(db, o.users);
+    store = createLastSeenStore(db, o.users);
   } catch (error) {
     // A failed start leaves no open connection behind (and so no -wal and -shm files).
     if (ownsDb) db.close();

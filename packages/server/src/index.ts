@@ -1,6 +1,6 @@
 export { createPresence, openDatabase, type Presence } from './create-presence.js';
 export { isAssetOrStream, resolveOptions, type PresenceOptions, type ResolvedOptions } from './options.js';
-export { KIT_TABLE, createSqliteStore, type PresenceStore, type StoredUser, type UserProfile, type UsersTable } from './store.js';
+export { KIT_TABLE, createLastSeenStore, type LastSeenStore, type StoredUser, type UserProfile, type UsersTable } from './last-seen-store.js';
 export { Relay, type RelayOptions, type TickResult } from './relay.js';
 export { WriteThrottle } from './throttle.js';
 export { escapeHtml, isOnline, labelOfRow, renderDot, renderRoster, renderStatus, statusOfRow, type UserRow } from './ssr.js';

@@ -11,10 +11,10 @@ import {
   type UserStatus,
 } from '@presence-kit/core';
 import type { SseConnection } from './sse-connection.js';
-import type { PresenceStore } from './store.js';
+import type { LastSeenStore } from './last-seen-store.js';
 
 export interface RelayOptions {
-  store: PresenceStore;
+  store: LastSeenStore;
   window: PresenceWindow;
   now: () => number;
   /**
