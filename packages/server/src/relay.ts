@@ -11,6 +11,7 @@ import {
   type UserStatus,
 } from '@presence-kit/core';
 import type { SseConnection } from './sse-connection.js';
+import { sseFrame } from './sse-frame.js';
 import type { LastSeenStore } from './last-seen-store.js';
 
 export interface RelayOptions {
@@ -41,11 +42,11 @@ export interface TickResult {
 const HIDDEN: UserStatus = Object.freeze({ online: false, last_seen: null });
 
 const encoder = new TextEncoder();
-const KEEP_ALIVE = encoder.encode(':\n\n');
+const KEEP_ALIVE = encoder.encode(sseFrame({ comment: '' }));
 
 /** One SSE event as bytes, encoded once for every connection it goes to. */
-function encodeEvent(name: string, data: string): Uint8Array {
-  return encoder.encode(`event: ${name}\ndata: ${data}\n\n`);
+function encodeEvent(event: string, data: string): Uint8Array {
+  return encoder.encode(sseFrame({ event, data }));
 }
 
 /**
