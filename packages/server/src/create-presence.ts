@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { Hono, MiddlewareHandler } from 'hono';
-import { isValidUid, presenceLabel, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
+import { presenceLabel, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
+import { ActivityRecorder } from './activity-recorder.js';
 import { FaultLog } from './fault-log.js';
 import { resolveOptions, type PresenceOptions, type ResolvedOptions } from './options.js';
 import { Relay } from './relay.js';
 import { presenceRoutes } from './routes.js';
 import { renderDot, renderRoster, renderStatus, statusOfRow, type UserRow } from './ssr.js';
 import { createLastSeenStore, mapsHostTable, type LastSeenStore, type UserProfile } from './last-seen-store.js';
-import { WriteThrottle } from './throttle.js';
 
 export interface Presence {
   /** The sub-app: mount it with `app.route('/presence', presence.app)`. */
@@ -45,7 +45,6 @@ export interface Presence {
   readonly options: Readonly<ResolvedOptions>;
   readonly store: LastSeenStore;
   readonly relay: Relay;
-  readonly throttle: WriteThrottle;
   /**
    * Ends every stream (over HTTP/1.1 with its socket, so a plain `server.close()` after it
    * completes at once), stops the relay, writes held-back activity and, if the kit opened
@@ -77,30 +76,7 @@ function openHostOrKitDatabase(path: string, users: ResolvedOptions['users']): D
 }
 
 /**
- * Runs a write on the host's own connection without waiting on a lock, then restores
- * the host's busy timeout: better-sqlite3 waits synchronously, which would stall every request.
- */
-function failFast<A extends unknown[], R>(db: Database, write: (...args: A) => R): (...args: A) => R {
-  return (...args) => {
-    const hostTimeout = db.pragma('busy_timeout', { simple: true }) as number;
-    if (hostTimeout === 0) return write(...args);
-    db.pragma('busy_timeout = 0');
-    try {
-      return write(...args);
-    } finally {
-      db.pragma(`busy_timeout = ${Number(hostTimeout)}`);
-    }
-  };
-}
-
-/** A value for a log line: quoted, and short, whatever the host handed over. */
-function shown(value: unknown): string {
-  const text = String(value);
-  return JSON.stringify(text.length > 20 ? `${text.slice(0, 20)}…` : text);
-}
-
-/**
- * Creates presence for one process: storage, throttle, relay and routes, wired once.
+ * Creates presence for one process: storage, activity recorder, relay and routes, wired once.
  *
  * ```ts
  * const presence = createPresence({ db: 'presence.db', resolveUser: (c) => c.get('userId') });
@@ -122,7 +98,14 @@ export function createPresence(options: PresenceOptions): Presence {
   }
   const window: PresenceWindow = { timeoutSeconds: o.timeoutSeconds, marginSeconds: o.marginSeconds };
   const faults = new FaultLog(o.log, o.monotonic);
-  const throttle = new WriteThrottle(o.writeSeconds, o.maxThrottleEntries);
+  const recorder = new ActivityRecorder({
+    store,
+    writeSeconds: o.writeSeconds,
+    maxEntries: o.maxThrottleEntries,
+    now: o.now,
+    faults,
+    ...(ownsDb ? {} : { hostDb: db }),
+  });
   const relay = new Relay({
     store,
     window,
@@ -135,44 +118,12 @@ export function createPresence(options: PresenceOptions): Presence {
   const reading = { lastSeen: store.mapping.lastSeen, hidden: store.mapping.hidden ?? '\0none' };
   const uidOf = (row: UserRow): Uid => String(row[store.mapping.id] ?? row.uid ?? row.id ?? '');
 
-  const write = ownsDb ? store.touch : failFast(db, store.touch);
-  const writeIfNewer = ownsDb ? store.touchIfNewer : failFast(db, store.touchIfNewer);
-  /** One write; on failure nothing is recorded, so it is retried (next request or next sweep). */
-  const attempt = (uid: Uid, now: number, run: () => boolean): boolean => {
-    try {
-      run();
-    } catch (error) {
-      faults.failed('recording activity', error);
-      return false;
-    }
-    faults.succeeded('recording activity');
-    throttle.record(uid, now);
-    return true;
-  };
-
   const touch = (uid: Uid): boolean => {
-    // The endpoints refuse what this rule refuses, so nothing else may reach the table or the roster.
-    if (!isValidUid(uid)) {
-      faults.occurred('invalid uid', `skipped activity for ${shown(uid)}: a uid is 1-64 letters, digits or _ . : @ -; return ids like that from resolveUser`);
-      return false;
-    }
-    const now = o.now();
-    if (!throttle.due(uid, now)) {
-      throttle.defer(uid, now);
-      return false;
-    }
-    if (!attempt(uid, now, () => write(uid, now))) return false;
+    if (!recorder.record(uid)) return false;
+    // Someone not shown online yet: tick now rather than up to a second from now.
     if (!relay.isOnline(uid)) relay.nudge();
     return true;
   };
-
-  /** Trailing writes: held-back activity whose period has ended (all of it on shutdown). */
-  const flushDeferred = (all = false): void => {
-    // Each write records its own time: a long sweep must not backdate the later ones.
-    for (const [uid, at] of throttle.deferred(o.now(), all)) attempt(uid, o.now(), () => writeIfNewer(uid, at));
-  };
-  const flushTimer = setInterval(() => flushDeferred(), Math.min(1000, o.writeSeconds * 250));
-  flushTimer.unref?.();
 
   const track: MiddlewareHandler = async function presenceTrack(c, next) {
     if (o.resolveUser && !o.skip(c)) {
@@ -193,6 +144,7 @@ export function createPresence(options: PresenceOptions): Presence {
   };
 
   relay.start();
+  recorder.start();
   return {
     app: presenceRoutes(relay, o, faults),
     track,
@@ -219,11 +171,9 @@ export function createPresence(options: PresenceOptions): Presence {
     options: o,
     store,
     relay,
-    throttle,
-    flushDeferred: () => flushDeferred(),
+    flushDeferred: () => recorder.flush(),
     close() {
-      clearInterval(flushTimer);
-      flushDeferred(true);
+      recorder.close();
       relay.stop();
       if (ownsDb) db.close();
     },

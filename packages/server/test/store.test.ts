@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPresence, WriteThrottle, type Presence } from '../src/index.js';
+import { createPresence, type Presence } from '../src/index.js';
 import { FakeClock, tempDbPath } from './support.js';
 
 const cleanups: (() => void)[] = [];
@@ -44,14 +44,6 @@ describe('the write throttle', () => {
     clock.advance(30); // a full write window later
     browse(presence, clock, 10, 1000, 0.01);
     expect(writes() - before).toBe(20);
-  });
-
-  it('stays bounded, dropping the oldest entries first', () => {
-    const throttle = new WriteThrottle(30, 100);
-    for (let i = 0; i < 1000; i++) throttle.record(String(i), i);
-    expect(throttle.size).toBeLessThanOrEqual(100);
-    expect(throttle.due('999', 999)).toBe(false); // the newest are kept
-    expect(throttle.due('0', 999)).toBe(true);
   });
 });
 
