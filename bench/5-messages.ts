@@ -184,7 +184,7 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
         break;
       case 'sample':
         await settle();
-        sample(tally, [...open.values()].map((o) => o.page), (uid) => presence.relay.isOnline(uid), next.at);
+        sample(tally, [...open.values()].map((o) => o.page), (uid) => presence.relay.isShownOnline(uid), next.at);
         break;
     }
     await settle();

@@ -121,7 +121,7 @@ export function createPresence(options: PresenceOptions): Presence {
   const touch = (uid: Uid): boolean => {
     if (!recorder.record(uid)) return false;
     // Someone not shown online yet: tick now rather than up to a second from now.
-    if (!relay.isOnline(uid)) relay.nudge();
+    if (!relay.isShownOnline(uid)) relay.nudge();
     return true;
   };
 
@@ -140,7 +140,7 @@ export function createPresence(options: PresenceOptions): Presence {
   const statusOf = (row: UserRow): UserStatus => {
     const status = statusOfRow(row, o.now(), window, reading);
     // The relay's set carries hysteresis, so a server-rendered dot agrees with the live ones.
-    return status.last_seen !== null && relay.isOnline(uidOf(row)) ? { ...status, online: true } : status;
+    return status.last_seen !== null && relay.isShownOnline(uidOf(row)) ? { ...status, online: true } : status;
   };
 
   relay.start();

@@ -115,7 +115,8 @@ export class Relay {
     });
   }
 
-  isOnline(uid: Uid): boolean {
+  /** In the global online set: shown online to every viewer (hysteresis included). */
+  isShownOnline(uid: Uid): boolean {
     return this.#online.has(uid);
   }
 

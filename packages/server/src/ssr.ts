@@ -18,7 +18,10 @@ export interface RowReading {
   hidden?: string;
 }
 
-/** The status of a row, for server-rendered pages and JSON clients; hidden users read as never seen. */
+/**
+ * A row's status by the quick-on rule alone; hidden users read as never seen. Internal:
+ * `presence.statusOf(row)` adds the relay's hysteresis, which is what hosts should show.
+ */
 export function statusOfRow(
   row: UserRow,
   now: number = Date.now(),
@@ -28,17 +31,6 @@ export function statusOfRow(
   if (row[reading.hidden ?? 'hidden']) return { online: false, last_seen: null };
   const lastSeen = parseTimestamp(row[reading.lastSeen ?? 'last_seen'] as string | number | null | undefined);
   return { online: isOnlineAt(lastSeen, now, window.timeoutSeconds), last_seen: lastSeen };
-}
-
-/** `isOnline(user)` for templates: reads the row the page already loaded, no query. */
-export function isOnline(row: UserRow, now: number = Date.now(), window: PresenceWindow = DEFAULT_WINDOW): boolean {
-  return statusOfRow(row, now, window).online;
-}
-
-/** `online`, `last seen 5m ago` or `offline` for a row. */
-export function labelOfRow(row: UserRow, now: number = Date.now(), window: PresenceWindow = DEFAULT_WINDOW, locale = 'en'): string {
-  const status = statusOfRow(row, now, window);
-  return presenceLabel({ online: status.online, lastSeen: status.last_seen }, now, locale);
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

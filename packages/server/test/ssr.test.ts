@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, isOnline, labelOfRow, renderDot, renderRoster, renderStatus, statusOfRow } from '../src/index.js';
+import { escapeHtml, renderDot, renderRoster, renderStatus } from '../src/index.js';
+import { statusOfRow, type UserRow } from '../src/ssr.js';
 import { startServer } from './support.js';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
+/** The quick-on rule alone, as a row reads before the relay's hysteresis. */
+const isOnline = (row: UserRow, now = NOW) => statusOfRow(row, now).online;
 
 describe('server-side rendering from the row a page already loaded', () => {
   it('reads last_seen as epoch ms, epoch seconds or ISO text', () => {
@@ -10,7 +13,6 @@ describe('server-side rendering from the row a page already loaded', () => {
     expect(isOnline({ last_seen: String((NOW - 10_000) / 1000) }, NOW)).toBe(true);
     expect(isOnline({ last_seen: new Date(NOW - 61_000).toISOString() }, NOW)).toBe(false);
     expect(isOnline({ last_seen: null }, NOW)).toBe(false);
-    expect(labelOfRow({ last_seen: NOW - 5 * 60_000 }, NOW)).toBe('last seen 5m ago');
   });
 
   it('shows users who hide their status as offline and never seen', () => {
@@ -46,6 +48,7 @@ describe('server-side rendering from the row a page already loaded', () => {
       expect(server.presence.label(row)).toBe('online');
       expect(isOnline(row, server.clock.ms)).toBe(false); // the bare rule has no memory of who was shown
       expect(server.presence.renderRoster()).toContain('"uid":"1"');
+      expect(server.presence.label({ uid: '2', last_seen: server.clock.ms - 5 * 60_000 })).toBe('last seen 5m ago');
     } finally {
       await server.close();
     }
