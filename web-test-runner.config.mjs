@@ -10,6 +10,8 @@ import { Hono } from 'hono';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { createPresence } from '@presence-kit/server';
+// Relay ticks by hand are for tests only: the kit's internals, not its public API.
+import { internalsOf } from './packages/server/dist/internals.js';
 import { chromiumArgs, chromiumPath } from './test/chromium.mjs';
 
 /** The server under test: one presence instance at a time, on a SQLite file in a temp dir. */
@@ -67,11 +69,11 @@ const commands = {
     server.skewMs += seconds * 1000;
     return now();
   },
-  'presence:tick': () => server.presence.relay.tick(),
+  'presence:tick': () => internalsOf(server.presence).relay.tick(),
   'presence:now': () => now(),
   'presence:stats': () => ({
-    connections: server.presence.relay.connections.size,
-    watchedUids: server.presence.relay.watchedUids,
+    connections: server.presence.stats().streams,
+    watchedUids: server.presence.stats().watchedUids,
   }),
   /** Stops the server (its streams end), optionally lets time pass, and starts a new one on the same database. */
   'presence:restart': ({ advanceSeconds = 0 } = {}) => {

@@ -13,6 +13,7 @@ import { createPresence } from '@presence-kit/server';
 import { fmt, isMain, publish, quick, table } from './lib/report.js';
 import { Page, Truth, newTally, recordTransition, sample, wasIdle, type Tally } from './lib/pages.js';
 import { buildTrace, Schedule, type TraceOptions, type Visit } from './lib/trace.js';
+import { internalsOf } from '../packages/server/src/internals.js';
 
 export type Mode = 'multi-page' | 'single-page';
 
@@ -77,8 +78,9 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
   });
   const tally = newTally();
   const truth = new Truth(trace);
-  const tick = presence.relay.tick.bind(presence.relay);
-  presence.relay.tick = () => {
+  const { relay } = internalsOf(presence);
+  const tick = relay.tick.bind(relay);
+  relay.tick = () => {
     const result = tick();
     for (const uid of result.changed) recordTransition(tally, uid, clock.ms - START);
     return result;
@@ -177,14 +179,14 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
         await closePage(action.visit.uid);
         break;
       case 'tick':
-        presence.relay.tick();
+        relay.tick();
         break;
       case 'keep-alive':
-        presence.relay.keepAlive();
+        relay.keepAlive();
         break;
       case 'sample':
         await settle();
-        sample(tally, [...open.values()].map((o) => o.page), (uid) => presence.relay.isShownOnline(uid), next.at);
+        sample(tally, [...open.values()].map((o) => o.page), (uid) => relay.isShownOnline(uid), next.at);
         break;
     }
     await settle();

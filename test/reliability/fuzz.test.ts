@@ -81,8 +81,8 @@ describe(`fuzzing every endpoint (seed ${SEED})`, () => {
 
     const health = await fetch(`${server.url}/presence/status?uids=1`);
     expect(await health.json()).toMatchObject({ users: { '1': { last_seen: expect.any(Number) } } });
-    for (let i = 0; i < 50 && server.presence.relay.connections.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(server.presence.relay.connections.size).toBe(0);
+    for (let i = 0; i < 50 && server.presence.stats().streams > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(server.presence.stats().streams).toBe(0);
     const after = heapAfterGc();
     console.info(`fuzz seed ${SEED}: ${REQUESTS} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}; heap ${before.toFixed(1)} → ${after.toFixed(1)} MiB`);
     expect(after - before).toBeLessThan(10);

@@ -17,7 +17,7 @@ function sidebar(view: View): Safe {
       <a href="/simulator">${icon('sliders')} Simulator</a>
     </nav>
     <section class="online-panel" aria-label="Online now">
-      ${raw(view.presence.renderRoster('max="12"'))}
+      ${raw(view.presence.renderRoster({ max: 12 }))}
     </section>
   </aside>`;
 }

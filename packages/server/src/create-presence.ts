@@ -4,11 +4,22 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import { presenceLabel, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
 import { ActivityRecorder } from './activity-recorder.js';
 import { FaultLog } from './fault-log.js';
+import type { HtmlAttributes } from './html.js';
+import { keepInternals } from './internals.js';
 import { resolveOptions, type PresenceOptions, type ResolvedOptions } from './options.js';
 import { Relay } from './relay.js';
 import { presenceRoutes } from './routes.js';
 import { renderDot, renderRoster, renderStatus, statusOfRow, type UserRow } from './ssr.js';
 import { createLastSeenStore, mapsHostTable, type LastSeenStore, type UserProfile } from './last-seen-store.js';
+import { presenceUserOf, type PresenceUser } from './presence-user.js';
+
+/** Live figures for a host's metrics. */
+export interface PresenceStats {
+  /** Open presence streams in this process. */
+  streams: number;
+  /** Distinct uids at least one open stream watches. */
+  watchedUids: number;
+}
 
 export interface Presence {
   /** The sub-app: mount it with `app.route('/presence', presence.app)`. */
@@ -21,8 +32,6 @@ export interface Presence {
    * is not a valid uid is skipped and logged (at most once a minute).
    */
   touch(uid: Uid): boolean;
-  /** Writes held-back activity whose period has ended; runs by itself about once a second. */
-  flushDeferred(): void;
   /** Sets a user's display name and avatar URL (shown in the roster). */
   upsertUser(profile: UserProfile): void;
   /** Hide my status: to everyone else the user is offline and never seen. */
@@ -33,18 +42,26 @@ export interface Presence {
   statusOf(row: UserRow): UserStatus;
   /** `online`, `last seen 5m ago` or `offline` for a row. */
   label(row: UserRow, locale?: string): string;
-  /** Server-rendered `<presence-dot>` around your avatar markup. */
-  renderDot(row: UserRow, avatarHtml?: string): string;
-  /** Server-rendered `<presence-status>` with its label text. */
-  renderStatus(row: UserRow, locale?: string): string;
-  /** Server-rendered `<online-now>` with the current roster inside. */
-  renderRoster(attributes?: string): string;
+  /**
+   * Server-rendered `<presence-dot>` around your avatar markup (trusted HTML), with your
+   * own `attributes` added, escaped: `{ endpoint: '/presence', class: 'big' }`.
+   */
+  renderDot(row: UserRow, avatarHtml?: string, attributes?: HtmlAttributes): string;
+  /** Server-rendered `<presence-status>` with its label text, and your own `attributes`. */
+  renderStatus(row: UserRow, locale?: string, attributes?: HtmlAttributes): string;
+  /** Server-rendered `<online-now>` with the current roster inside, and your own `attributes` (`{ max: 12 }`). */
+  renderRoster(attributes?: HtmlAttributes): string;
   /** Who is online now, alphabetical. */
   roster(): Roster;
+  /**
+   * Profiles and last activity for these uids, in one query, as rows the render helpers
+   * read: for pages whose users live in the kit's table. Unknown uids are absent.
+   */
+  users(uids: readonly Uid[]): Map<Uid, PresenceUser>;
+  /** Open streams and watched uids, for a host's metrics. */
+  stats(): PresenceStats;
   readonly window: Readonly<PresenceWindow>;
   readonly options: Readonly<ResolvedOptions>;
-  readonly store: LastSeenStore;
-  readonly relay: Relay;
   /**
    * Ends every stream (over HTTP/1.1 with its socket, so a plain `server.close()` after it
    * completes at once), stops the relay, writes held-back activity and, if the kit opened
@@ -145,7 +162,7 @@ export function createPresence(options: PresenceOptions): Presence {
 
   relay.start();
   recorder.start();
-  return {
+  const presence: Presence = {
     app: presenceRoutes(relay, o, faults),
     track,
     touch,
@@ -163,20 +180,24 @@ export function createPresence(options: PresenceOptions): Presence {
       const status = statusOf(row);
       return presenceLabel({ online: status.online, lastSeen: status.last_seen }, o.now(), locale);
     },
-    renderDot: (row, avatarHtml) => renderDot(uidOf(row), statusOf(row), avatarHtml),
-    renderStatus: (row, locale) => renderStatus(uidOf(row), statusOf(row), o.now(), locale),
+    renderDot: (row, avatarHtml, attributes) => renderDot(uidOf(row), statusOf(row), avatarHtml, attributes),
+    renderStatus: (row, locale, attributes) => renderStatus(uidOf(row), statusOf(row), o.now(), locale, attributes),
     renderRoster: (attributes) => renderRoster(relay.roster(), o.now(), attributes),
     roster: () => relay.roster(),
+    users: (uids) => {
+      const users = new Map<Uid, PresenceUser>();
+      for (const [uid, user] of store.users(uids)) users.set(uid, presenceUserOf(user, store.mapping));
+      return users;
+    },
+    stats: () => ({ streams: relay.connections.size, watchedUids: relay.watchedUids }),
     window,
     options: o,
-    store,
-    relay,
-    flushDeferred: () => recorder.flush(),
     close() {
       recorder.close();
       relay.stop();
       if (ownsDb) db.close();
     },
   };
+  return keepInternals(presence, { store, relay, recorder });
 }
 

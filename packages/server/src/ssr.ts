@@ -7,6 +7,7 @@ import {
   type Roster,
   type UserStatus,
 } from '@presence-kit/core';
+import { attributesHtml, escapeHtml, type HtmlAttributes } from './html.js';
 
 /** A user row as the host loaded it: whatever columns, with `last_seen` (or a mapped name). */
 export type UserRow = Record<string, unknown>;
@@ -33,11 +34,8 @@ export function statusOfRow(
   return { online: isOnlineAt(lastSeen, now, window.timeoutSeconds), last_seen: lastSeen };
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** Escapes text for HTML content and double-quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
-}
+/** What the kit writes on a dot or a status from the server's state; hosts' `attributes` may not repeat them. */
+const STATUS_ATTRIBUTES = ['uid', 'last-seen', 'online'];
 
 function statusAttributes(uid: string, status: UserStatus): string {
   const lastSeen = status.last_seen === null ? '' : ` last-seen="${status.last_seen}"`;
@@ -46,24 +44,24 @@ function statusAttributes(uid: string, status: UserStatus): string {
 
 /**
  * `<presence-dot>` around the avatar markup you pass (trusted HTML, e.g. your `<img>`),
- * with the state already in its attributes so it is right before any JS runs.
+ * with the state already in its attributes so it is right before any JS runs, then the
+ * host's own `attributes` (escaped).
  */
-export function renderDot(uid: string, status: UserStatus, avatarHtml = ''): string {
-  return `<presence-dot ${statusAttributes(uid, status)}>${avatarHtml}</presence-dot>`;
+export function renderDot(uid: string, status: UserStatus, avatarHtml = '', attributes?: HtmlAttributes): string {
+  return `<presence-dot ${statusAttributes(uid, status)}${attributesHtml(attributes, STATUS_ATTRIBUTES)}>${avatarHtml}</presence-dot>`;
 }
 
 /** `<presence-status>` with the label text inside, readable with no JS at all. */
-export function renderStatus(uid: string, status: UserStatus, now: number = Date.now(), locale = 'en'): string {
+export function renderStatus(uid: string, status: UserStatus, now: number = Date.now(), locale = 'en', attributes?: HtmlAttributes): string {
   const label = presenceLabel({ online: status.online, lastSeen: status.last_seen }, now, locale);
-  return `<presence-status ${statusAttributes(uid, status)}>${escapeHtml(label)}</presence-status>`;
+  return `<presence-status ${statusAttributes(uid, status)}${attributesHtml(attributes, STATUS_ATTRIBUTES)}>${escapeHtml(label)}</presence-status>`;
 }
 
 /**
  * `<online-now>` with the initial roster as inert JSON inside, so it renders at once
  * and the stream only has to send changes. `<` is escaped so no name can close the script.
  */
-export function renderRoster(roster: Roster, now: number = Date.now(), attributes = ''): string {
+export function renderRoster(roster: Roster, now: number = Date.now(), attributes?: HtmlAttributes): string {
   const json = JSON.stringify({ t: now, ...roster }).replace(/</g, '\\u003c');
-  const extra = attributes ? ` ${attributes}` : '';
-  return `<online-now${extra}><script type="application/json">${json}</script></online-now>`;
+  return `<online-now${attributesHtml(attributes)}><script type="application/json">${json}</script></online-now>`;
 }

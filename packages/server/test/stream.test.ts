@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { settle, startServer, StreamRecorder, type TestServer } from './support.js';
+import { internalsOf } from '../src/internals.js';
 
 let server: TestServer;
 const streams: StreamRecorder[] = [];
@@ -22,7 +23,7 @@ afterEach(async () => {
 describe('the presence stream', () => {
   it('sends a snapshot of every requested uid first, with the server time', async () => {
     await server.visit('1');
-    server.presence.relay.tick();
+    internalsOf(server.presence).relay.tick();
     const stream = open('uids=1,2,3&roster=1');
     const [first] = await stream.waitFor(1);
     expect(first).toEqual({
@@ -47,7 +48,7 @@ describe('the presence stream', () => {
 
     await server.visit('1');
     await server.visit('1'); // throttled: no second write, no second event
-    server.presence.relay.tick();
+    internalsOf(server.presence).relay.tick();
     await watchesOne.waitFor(2);
     await watchesBoth.waitFor(2);
     await settle();
@@ -67,13 +68,13 @@ describe('the presence stream', () => {
 
     for (let second = 1; second < 80; second++) {
       server.clock.advance(1);
-      server.presence.relay.tick();
+      internalsOf(server.presence).relay.tick();
     }
     await settle();
     expect(stream.of('presence')).toHaveLength(1); // still online at 79 s: inside the 20 s margin
 
     server.clock.advance(1);
-    server.presence.relay.tick();
+    internalsOf(server.presence).relay.tick();
     await stream.waitFor(3);
     await settle();
     expect(stream.of('presence').map((f) => f.data.users['1'])).toEqual([
@@ -88,10 +89,10 @@ describe('the presence stream', () => {
     await server.visit('1');
     await stream.waitFor(2);
     server.clock.advance(70);
-    server.presence.relay.tick();
+    internalsOf(server.presence).relay.tick();
     await server.visit('1');
     server.clock.advance(70);
-    server.presence.relay.tick();
+    internalsOf(server.presence).relay.tick();
     await settle();
     expect(stream.of('presence')).toHaveLength(1);
   });
@@ -104,7 +105,7 @@ describe('the presence stream', () => {
 
     server.clock.advance(40);
     await server.visit('1'); // newer last_seen, same set: no roster frame
-    server.presence.relay.tick();
+    internalsOf(server.presence).relay.tick();
     await settle();
     expect(stream.of('roster')).toHaveLength(1);
 
@@ -119,14 +120,14 @@ describe('the presence stream', () => {
 
   it('sends no presence frames at all while nothing changes', async () => {
     await server.visit('1');
-    server.presence.relay.tick();
+    internalsOf(server.presence).relay.tick();
     const stream = open('uids=1,2&roster=1');
     await stream.waitFor(1);
 
     for (let i = 0; i < 200; i++) {
       server.clock.advance(0.25);
       if (i % 100 === 0) await server.visit('1'); // steady browsing keeps them online: still no change
-      server.presence.relay.tick();
+      internalsOf(server.presence).relay.tick();
     }
     await settle();
     expect(stream.frames.map((f) => f.event)).toEqual(['snapshot']);
@@ -149,7 +150,7 @@ describe('the presence stream', () => {
     let text = '';
     while (!text.includes('event: snapshot')) text += decoder.decode((await reader.read()).value);
     expect(text.startsWith('retry: 2000\n\n')).toBe(true);
-    server.presence.relay.keepAlive();
+    internalsOf(server.presence).relay.keepAlive();
     while (!text.endsWith(':\n\n')) text += decoder.decode((await reader.read()).value);
     controller.abort();
   });
@@ -157,11 +158,11 @@ describe('the presence stream', () => {
   it('forgets a connection the moment its client goes away', async () => {
     const stream = open('uids=1,2,3');
     await stream.waitFor(1);
-    expect(server.presence.relay.connections.size).toBe(1);
-    expect(server.presence.relay.watchedUids).toBe(3);
+    expect(server.presence.stats().streams).toBe(1);
+    expect(server.presence.stats().watchedUids).toBe(3);
     stream.close();
-    for (let i = 0; i < 40 && server.presence.relay.connections.size > 0; i++) await settle(25);
-    expect(server.presence.relay.connections.size).toBe(0);
-    expect(server.presence.relay.watchedUids).toBe(0);
+    for (let i = 0; i < 40 && server.presence.stats().streams > 0; i++) await settle(25);
+    expect(server.presence.stats().streams).toBe(0);
+    expect(server.presence.stats().watchedUids).toBe(0);
   });
 });
