@@ -177,7 +177,7 @@ export class Relay {
     for (const connection of [...this.#connections]) connection.write(KEEP_ALIVE);
   }
 
-  /** One relay step. Public so tests and benchmarks can drive it with a fake clock. */
+  /** One relay step. Tests and benchmarks drive it by hand on a fake clock, through `internalsOf` (internals.ts). */
   tick(): TickResult {
     const now = this.#o.now();
     const mono = this.#o.monotonic();
