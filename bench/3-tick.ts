@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_WINDOW, candidateCutoff } from '@presence-kit/core';
-import { Relay, createSqliteStore } from '@presence-kit/server';
+// The relay and the store are the kit's internals, not its public API: read from the source.
+import { createLastSeenStore } from '../packages/server/src/last-seen-store.js';
+import { Relay } from '../packages/server/src/relay.js';
 import { fmt, isMain, publish, quick, table } from './lib/report.js';
 import { median, percentile } from './lib/stats.js';
 import { seededRandom } from '../test/support/random.js';
@@ -51,7 +53,7 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
     const db = new BetterSqlite3(join(dir, 'presence.db'));
     db.pragma('journal_mode = WAL');
     try {
-      const store = createSqliteStore(db, undefined);
+      const store = createLastSeenStore(db, undefined);
       const rand = seededRandom(3);
       const insert = db.prepare('INSERT INTO presence_users (uid, name, avatar_url, last_seen) VALUES (?, ?, ?, ?)');
       db.transaction(() => {

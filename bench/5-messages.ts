@@ -1,8 +1,9 @@
 /**
  * Scenario 5 — messages: one 10-minute activity trace of 1,000 users replayed through
  * presence-kit (the real server in-process, on a fake clock, ticks driven by hand) and
- * through the Socket.IO pattern of seed 002 (simulated exactly as written there), as a
- * multi-page site (every page view reopens the connection) and as a single-page app.
+ * through the common Socket.IO presence pattern (heartbeats, a TTL sweep, a grace period on
+ * disconnect, every change broadcast to every client; simulated below), as a multi-page site
+ * (every page view reopens the connection) and as a single-page app.
  * Counted per watching page: frames, bytes, flicker, missed state.
  */
 import { Hono } from 'hono';
@@ -13,6 +14,7 @@ import { createPresence } from '@presence-kit/server';
 import { fmt, isMain, publish, quick, table } from './lib/report.js';
 import { Page, Truth, newTally, recordTransition, sample, wasIdle, type Tally } from './lib/pages.js';
 import { buildTrace, Schedule, type TraceOptions, type Visit } from './lib/trace.js';
+import { internalsOf } from '../packages/server/src/internals.js';
 
 export type Mode = 'multi-page' | 'single-page';
 
@@ -77,8 +79,9 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
   });
   const tally = newTally();
   const truth = new Truth(trace);
-  const tick = presence.relay.tick.bind(presence.relay);
-  presence.relay.tick = () => {
+  const { relay } = internalsOf(presence);
+  const tick = relay.tick.bind(relay);
+  relay.tick = () => {
     const result = tick();
     for (const uid of result.changed) recordTransition(tally, uid, clock.ms - START);
     return result;
@@ -177,14 +180,14 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
         await closePage(action.visit.uid);
         break;
       case 'tick':
-        presence.relay.tick();
+        relay.tick();
         break;
       case 'keep-alive':
-        presence.relay.keepAlive();
+        relay.keepAlive();
         break;
       case 'sample':
         await settle();
-        sample(tally, [...open.values()].map((o) => o.page), (uid) => presence.relay.isOnline(uid), next.at);
+        sample(tally, [...open.values()].map((o) => o.page), (uid) => relay.isShownOnline(uid), next.at);
         break;
     }
     await settle();
@@ -197,7 +200,7 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
   return { system: 'presence-kit', mode, tally, durationMs };
 }
 
-// ---------------------------------------------------------------- Socket.IO pattern (seed 002)
+// ---------------------------------------------------------------- Socket.IO pattern
 
 const HEARTBEAT_MS = 15_000;
 const TTL_MS = 45_000;
@@ -274,7 +277,7 @@ export function replayPeer(trace: readonly Visit[], mode: Mode, durationMs: numb
     socketOf.set(visit.uid, sid);
     setPresence(visit.uid, 'online', sid);
     broadcastPresence(visit.uid, 'online');
-    // The seed's bulk endpoint gives the page its starting picture (without it a new page knows nobody).
+    // The pattern's bulk endpoint gives the page its starting picture (without it a new page knows nobody).
     const body = JSON.stringify(visit.watches.map((userId) => ({ userId, status: presenceMap.get(userId)?.status ?? 'offline' })));
     page.bytes += BULK_HEAD_BYTES + Buffer.byteLength(body);
     page.upstreamFrames++;
@@ -315,7 +318,7 @@ export function replayPeer(trace: readonly Visit[], mode: Mode, durationMs: numb
         const socket = sockets.get(action.sid);
         if (!socket) break;
         socket.page.upstreamFrames++;
-        // As in the seed: refreshes lastSeen and marks online, without telling anyone.
+        // As the pattern has it: refreshes lastSeen and marks online, without telling anyone.
         setPresence(socket.uid, 'online', action.sid);
         schedule.add(now + HEARTBEAT_MS, action);
         break;

@@ -16,6 +16,7 @@ import { createPresence, servePresence } from '@presence-kit/server';
 import { fmt, isMain, publish, quick, table } from './lib/report.js';
 import { median } from './lib/stats.js';
 import { COUNT_EVENT_SOURCES, eventSourceStats, launchChromium } from '../test/support/browser.js';
+import { internalsOf } from '../packages/server/src/internals.js';
 
 export interface ClientOptions {
   dots: number;
@@ -102,9 +103,9 @@ export async function runClient(o: ClientOptions): Promise<{ result: ClientResul
   const seenAgo = Date.now() - 3_600_000;
   for (let i = 0; i < o.dots; i++) {
     if (i % 2 === 0) presence.touch(`u${i}`);
-    else presence.store.touch(`u${i}`, seenAgo);
+    else internalsOf(presence).store.touch(`u${i}`, seenAgo);
   }
-  presence.relay.tick();
+  internalsOf(presence).relay.tick();
   const script = await bundleElements();
   let streamRequests = 0;
   const app = new Hono();

@@ -1,6 +1,6 @@
 import { seededRandom } from '../../test/support/random.js';
 
-/** How a user behaves over the trace (seed 000's cases: browsing, bursts, one look, an idle tab). */
+/** How a user behaves over the trace: browsing, bursts, one look, an idle tab. */
 export type Behaviour = 'steady' | 'bursty' | 'drop-in' | 'tab left open';
 
 export interface Visit {

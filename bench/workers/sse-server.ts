@@ -12,6 +12,7 @@ import { Hono } from 'hono';
 import { parseUidList, type StatusMap } from '@presence-kit/core';
 import { createPresence, servePresence, type Presence } from '@presence-kit/server';
 import { clockMs, serveRequests } from '../lib/child.js';
+import { internalsOf } from '../../packages/server/src/internals.js';
 
 export interface TickStamp {
   start: number;
@@ -40,10 +41,11 @@ async function startPresence(users: number): Promise<string> {
     log: () => {},
   });
   const t = Date.now() - 3_600_000;
-  for (let i = 0; i < users; i++) p.store.touch(String(i), t);
+  const { store, relay } = internalsOf(p);
+  for (let i = 0; i < users; i++) store.touch(String(i), t);
   // Stamps every tick (the periodic ones and the ones a touch nudges) for the fan-out split.
-  const tick = p.relay.tick.bind(p.relay);
-  p.relay.tick = () => {
+  const tick = relay.tick.bind(relay);
+  relay.tick = () => {
     const start = clockMs();
     const result = tick();
     if (result.changed.length > 0) {
@@ -93,7 +95,7 @@ function measure(): Record<string, number> {
     heapUsed: m.heapUsed,
     external: m.external,
     arrayBuffers: m.arrayBuffers,
-    connections: presence ? presence.relay.connections.size : (bareOpen?.size ?? 0),
+    connections: presence ? presence.stats().streams : (bareOpen?.size ?? 0),
     fds: readdirSync('/proc/self/fd').length,
   };
 }

@@ -1,4 +1,4 @@
-import type { Presence, StoredUser, UserRow } from '@presence-kit/server';
+import type { HtmlAttributes, Presence, PresenceUser, UserRow } from '@presence-kit/server';
 import { html, raw, type Safe } from './html.js';
 import { USERS, avatarUrl, findUser, type DemoUser } from './users.js';
 
@@ -11,7 +11,7 @@ export interface View {
   path: string;
   theme: Theme;
   /** The cast's stored presence facts, loaded once per page with one query. */
-  rows: Map<string, StoredUser>;
+  rows: Map<string, PresenceUser>;
   /**
    * Set on pages whose `<head>` names no endpoint (the gallery, so its frozen examples
    * stay static): live elements then carry the endpoint themselves.
@@ -19,20 +19,18 @@ export interface View {
   endpointAttribute?: string;
 }
 
-/** Adds `endpoint="…"` to a kit-rendered element when the page has no meta endpoint. */
-function withEndpoint(view: View, markup: string): Safe {
-  if (!view.endpointAttribute) return raw(markup);
-  return raw(markup.replace(/^<(presence-[a-z]+) /, `<$1 endpoint="${view.endpointAttribute}" `));
+/** What a kit-rendered live element carries: the endpoint itself when the page has no meta endpoint. */
+export function liveAttributes(view: View): HtmlAttributes {
+  return view.endpointAttribute ? { endpoint: view.endpointAttribute } : {};
 }
 
-export function loadRows(presence: Presence): Map<string, StoredUser> {
-  return presence.store.users(USERS.map((u) => u.uid));
+export function loadRows(presence: Presence): Map<string, PresenceUser> {
+  return presence.users(USERS.map((u) => u.uid));
 }
 
-/** The row shape the kit's SSR helpers read (`uid`, `last_seen`, `hidden`). */
+/** The row the kit's SSR helpers read: the stored one, or a user never seen. */
 export function rowOf(view: View, uid: string): UserRow {
-  const stored = view.rows.get(uid);
-  return { uid, last_seen: stored?.lastSeen ?? null, hidden: stored?.hidden ?? false };
+  return view.rows.get(uid) ?? { uid, last_seen: null };
 }
 
 export interface AvatarOptions {
@@ -50,12 +48,12 @@ export function avatarImg(uid: string, { size, shape = 'circle', className = '',
 
 /** An avatar with its presence dot, rendered by the kit so it is right before any JS runs. */
 export function avatar(view: View, uid: string, options: AvatarOptions): Safe {
-  return withEndpoint(view, view.presence.renderDot(rowOf(view, uid), avatarImg(uid, options).value));
+  return raw(view.presence.renderDot(rowOf(view, uid), avatarImg(uid, options).value, liveAttributes(view)));
 }
 
 /** The `online` / `last seen …` / `offline` label, rendered by the kit. */
 export function statusLabel(view: View, uid: string): Safe {
-  return withEndpoint(view, view.presence.renderStatus(rowOf(view, uid)));
+  return raw(view.presence.renderStatus(rowOf(view, uid), undefined, liveAttributes(view)));
 }
 
 /**

@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { settle, startServer, StreamRecorder, type TestServer } from '../support/index.js';
+import { internalsOf } from '../../packages/server/src/internals.js';
 
 const USERS = Array.from({ length: 20 }, (_, i) => `u${i}`);
 let server: TestServer;
 let stream: StreamRecorder;
 
 async function tick(): Promise<void> {
-  server.presence.relay.tick();
+  internalsOf(server.presence).relay.tick();
   await settle(50);
 }
 const flips = () => stream.of('presence').flatMap((f) => Object.entries(f.data.users as Record<string, { online: boolean }>));

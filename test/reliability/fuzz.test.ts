@@ -80,7 +80,7 @@ describe(`fuzzing every endpoint (seed ${SEED})`, () => {
 
     const health = await fetch(`${server.url}/presence/status?uids=1`);
     expect(await health.json()).toMatchObject({ users: { '1': { last_seen: expect.any(Number) } } });
-    await eventually(() => server.presence.relay.connections.size === 0, 'every stream the fuzzer opened is gone');
+    await eventually(() => server.presence.stats().streams === 0, 'every stream the fuzzer opened is gone');
     const after = heapAfterGc();
     console.info(`fuzz seed ${SEED}: ${REQUESTS} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}; heap ${before.toFixed(1)} → ${after.toFixed(1)} MiB`);
     expect(after - before).toBeLessThan(10);

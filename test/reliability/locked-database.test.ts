@@ -42,11 +42,11 @@ describe('a database locked by another process', () => {
     for (let i = 0; i < 30; i++) statuses.push((await server.visit(`u${i % 10}`)).status);
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(log).toEqual([expect.stringMatching(/^presence-kit: recording activity failed \(database is locked\)/)]);
-    expect(server.presence.store.users(['u1']).get('u1')).toBeUndefined();
+    expect(server.presence.users(['u1']).get('u1')).toBeUndefined();
 
     await lock.release();
     await server.visit('u1'); // not throttled: the failed write was never recorded as done
-    expect(server.presence.store.users(['u1']).get('u1')?.lastSeen).toBe(server.clock.ms);
+    expect(server.presence.users(['u1']).get('u1')?.last_seen).toBe(server.clock.ms);
     expect(log.at(-1)).toMatch(/recording activity works again after 30 failures/);
   });
 

@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, settle, startServer, StreamRecorder, type TestServer } from '../support/index.js';
+import { internalsOf } from '../../packages/server/src/internals.js';
 
 let server: TestServer;
 const streams: StreamRecorder[] = [];
@@ -21,7 +22,7 @@ describe('hide my status', () => {
     server.presence.upsertUser({ uid: 'hana', name: 'Hana', avatar: null });
     await server.visit('hana');
     await server.visit('olaf');
-    server.presence.relay.tick();
+    internalsOf(server.presence).relay.tick();
     const watcher = open('uids=hana,olaf&roster=1');
     await watcher.waitFor(1);
     expect(watcher.frames[0]!.data.users.hana).toEqual({ online: true, last_seen: server.clock.ms });
@@ -34,16 +35,19 @@ describe('hide my status', () => {
 
     server.clock.advance(40);
     await server.visit('hana'); // still active, still stored as the one timestamp, still invisible
-    server.presence.relay.tick();
+    internalsOf(server.presence).relay.tick();
     await settle();
     expect(watcher.frames).toHaveLength(3);
     await expect(open('uids=hana').waitFor(1)).resolves.toMatchObject([{ data: { users: { hana: hidden } } }]);
     expect(await json('/presence/status?uids=hana')).toMatchObject({ users: { hana: hidden } });
     expect((await json('/presence/roster')).users.map((u: { uid: string }) => u.uid)).toEqual(['olaf']);
-    const row = server.presence.store.users(['hana']).get('hana')!;
-    expect(row.lastSeen).toBe(server.clock.ms);
-    expect(server.presence.statusOf({ uid: 'hana', last_seen: row.lastSeen, hidden: 1 })).toEqual(hidden);
-    expect(server.presence.renderDot({ uid: 'hana', last_seen: row.lastSeen, hidden: 1 })).toBe(
+    const row = server.presence.users(['hana']).get('hana')!;
+    expect(row).toMatchObject({ last_seen: server.clock.ms, hidden: true }); // the host still sees its own data
+    expect(server.presence.statusOf({ uid: 'hana', last_seen: row.last_seen, hidden: 1 })).toEqual(hidden);
+    expect(server.presence.renderDot({ uid: 'hana', last_seen: row.last_seen, hidden: 1 })).toBe(
+      `<presence-dot uid="hana" server-now="${server.clock.ms}" server-window="60 20"></presence-dot>`,
+    );
+    expect(server.presence.renderDot(row)).toBe(
       `<presence-dot uid="hana" server-now="${server.clock.ms}" server-window="60 20"></presence-dot>`,
     );
 
@@ -124,7 +128,7 @@ describe('connection limits', () => {
     expect((await refused.json()).error.code).toBe('too_many_streams');
 
     held[0]!.close();
-    await eventually(() => server.presence.relay.connections.size === 2, 'the server forgets the closed stream');
+    await eventually(() => server.presence.stats().streams === 2, 'the server forgets the closed stream');
     await open('uids=4').waitFor(1);
   });
 });

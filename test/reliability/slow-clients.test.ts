@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, settle, startServer, StreamRecorder, type TestServer } from '../support/index.js';
 import { heapAfterGc } from './memory.js';
+import { internalsOf } from '../../packages/server/src/internals.js';
 
 let server: TestServer;
 afterEach(() => server?.close());
@@ -24,22 +25,22 @@ describe('slow and dead clients', () => {
       server.presence.upsertUser({ uid, name: `A rather long display name number ${uid}`, avatar: `/avatars/${uid}.png` });
       server.presence.touch(uid);
     }
-    server.presence.relay.tick(); // the roster now is ~100 KB of JSON
+    internalsOf(server.presence).relay.tick(); // the roster now is ~100 KB of JSON
 
     const stalled = await rawStream(server.url, '/presence/stream?roster=1');
     stalled.pause();
     const reader = new StreamRecorder(`${server.url}/presence/stream?roster=1`);
     await reader.waitFor(1);
-    expect(server.presence.relay.connections.size).toBe(2);
+    expect(server.presence.stats().streams).toBe(2);
 
     let toggles = 0;
-    while (server.presence.relay.connections.size === 2 && toggles < 400) {
+    while (server.presence.stats().streams === 2 && toggles < 400) {
       server.presence.setHidden('0', toggles % 2 === 0); // each toggle republishes the whole roster
-      server.presence.relay.tick();
+      internalsOf(server.presence).relay.tick();
       toggles++;
       await settle(5);
     }
-    expect(server.presence.relay.connections.size).toBe(1);
+    expect(server.presence.stats().streams).toBe(1);
     await reader.waitFor(1 + toggles);
     expect(reader.of('roster')).toHaveLength(toggles);
     console.info(`stalled client dropped after ${toggles} roster frames of ~100 KB`);
@@ -50,27 +51,27 @@ describe('slow and dead clients', () => {
   it('keeps memory flat while 1,000 clients connect, stall or vanish, and leave', async () => {
     server = await startServer({ maxStreamsPerClient: 10_000, maxBufferedBytes: 16 * 1024 });
     server.presence.touch('1');
-    server.presence.relay.tick();
+    internalsOf(server.presence).relay.tick();
     const warm = await Promise.all(Array.from({ length: 50 }, () => rawStream(server.url, '/presence/stream?uids=1,2,3&roster=1')));
     for (const s of warm) s.destroy();
-    await eventually(() => server.presence.relay.connections.size === 0, 'the warm-up clients are gone');
+    await eventually(() => server.presence.stats().streams === 0, 'the warm-up clients are gone');
     const before = heapAfterGc();
 
     for (let round = 0; round < 5; round++) {
       const sockets = await Promise.all(
         Array.from({ length: 200 }, (_, i) => rawStream(server.url, `/presence/stream?uids=${i},${i + 1},${i + 2}&roster=1`)),
       );
-      expect(server.presence.relay.connections.size).toBe(200);
+      expect(server.presence.stats().streams).toBe(200);
       // Half vanish without a goodbye (RST); half stall and are dropped by the bound or their own close.
       sockets.forEach((s, i) => (i % 2 ? s.resetAndDestroy() : s.pause()));
       for (let i = 0; i < 20; i++) {
         server.presence.setHidden('1', i % 2 === 0);
-        server.presence.relay.tick();
+        internalsOf(server.presence).relay.tick();
       }
       for (const s of sockets) s.destroy();
-      await eventually(() => server.presence.relay.connections.size === 0, 'every client of the round is gone');
+      await eventually(() => server.presence.stats().streams === 0, 'every client of the round is gone');
     }
-    expect(server.presence.relay.watchedUids).toBe(0);
+    expect(server.presence.stats().watchedUids).toBe(0);
     const after = heapAfterGc();
     console.info(`heap after GC: ${before.toFixed(1)} MiB before, ${after.toFixed(1)} MiB after 1,000 clients`);
     expect(after - before).toBeLessThan(8);

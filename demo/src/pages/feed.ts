@@ -16,7 +16,7 @@ function sidebar(view: View): Safe {
       <a href="/gallery">${icon('palette')} Gallery</a>
       <a href="/simulator">${icon('sliders')} Simulator</a>
     </nav>
-    <div class="online-panel">${raw(view.presence.renderRoster('max="12" names-toggle'))}</div>
+    <div class="online-panel">${raw(view.presence.renderRoster({ max: 12, 'names-toggle': true }))}</div>
   </aside>`;
 }
 

@@ -1,6 +1,6 @@
 import { html, raw, type Safe } from '../html.js';
 import { findUser } from '../users.js';
-import { avatar, avatarImg, statusLabel, type View } from '../view.js';
+import { avatar, avatarImg, liveAttributes, statusLabel, type View } from '../view.js';
 
 /**
  * The states a designer needs to see, frozen in time: these elements have no live
@@ -111,10 +111,8 @@ function liveExample(view: View, on: PropertyDoc['on'], live: { online: string; 
       return statusLabel(view, live.online);
     case 'status-offline':
       return statusLabel(view, live.offline);
-    case 'roster': {
-      const endpoint = view.endpointAttribute ? ` endpoint="${view.endpointAttribute}"` : '';
-      return raw(view.presence.renderRoster(`max="2" names-toggle${endpoint}`));
-    }
+    case 'roster':
+      return raw(view.presence.renderRoster({ max: 2, 'names-toggle': true, ...liveAttributes(view) }));
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The presence rules (seed 000): one `last_seen` per user, online inside a short
+ * The presence rules: one `last_seen` per user, online inside a short
  * window, quick on / slow off. All times are epoch milliseconds; windows are seconds.
  */
 

@@ -1,14 +1,25 @@
 import { existsSync } from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { Hono, MiddlewareHandler } from 'hono';
-import { isValidUid, presenceLabel, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
+import { presenceLabel, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
+import { ActivityRecorder } from './activity-recorder.js';
 import { FaultLog } from './fault-log.js';
+import type { HtmlAttributes } from './html.js';
+import { keepInternals } from './internals.js';
 import { resolveOptions, type PresenceOptions, type ResolvedOptions } from './options.js';
 import { Relay } from './relay.js';
 import { presenceRoutes } from './routes.js';
 import { renderDot, renderRoster, renderStatus, statusOfRow, type UserRow } from './ssr.js';
-import { createSqliteStore, mapsHostTable, type PresenceStore, type UserProfile } from './store.js';
-import { WriteThrottle } from './throttle.js';
+import { createLastSeenStore, mapsHostTable, type LastSeenStore, type UserProfile } from './last-seen-store.js';
+import { presenceUserOf, type PresenceUser } from './presence-user.js';
+
+/** Live figures for a host's metrics. */
+export interface PresenceStats {
+  /** Open presence streams in this process. */
+  streams: number;
+  /** Distinct uids at least one open stream watches. */
+  watchedUids: number;
+}
 
 export interface Presence {
   /** The sub-app: mount it with `app.route('/presence', presence.app)`. */
@@ -21,8 +32,6 @@ export interface Presence {
    * is not a valid uid is skipped and logged (at most once a minute).
    */
   touch(uid: Uid): boolean;
-  /** Writes held-back activity whose period has ended; runs by itself about once a second. */
-  flushDeferred(): void;
   /** Sets a user's display name and avatar URL (shown in the roster). */
   upsertUser(profile: UserProfile): void;
   /** Hide my status: to everyone else the user is offline and never seen. */
@@ -33,19 +42,26 @@ export interface Presence {
   statusOf(row: UserRow): UserStatus;
   /** `online`, `last seen 5m ago` or `offline` for a row. */
   label(row: UserRow, locale?: string): string;
-  /** Server-rendered `<presence-dot>` around your avatar markup, stating the server's clock and window. */
-  renderDot(row: UserRow, avatarHtml?: string): string;
-  /** Server-rendered `<presence-status>` with its label text, stating the server's clock and window. */
-  renderStatus(row: UserRow, locale?: string): string;
-  /** Server-rendered `<online-now>` with the current roster inside. */
-  renderRoster(attributes?: string): string;
+  /**
+   * Server-rendered `<presence-dot>` around your avatar markup (trusted HTML), stating the server's
+   * clock and window, with your own `attributes` added, escaped: `{ endpoint: '/presence', class: 'big' }`.
+   */
+  renderDot(row: UserRow, avatarHtml?: string, attributes?: HtmlAttributes): string;
+  /** Server-rendered `<presence-status>` with its label text, stating the server's clock and window, and your own `attributes`. */
+  renderStatus(row: UserRow, locale?: string, attributes?: HtmlAttributes): string;
+  /** Server-rendered `<online-now>` with the current roster inside, and your own `attributes` (`{ max: 12 }`). */
+  renderRoster(attributes?: HtmlAttributes): string;
   /** Who is online now, alphabetical. */
   roster(): Roster;
+  /**
+   * Profiles and last activity for these uids, in one query, as rows the render helpers
+   * read: for pages whose users live in the kit's table. Unknown uids are absent.
+   */
+  users(uids: readonly Uid[]): Map<Uid, PresenceUser>;
+  /** Open streams and watched uids, for a host's metrics. */
+  stats(): PresenceStats;
   readonly window: Readonly<PresenceWindow>;
   readonly options: Readonly<ResolvedOptions>;
-  readonly store: PresenceStore;
-  readonly relay: Relay;
-  readonly throttle: WriteThrottle;
   /**
    * Ends every stream (over HTTP/1.1 with its socket, so a plain `server.close()` after it
    * completes at once), stops the relay, writes held-back activity and, if the kit opened
@@ -77,30 +93,7 @@ function openHostOrKitDatabase(path: string, users: ResolvedOptions['users']): D
 }
 
 /**
- * Runs a write on the host's own connection without waiting on a lock, then restores
- * the host's busy timeout: better-sqlite3 waits synchronously, which would stall every request.
- */
-function failFast<A extends unknown[], R>(db: Database, write: (...args: A) => R): (...args: A) => R {
-  return (...args) => {
-    const hostTimeout = db.pragma('busy_timeout', { simple: true }) as number;
-    if (hostTimeout === 0) return write(...args);
-    db.pragma('busy_timeout = 0');
-    try {
-      return write(...args);
-    } finally {
-      db.pragma(`busy_timeout = ${Number(hostTimeout)}`);
-    }
-  };
-}
-
-/** A value for a log line: quoted, and short, whatever the host handed over. */
-function shown(value: unknown): string {
-  const text = String(value);
-  return JSON.stringify(text.length > 20 ? `${text.slice(0, 20)}…` : text);
-}
-
-/**
- * Creates presence for one process: storage, throttle, relay and routes, wired once.
+ * Creates presence for one process: storage, activity recorder, relay and routes, wired once.
  *
  * ```ts
  * const presence = createPresence({ db: 'presence.db', resolveUser: (c) => c.get('userId') });
@@ -112,9 +105,9 @@ export function createPresence(options: PresenceOptions): Presence {
   const o = resolveOptions(options);
   const ownsDb = typeof o.db === 'string';
   const db = typeof o.db === 'string' ? openHostOrKitDatabase(o.db, o.users) : o.db;
-  let store: PresenceStore;
+  let store: LastSeenStore;
   try {
-    store = createSqliteStore(db, o.users);
+    store = createLastSeenStore(db, o.users);
   } catch (error) {
     // A failed start leaves no open connection behind (and so no -wal and -shm files).
     if (ownsDb) db.close();
@@ -122,7 +115,14 @@ export function createPresence(options: PresenceOptions): Presence {
   }
   const window: PresenceWindow = { timeoutSeconds: o.timeoutSeconds, marginSeconds: o.marginSeconds };
   const faults = new FaultLog(o.log, o.monotonic);
-  const throttle = new WriteThrottle(o.writeSeconds, o.maxThrottleEntries);
+  const recorder = new ActivityRecorder({
+    store,
+    writeSeconds: o.writeSeconds,
+    maxEntries: o.maxThrottleEntries,
+    now: o.now,
+    faults,
+    ...(ownsDb ? {} : { hostDb: db }),
+  });
   const relay = new Relay({
     store,
     window,
@@ -135,44 +135,12 @@ export function createPresence(options: PresenceOptions): Presence {
   const reading = { lastSeen: store.mapping.lastSeen, hidden: store.mapping.hidden ?? '\0none' };
   const uidOf = (row: UserRow): Uid => String(row[store.mapping.id] ?? row.uid ?? row.id ?? '');
 
-  const write = ownsDb ? store.touch : failFast(db, store.touch);
-  const writeIfNewer = ownsDb ? store.touchIfNewer : failFast(db, store.touchIfNewer);
-  /** One write; on failure nothing is recorded, so it is retried (next request or next sweep). */
-  const attempt = (uid: Uid, now: number, run: () => boolean): boolean => {
-    try {
-      run();
-    } catch (error) {
-      faults.failed('recording activity', error);
-      return false;
-    }
-    faults.succeeded('recording activity');
-    throttle.record(uid, now);
-    return true;
-  };
-
   const touch = (uid: Uid): boolean => {
-    // The endpoints refuse what this rule refuses, so nothing else may reach the table or the roster.
-    if (!isValidUid(uid)) {
-      faults.occurred('invalid uid', `skipped activity for ${shown(uid)}: a uid is 1-64 letters, digits or _ . : @ -; return ids like that from resolveUser`);
-      return false;
-    }
-    const now = o.now();
-    if (!throttle.due(uid, now)) {
-      throttle.defer(uid, now);
-      return false;
-    }
-    if (!attempt(uid, now, () => write(uid, now))) return false;
-    if (!relay.isOnline(uid)) relay.nudge();
+    if (!recorder.record(uid)) return false;
+    // Someone not shown online yet: tick now rather than up to a second from now.
+    if (!relay.isShownOnline(uid)) relay.nudge();
     return true;
   };
-
-  /** Trailing writes: held-back activity whose period has ended (all of it on shutdown). */
-  const flushDeferred = (all = false): void => {
-    // Each write records its own time: a long sweep must not backdate the later ones.
-    for (const [uid, at] of throttle.deferred(o.now(), all)) attempt(uid, o.now(), () => writeIfNewer(uid, at));
-  };
-  const flushTimer = setInterval(() => flushDeferred(), Math.min(1000, o.writeSeconds * 250));
-  flushTimer.unref?.();
 
   const track: MiddlewareHandler = async function presenceTrack(c, next) {
     if (o.resolveUser && !o.skip(c)) {
@@ -189,11 +157,12 @@ export function createPresence(options: PresenceOptions): Presence {
   const statusOf = (row: UserRow): UserStatus => {
     const status = statusOfRow(row, o.now(), window, reading);
     // The relay's set carries hysteresis, so a server-rendered dot agrees with the live ones.
-    return status.last_seen !== null && relay.isOnline(uidOf(row)) ? { ...status, online: true } : status;
+    return status.last_seen !== null && relay.isShownOnline(uidOf(row)) ? { ...status, online: true } : status;
   };
 
   relay.start();
-  return {
+  recorder.start();
+  const presence: Presence = {
     app: presenceRoutes(relay, o, faults),
     track,
     touch,
@@ -212,25 +181,27 @@ export function createPresence(options: PresenceOptions): Presence {
       return presenceLabel({ online: status.online, lastSeen: status.last_seen }, o.now(), locale);
     },
     // The markup states the server's clock and window, so the first paint needs neither from the page.
-    renderDot: (row, avatarHtml) => renderDot(uidOf(row), statusOf(row), avatarHtml, { now: o.now(), window }),
-    renderStatus: (row, locale) => {
+    renderDot: (row, avatarHtml, attributes) => renderDot(uidOf(row), statusOf(row), avatarHtml, attributes, { now: o.now(), window }),
+    renderStatus: (row, locale, attributes) => {
       const now = o.now();
-      return renderStatus(uidOf(row), statusOf(row), now, locale, { now, window });
+      return renderStatus(uidOf(row), statusOf(row), now, locale, attributes, { now, window });
     },
     renderRoster: (attributes) => renderRoster(relay.roster(), o.now(), attributes),
     roster: () => relay.roster(),
+    users: (uids) => {
+      const users = new Map<Uid, PresenceUser>();
+      for (const [uid, user] of store.users(uids)) users.set(uid, presenceUserOf(user, store.mapping));
+      return users;
+    },
+    stats: () => ({ streams: relay.connections.size, watchedUids: relay.watchedUids }),
     window,
     options: o,
-    store,
-    relay,
-    throttle,
-    flushDeferred: () => flushDeferred(),
     close() {
-      clearInterval(flushTimer);
-      flushDeferred(true);
+      recorder.close();
       relay.stop();
       if (ownsDb) db.close();
     },
   };
+  return keepInternals(presence, { store, relay, recorder });
 }
 

@@ -33,11 +33,6 @@ export class FaultLog {
     this.log(`presence-kit: ${what} works again after ${count} failure${count === 1 ? '' : 's'}.`);
   }
 
-  /** How many failures the current episode of `what` has had (0 when healthy). */
-  failures(what: string): number {
-    return this.#failures.get(what) ?? 0;
-  }
-
   /** Reports one occurrence of a repeating fault of kind `kind`; `message` is one sentence without its full stop. */
   occurred(kind: string, message: string): void {
     const now = this.clock();

@@ -1,8 +1,8 @@
-export { createPresence, openDatabase, type Presence } from './create-presence.js';
+export { createPresence, openDatabase, type Presence, type PresenceStats } from './create-presence.js';
+export { type PresenceUser } from './presence-user.js';
 export { isAssetOrStream, resolveOptions, type PresenceOptions, type ResolvedOptions } from './options.js';
-export { KIT_TABLE, createSqliteStore, type PresenceStore, type StoredUser, type UserProfile, type UsersTable } from './store.js';
-export { Relay, type RelayOptions, type TickResult } from './relay.js';
-export { WriteThrottle } from './throttle.js';
-export { escapeHtml, isOnline, labelOfRow, renderDot, renderRoster, renderStatus, statusOfRow, type ServerFacts, type UserRow } from './ssr.js';
+export { KIT_TABLE, type UserProfile, type UsersTable } from './last-seen-store.js';
+export { renderDot, renderRoster, renderStatus, type ServerFacts, type UserRow } from './ssr.js';
+export { escapeHtml, type HtmlAttributes } from './html.js';
 export { type TrustProxy } from './client-key.js';
 export { servePresence, type ServeOptions, type RunningServer } from './serve.js';

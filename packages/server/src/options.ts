@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { DEFAULT_MAX_UIDS, defaultWriteSeconds, parseWindow, type Uid } from '@presence-kit/core';
 import type { Database } from 'better-sqlite3';
 import { checkTrustProxy, clientAddress, type TrustProxy } from './client-key.js';
-import type { UsersTable } from './store.js';
+import type { UsersTable } from './last-seen-store.js';
 
 export interface PresenceOptions {
   /** An open better-sqlite3 database (the host's), or a file path the kit opens itself. */

@@ -11,10 +11,11 @@ import {
   type UserStatus,
 } from '@presence-kit/core';
 import type { SseConnection } from './sse-connection.js';
-import type { PresenceStore } from './store.js';
+import { sseFrame } from './sse-frame.js';
+import type { LastSeenStore } from './last-seen-store.js';
 
 export interface RelayOptions {
-  store: PresenceStore;
+  store: LastSeenStore;
   window: PresenceWindow;
   now: () => number;
   /**
@@ -41,11 +42,11 @@ export interface TickResult {
 const HIDDEN: UserStatus = Object.freeze({ online: false, last_seen: null });
 
 const encoder = new TextEncoder();
-const KEEP_ALIVE = encoder.encode(':\n\n');
+const KEEP_ALIVE = encoder.encode(sseFrame({ comment: '' }));
 
 /** One SSE event as bytes, encoded once for every connection it goes to. */
-function encodeEvent(name: string, data: string): Uint8Array {
-  return encoder.encode(`event: ${name}\ndata: ${data}\n\n`);
+function encodeEvent(event: string, data: string): Uint8Array {
+  return encoder.encode(sseFrame({ event, data }));
 }
 
 /**
@@ -119,7 +120,8 @@ export class Relay {
     });
   }
 
-  isOnline(uid: Uid): boolean {
+  /** In the global online set: shown online to every viewer (hysteresis included). */
+  isShownOnline(uid: Uid): boolean {
     return this.#online.has(uid);
   }
 
@@ -180,7 +182,7 @@ export class Relay {
     for (const connection of [...this.#connections]) connection.write(KEEP_ALIVE);
   }
 
-  /** One relay step. Public so tests and benchmarks can drive it with a fake clock. */
+  /** One relay step. Tests and benchmarks drive it by hand on a fake clock, through `internalsOf` (internals.ts). */
   tick(): TickResult {
     const now = this.#o.now();
     const mono = this.#o.monotonic();

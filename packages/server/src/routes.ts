@@ -7,6 +7,7 @@ import { reasonOf, type FaultLog } from './fault-log.js';
 import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
 import { SseConnection, type DirectSocket } from './sse-connection.js';
+import { sseFrame } from './sse-frame.js';
 
 const STREAM_HEADERS: Record<string, string> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -64,8 +65,8 @@ export function presenceRoutes(relay: Relay, o: ResolvedOptions, faults: FaultLo
     if (outgoing) connection.writeDirectlyTo(outgoing);
 
     const snapshot: SnapshotFrame = { t: o.now(), window: relay.window, ...relay.subscribe(connection) };
-    connection.write(`retry: ${o.retryMs}\n\n`);
-    connection.event(EVENT.snapshot, JSON.stringify(snapshot));
+    connection.write(sseFrame({ retry: o.retryMs }));
+    connection.write(sseFrame({ event: EVENT.snapshot, data: JSON.stringify(snapshot) }));
     return new Response(connection.body, { status: 200, headers });
   });
 

@@ -68,14 +68,10 @@ export class SseConnection {
     this.#socket = socket;
   }
 
-  /** Sends one event; `data` is already JSON. Returns false if the connection is gone. */
-  event(name: string, data: string): boolean {
-    return this.write(`event: ${name}\ndata: ${data}\n\n`);
-  }
-
   /**
-   * Sends raw SSE text (comments, `retry:`), or bytes already encoded: the relay encodes a
-   * frame once and hands the same bytes to every connection that gets it.
+   * Sends SSE text framed by `sseFrame`, or bytes already encoded: the relay encodes a
+   * frame once and hands the same bytes to every connection that gets it. Returns false
+   * if the connection is gone.
    */
   write(chunk: string | Uint8Array): boolean {
     if (this.#closed) return false;

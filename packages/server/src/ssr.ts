@@ -8,6 +8,7 @@ import {
   type Roster,
   type UserStatus,
 } from '@presence-kit/core';
+import { attributesHtml, escapeHtml, type HtmlAttributes } from './html.js';
 
 /** A user row as the host loaded it: whatever columns, with `last_seen` (or a mapped name). */
 export type UserRow = Record<string, unknown>;
@@ -19,7 +20,10 @@ export interface RowReading {
   hidden?: string;
 }
 
-/** The status of a row, for server-rendered pages and JSON clients; hidden users read as never seen. */
+/**
+ * A row's status by the quick-on rule alone; hidden users read as never seen. Internal:
+ * `presence.statusOf(row)` adds the relay's hysteresis, which is what hosts should show.
+ */
 export function statusOfRow(
   row: UserRow,
   now: number = Date.now(),
@@ -31,22 +35,8 @@ export function statusOfRow(
   return { online: isOnlineAt(lastSeen, now, window.timeoutSeconds), last_seen: lastSeen };
 }
 
-/** `isOnline(user)` for templates: reads the row the page already loaded, no query. */
-export function isOnline(row: UserRow, now: number = Date.now(), window: PresenceWindow = DEFAULT_WINDOW): boolean {
-  return statusOfRow(row, now, window).online;
-}
-
-/** `online`, `last seen 5m ago` or `offline` for a row. */
-export function labelOfRow(row: UserRow, now: number = Date.now(), window: PresenceWindow = DEFAULT_WINDOW, locale = 'en'): string {
-  const status = statusOfRow(row, now, window);
-  return presenceLabel({ online: status.online, lastSeen: status.last_seen }, now, locale);
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** Escapes text for HTML content and double-quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
-}
+/** What the kit writes on a dot or a status from the server's state; hosts' `attributes` may not repeat them. */
+const STATUS_ATTRIBUTES = ['uid', 'last-seen', 'online', 'server-now', 'server-window'];
 
 /**
  * What a server states in the elements it renders, so their first paint trusts neither
@@ -66,24 +56,31 @@ function statusAttributes(uid: string, status: UserStatus, server: ServerFacts |
 
 /**
  * `<presence-dot>` around the avatar markup you pass (trusted HTML, e.g. your `<img>`),
- * with the state already in its attributes so it is right before any JS runs.
+ * with the state already in its attributes so it is right before any JS runs, then the
+ * host's own `attributes` (escaped).
  */
-export function renderDot(uid: string, status: UserStatus, avatarHtml = '', server?: ServerFacts): string {
-  return `<presence-dot ${statusAttributes(uid, status, server)}>${avatarHtml}</presence-dot>`;
+export function renderDot(uid: string, status: UserStatus, avatarHtml = '', attributes?: HtmlAttributes, server?: ServerFacts): string {
+  return `<presence-dot ${statusAttributes(uid, status, server)}${attributesHtml(attributes, STATUS_ATTRIBUTES)}>${avatarHtml}</presence-dot>`;
 }
 
 /** `<presence-status>` with the label text inside (as of `now`), readable with no JS at all. */
-export function renderStatus(uid: string, status: UserStatus, now: number = Date.now(), locale = 'en', server?: ServerFacts): string {
+export function renderStatus(
+  uid: string,
+  status: UserStatus,
+  now: number = Date.now(),
+  locale = 'en',
+  attributes?: HtmlAttributes,
+  server?: ServerFacts,
+): string {
   const label = presenceLabel({ online: status.online, lastSeen: status.last_seen }, now, locale);
-  return `<presence-status ${statusAttributes(uid, status, server)}>${escapeHtml(label)}</presence-status>`;
+  return `<presence-status ${statusAttributes(uid, status, server)}${attributesHtml(attributes, STATUS_ATTRIBUTES)}>${escapeHtml(label)}</presence-status>`;
 }
 
 /**
  * `<online-now>` with the initial roster as inert JSON inside, so it renders at once
  * and the stream only has to send changes. `<` is escaped so no name can close the script.
  */
-export function renderRoster(roster: Roster, now: number = Date.now(), attributes = ''): string {
+export function renderRoster(roster: Roster, now: number = Date.now(), attributes?: HtmlAttributes): string {
   const json = JSON.stringify({ t: now, ...roster }).replace(/</g, '\\u003c');
-  const extra = attributes ? ` ${attributes}` : '';
-  return `<online-now${extra}><script type="application/json">${json}</script></online-now>`;
+  return `<online-now${attributesHtml(attributes)}><script type="application/json">${json}</script></online-now>`;
 }

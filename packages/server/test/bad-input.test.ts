@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../../test/support/index.js';
+import { internalsOf } from '../src/internals.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -103,7 +104,7 @@ describe('bad input gets a 4xx JSON error naming the problem', () => {
 
   it('keeps serving correct answers after all of the above', async () => {
     await server.visit('9');
-    server.presence.relay.tick();
+    internalsOf(server.presence).relay.tick();
     const response = await fetch(`${server.url}/presence/status?uids=9,10`);
     expect(await response.json()).toEqual({
       t: server.clock.ms,

@@ -9,6 +9,7 @@ import { timing } from 'hono/timing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPresence, servePresence, type RunningServer } from '../src/index.js';
 import { FakeClock, StreamRecorder, tempDbPath } from '../../../test/support/index.js';
+import { internalsOf } from '../src/internals.js';
 
 let running: RunningServer | undefined;
 let stream: StreamRecorder | undefined;
@@ -56,7 +57,7 @@ describe('a host’s app-wide middleware before the presence routes', () => {
       expect(snapshot).toMatchObject({ event: 'snapshot', data: { users: { ada: { online: false } } } });
       await new Promise((resolve) => setTimeout(resolve, 300)); // past timeout(200): still open
       await fetch(`${running.url}/page`, { headers: { 'x-test-user': 'ada' } });
-      presence.relay.tick();
+      internalsOf(presence).relay.tick();
       const [, flip] = await stream.waitFor(2, 2000);
       expect(flip).toMatchObject({ event: 'presence', data: { users: { ada: { online: true } } } });
 

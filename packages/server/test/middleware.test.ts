@@ -1,10 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, StreamRecorder, type TestServer } from '../../../test/support/index.js';
+import { internalsOf } from '../src/internals.js';
 
 let server: TestServer;
 afterEach(() => server?.close());
-const lastSeen = (uid: string) => server.presence.store.users([uid]).get(uid)?.lastSeen ?? null;
+const lastSeen = (uid: string) => server.presence.users([uid]).get(uid)?.last_seen ?? null;
 
 describe('the activity middleware', () => {
   it('records page loads and API calls by signed-in users', async () => {
@@ -57,7 +58,7 @@ describe('the activity middleware', () => {
     const responses = await Promise.all(bad.map((uid) => server.visit(uid)));
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     await server.visit('ada');
-    server.presence.relay.tick();
+    internalsOf(server.presence).relay.tick();
 
     const db = new BetterSqlite3(server.dbPath, { readonly: true });
     expect(db.prepare('SELECT uid FROM presence_users').all()).toEqual([{ uid: 'ada' }]);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, StreamRecorder, type TestServer } from '../../../test/support/index.js';
+import { internalsOf } from '../src/internals.js';
 
 // Valid uids that name Object.prototype members: a plain `{}` map loses or corrupts them.
 const ODD = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
@@ -23,7 +24,7 @@ describe('odd-but-valid uids round-trip everywhere', () => {
     expect(entries(snapshot!.data.users)).toEqual(each({ online: false, last_seen: null }));
 
     for (const uid of ODD) await server.visit(uid);
-    server.presence.relay.tick();
+    internalsOf(server.presence).relay.tick();
     // Each visit may nudge its own tick: gather the presence frames until every uid has flipped.
     const online = { online: true, last_seen: server.clock.ms };
     const flipped = () => stream!.of('presence').flatMap((f) => entries(f.data.users)).sort(([a], [b]) => (a < b ? -1 : 1));

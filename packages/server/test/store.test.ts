@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPresence, WriteThrottle, type Presence } from '../src/index.js';
+import { createPresence, type Presence } from '../src/index.js';
 import { FakeClock, tempDbPath } from '../../../test/support/index.js';
+import { internalsOf } from '../src/internals.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -45,14 +46,6 @@ describe('the write throttle', () => {
     browse(presence, clock, 10, 1000, 0.01);
     expect(writes() - before).toBe(20);
   });
-
-  it('stays bounded, dropping the oldest entries first', () => {
-    const throttle = new WriteThrottle(30, 100);
-    for (let i = 0; i < 1000; i++) throttle.record(String(i), i);
-    expect(throttle.size).toBeLessThanOrEqual(100);
-    expect(throttle.due('999', 999)).toBe(false); // the newest are kept
-    expect(throttle.due('0', 999)).toBe(true);
-  });
 });
 
 describe('the kit’s own table', () => {
@@ -79,10 +72,10 @@ describe('the kit’s own table', () => {
     const { presence } = setup();
     presence.upsertUser({ uid: '1', name: 'Ada', avatar: '/ada.png' });
     presence.touch('1');
-    presence.relay.tick();
+    internalsOf(presence).relay.tick();
     expect(presence.roster()).toMatchObject({ count: 1, users: [{ uid: '1', name: 'Ada', avatar: '/ada.png' }] });
     presence.upsertUser({ uid: '1', name: 'Ada L.', avatar: null });
-    expect(presence.store.users(['1']).get('1')).toMatchObject({ name: 'Ada L.', avatar: null });
+    expect(presence.users(['1']).get('1')).toMatchObject({ name: 'Ada L.', avatar: null });
   });
 });
 
@@ -105,13 +98,32 @@ describe('a host’s existing users table', () => {
 
     presence.touch('7');
     presence.touch('999'); // not a user of the host: nothing is inserted
-    presence.relay.tick();
+    internalsOf(presence).relay.tick();
     expect((db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n).toBe(2);
     expect(presence.roster()).toMatchObject({ count: 1, users: [{ uid: '7', name: 'grace', avatar: '/g.png' }] });
-    expect(presence.relay.statuses(['7', '8'])).toEqual({
+    expect(internalsOf(presence).relay.statuses(['7', '8'])).toEqual({
       '7': { online: true, last_seen: expect.any(Number) },
       '8': { online: false, last_seen: null },
     });
+  });
+
+  it('hands the host its users as rows the render helpers read, whatever the column names', () => {
+    const withHidden = (db: Database) => {
+      hostTable(db);
+      db.exec('ALTER TABLE users ADD COLUMN is_hidden INTEGER NOT NULL DEFAULT 0');
+    };
+    const { presence, clock } = setup(withHidden, { ...mapping, lastSeen: 'seen_at', hidden: 'is_hidden' });
+    presence.touch('7');
+    presence.touch('8');
+    presence.setHidden('8', true);
+    internalsOf(presence).relay.tick();
+    const users = presence.users(['7', '8', '9']);
+    expect([...users.keys()].sort()).toEqual(['7', '8']); // 9 is nobody
+    expect(users.get('7')).toMatchObject({ uid: '7', name: 'grace', avatar: '/g.png', last_seen: clock.ms, hidden: false });
+    expect(users.get('8')).toMatchObject({ uid: '8', name: 'alan', avatar: null, last_seen: clock.ms, hidden: true });
+    expect(presence.renderDot(users.get('7')!)).toBe(`<presence-dot uid="7" last-seen="${clock.ms}" online></presence-dot>`);
+    expect(presence.renderDot(users.get('8')!)).toBe('<presence-dot uid="8"></presence-dot>');
+    expect(presence.stats()).toEqual({ streams: 0, watchedUids: 0 });
   });
 
   it('works again on restart, with the column and index already there', () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, eventually, FrameReader, startServer, StreamRecorder, type TestApp } from '../../../test/support/index.js';
+import { internalsOf } from '../src/internals.js';
 
 // The protocol, in process: `app.request` and the exact bytes of every frame, as Hono's
 // own tests do. Only what needs a socket opens one (the last describe).
@@ -20,7 +21,7 @@ const offline = (uid: string, lastSeen: number | null) => `"${uid}":{"online":fa
 describe('the presence stream', () => {
   it('sends the retry hint, then a snapshot of every requested uid, with the server time and window', async () => {
     await host.visit('1');
-    host.presence.relay.tick();
+    internalsOf(host.presence).relay.tick();
     const t = host.clock.ms;
     const stream = await host.stream('uids=1,2,3&roster=1');
     expect(await stream.next(2)).toEqual([
@@ -39,7 +40,7 @@ describe('the presence stream', () => {
 
     await host.visit('1');
     await host.visit('1'); // throttled: no second write, no second event
-    host.presence.relay.tick();
+    internalsOf(host.presence).relay.tick();
     const t = host.clock.ms;
     expect(await watchesOne.next()).toEqual([presence(t, online('1', t))]);
     expect(await watchesBoth.next()).toEqual([presence(t, online('1', t))]);
@@ -55,12 +56,12 @@ describe('the presence stream', () => {
 
     for (let second = 1; second < 80; second++) {
       host.clock.advance(1);
-      host.presence.relay.tick();
+      internalsOf(host.presence).relay.tick();
     }
     expect(await stream.rest()).toEqual([]); // still online at 79 s: inside the 20 s margin
 
     host.clock.advance(1);
-    host.presence.relay.tick();
+    internalsOf(host.presence).relay.tick();
     expect(await stream.next()).toEqual([presence(host.clock.ms, offline('1', seenAt))]);
     expect(await stream.rest()).toEqual([]);
   });
@@ -71,10 +72,10 @@ describe('the presence stream', () => {
     await host.visit('1');
     await stream.next();
     host.clock.advance(70);
-    host.presence.relay.tick();
+    internalsOf(host.presence).relay.tick();
     await host.visit('1');
     host.clock.advance(70);
-    host.presence.relay.tick();
+    internalsOf(host.presence).relay.tick();
     expect(await stream.rest()).toEqual([]);
   });
 
@@ -89,7 +90,7 @@ describe('the presence stream', () => {
 
     host.clock.advance(40);
     await host.visit('1'); // newer last_seen, same set: no roster frame
-    host.presence.relay.tick();
+    internalsOf(host.presence).relay.tick();
     expect(await stream.rest()).toEqual([]);
 
     await host.visit('2');
@@ -102,14 +103,14 @@ describe('the presence stream', () => {
 
   it('sends no presence frames at all while nothing changes', async () => {
     await host.visit('1');
-    host.presence.relay.tick();
+    internalsOf(host.presence).relay.tick();
     const stream = await host.stream('uids=1,2&roster=1');
     expect(await stream.next(2)).toEqual([RETRY, expect.stringMatching(/^event: snapshot\n/)]);
 
     for (let i = 0; i < 200; i++) {
       host.clock.advance(0.25);
       if (i % 100 === 0) await host.visit('1'); // steady browsing keeps them online: still no change
-      host.presence.relay.tick();
+      internalsOf(host.presence).relay.tick();
     }
     expect(await stream.rest()).toEqual([]);
 
@@ -127,7 +128,7 @@ describe('the presence stream', () => {
 
     const stream = new FrameReader(response);
     expect(await stream.next(2)).toEqual([RETRY, `event: snapshot\ndata: {"t":${host.clock.ms},"window":{"timeoutSeconds":60,"marginSeconds":20},"users":{${offline('1', null)}}}\n\n`]);
-    host.presence.relay.keepAlive();
+    internalsOf(host.presence).relay.keepAlive();
     expect(await stream.next()).toEqual([':\n\n']);
     await stream.cancel();
   });
@@ -135,11 +136,11 @@ describe('the presence stream', () => {
   it('forgets a connection whose reader goes away', async () => {
     const stream = await host.stream('uids=1,2,3');
     await stream.next(2);
-    expect(host.presence.relay.connections.size).toBe(1);
-    expect(host.presence.relay.watchedUids).toBe(3);
+    expect(internalsOf(host.presence).relay.connections.size).toBe(1);
+    expect(internalsOf(host.presence).relay.watchedUids).toBe(3);
     await stream.cancel();
-    expect(host.presence.relay.connections.size).toBe(0);
-    expect(host.presence.relay.watchedUids).toBe(0);
+    expect(internalsOf(host.presence).relay.connections.size).toBe(0);
+    expect(internalsOf(host.presence).relay.watchedUids).toBe(0);
   });
 });
 
@@ -149,11 +150,11 @@ describe('the presence stream over a socket', () => {
     try {
       const stream = new StreamRecorder(`${server.url}/presence/stream?uids=1,2,3`);
       await stream.waitFor(1);
-      expect(server.presence.relay.connections.size).toBe(1);
-      expect(server.presence.relay.watchedUids).toBe(3);
+      expect(internalsOf(server.presence).relay.connections.size).toBe(1);
+      expect(internalsOf(server.presence).relay.watchedUids).toBe(3);
       stream.close();
-      await eventually(() => server.presence.relay.connections.size === 0, 'the server sees the socket close', 1000);
-      expect(server.presence.relay.watchedUids).toBe(0);
+      await eventually(() => internalsOf(server.presence).relay.connections.size === 0, 'the server sees the socket close', 1000);
+      expect(internalsOf(server.presence).relay.watchedUids).toBe(0);
     } finally {
       await server.close();
     }

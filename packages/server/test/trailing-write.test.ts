@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { settle, startServer, StreamRecorder, type TestServer } from '../../../test/support/index.js';
+import { internalsOf } from '../src/internals.js';
 
 let server: TestServer;
 afterEach(() => server?.close());
@@ -9,8 +10,8 @@ afterEach(() => server?.close());
 async function pass(seconds: number): Promise<void> {
   for (let i = 0; i < seconds; i++) {
     server.clock.advance(1);
-    server.presence.flushDeferred();
-    server.presence.relay.tick();
+    internalsOf(server.presence).recorder.flush();
+    internalsOf(server.presence).relay.tick();
   }
   await settle(50);
 }
@@ -29,7 +30,7 @@ describe('activity the write throttle holds back', () => {
     await server.visit('ada');
     await pass(10);
     expect(stream.of('presence').map((f) => f.data.users.ada.online)).toEqual([true]);
-    expect(server.presence.store.users(['ada']).get('ada')!.lastSeen).toBe(server.clock.ms - 10_000);
+    expect(server.presence.users(['ada']).get('ada')!.last_seen).toBe(server.clock.ms - 10_000);
     stream.close();
   });
 
@@ -39,10 +40,10 @@ describe('activity the write throttle holds back', () => {
     server.clock.advance(5);
     await server.visit('ada'); // held back at 5 s
     const newer = server.clock.ms + 10_000; // as if another process wrote later activity
-    server.presence.store.touch('ada', newer);
+    internalsOf(server.presence).store.touch('ada', newer);
     server.clock.advance(30);
-    server.presence.flushDeferred();
-    expect(server.presence.store.users(['ada']).get('ada')!.lastSeen).toBe(newer);
+    internalsOf(server.presence).recorder.flush();
+    expect(server.presence.users(['ada']).get('ada')!.last_seen).toBe(newer);
   });
 
   it('is written on shutdown, so a clean stop loses none of it', async () => {

@@ -7,6 +7,8 @@
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createPresence } from '@presence-kit/server';
+// Relay ticks by hand are for tests only: the kit's internals, not its public API.
+import { internalsOf } from '../../../server/dist/internals.js';
 import { tempDbPath } from '../../../../test/support/temp.mjs';
 
 const DEFAULTS = { timeoutSeconds: 10, marginSeconds: 5 };
@@ -70,11 +72,11 @@ export function presenceServer() {
       state.skewMs += seconds * 1000;
       return now();
     },
-    'presence:tick': () => state.presence.relay.tick(),
+    'presence:tick': () => internalsOf(state.presence).relay.tick(),
     'presence:now': () => now(),
     'presence:stats': () => ({
-      connections: state.presence.relay.connections.size,
-      watchedUids: state.presence.relay.watchedUids,
+      connections: state.presence.stats().streams,
+      watchedUids: state.presence.stats().watchedUids,
     }),
     /** Stops the server (its streams end), optionally lets time pass, and starts a new one on the same database. */
     'presence:restart': ({ advanceSeconds = 0 } = {}) => {

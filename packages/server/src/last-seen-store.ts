@@ -47,7 +47,11 @@ export interface UserProfile {
   avatar?: string | null;
 }
 
-export interface PresenceStore {
+/**
+ * The `last_seen` table on the server (the kit's own or the host's, mapped). Not to be
+ * confused with the browser's client store in `@presence-kit/elements`.
+ */
+export interface LastSeenStore {
   /** Overwrites one user's `last_seen` in place. Returns false when nothing was written. */
   touch(uid: Uid, now: number): boolean;
   /**
@@ -55,11 +59,10 @@ export interface PresenceStore {
    * (another process may have written since). Returns false when nothing was written.
    */
   touchIfNewer(uid: Uid, at: number): boolean;
-  /** Every user whose `last_seen` is at or after `cutoff`: one indexed range query. */
-  candidates(cutoff: number): StoredUser[];
   /**
-   * The same users as `candidates`, without name and avatar: answered from the
-   * `last_seen` index alone (no table lookups), so the relay's tick stays cheap at 1M users.
+   * Every user whose `last_seen` is at or after `cutoff`, without name and avatar: one range
+   * query answered from the `last_seen` index alone (no table lookups), so the relay's tick
+   * stays cheap at 1M users.
    */
   recentlySeen(cutoff: number): SeenUser[];
   /** The stored facts for these uids, in one query; unknown uids are absent. */
@@ -80,7 +83,7 @@ export function mapsHostTable(mapping: Partial<UsersTable> | undefined): boolean
   return mapping?.table !== undefined && mapping.table !== KIT_TABLE.table;
 }
 
-export function createSqliteStore(db: Database, mapping: Partial<UsersTable> | undefined): PresenceStore {
+export function createLastSeenStore(db: Database, mapping: Partial<UsersTable> | undefined): LastSeenStore {
   const ownsTable = !mapsHostTable(mapping);
   const m: UsersTable = ownsTable ? { ...KIT_TABLE, ...mapping } : { ...KIT_TABLE, name: null, avatar: null, hidden: null, ...mapping };
 
@@ -120,7 +123,6 @@ export function createSqliteStore(db: Database, mapping: Partial<UsersTable> | u
     ? db.prepare(`INSERT INTO ${t} (${id}, ${ls}) VALUES (?, ?) ON CONFLICT(${id}) DO UPDATE SET ${ls} = excluded.${ls}`)
     : null;
   const updateIfNewer = db.prepare(`UPDATE ${t} SET ${ls} = ? WHERE ${id} = ? AND (${ls} IS NULL OR ${ls} < ?)`);
-  const selectCandidates = db.prepare(`SELECT ${columns} FROM ${t} WHERE ${ls} >= ?`);
   const selectSeen = db.prepare(`SELECT CAST(${id} AS TEXT), ${ls}, ${hidden ?? '0'} FROM ${t} WHERE ${ls} >= ?`).raw();
   const selectUsers = db.prepare(`SELECT ${columns} FROM ${t} WHERE ${id} IN (SELECT value FROM json_each(?))`);
   const upsertProfile: Statement | null = ownsTable
@@ -149,9 +151,6 @@ export function createSqliteStore(db: Database, mapping: Partial<UsersTable> | u
     },
     touchIfNewer(uid, at) {
       return updateIfNewer.run(at, uid, at).changes > 0;
-    },
-    candidates(cutoff) {
-      return (selectCandidates.all(cutoff) as Row[]).map(toUser);
     },
     recentlySeen(cutoff) {
       return (selectSeen.all(cutoff) as [string, number | null, number | null][]).map(([uid, lastSeen, isHidden]) => ({
