@@ -10,7 +10,6 @@ export { OnlineNow, type PresenceRosterEvent } from './online-now.js';
 export { PresenceElement, type PresenceChangeEvent, type ShownStatus } from './presence-element.js';
 export {
   PresenceStore,
-  getPresenceStore,
   type PresenceChange,
   type PresenceStoreOptions,
   type RosterListener,
@@ -18,6 +17,7 @@ export {
   type Unsubscribe,
   type WatchedStatus,
 } from './presence-store.js';
+export { getPresenceStore } from './store-registry.js';
 export { PresenceController, RosterController, type PresenceTarget } from './presence-controller.js';
 export { configurePresence, type PresenceConfig } from './config.js';
 export type { PresenceState, Roster, RosterEntry, Uid } from '@presence-kit/core';

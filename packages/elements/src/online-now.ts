@@ -6,6 +6,7 @@ import { defineOnce } from './define-once.js';
 import { onlineNowStyles } from './online-now.styles.js';
 import { RosterController } from './presence-controller.js';
 import { initialRoster, readRoster } from './roster-data.js';
+import { diffRoster } from './roster-diff.js';
 import { initials, safeImageUrl } from './safe-url.js';
 
 export type PresenceRosterEvent = CustomEvent<RosterEntry>;
@@ -149,21 +150,18 @@ export class OnlineNow extends LitElement {
       this.#announcedCount = next.length;
       return;
     }
-    const before = new Map(this.#people.map((entry) => [entry.uid, entry]));
-    const after = new Set(next.map((entry) => entry.uid));
+    const { joined, left } = diffRoster(this.#people, next);
     const animate = this.hasUpdated && !matchMedia('(prefers-reduced-motion: reduce)').matches;
-    for (const entry of next) {
-      if (before.has(entry.uid)) continue;
+    for (const entry of joined) {
       this.#forgetLeaving(entry.uid);
       if (this.hasUpdated) this.#entered.add(entry.uid);
       this.#events.push(new CustomEvent('presence-join', { detail: entry, bubbles: true, composed: true }));
     }
-    for (const [uid, entry] of before) {
-      if (after.has(uid)) continue;
-      this.#entered.delete(uid);
+    for (const entry of left) {
+      this.#entered.delete(entry.uid);
       if (animate) {
-        this.#leftEntries.set(uid, entry);
-        this.#leaving.set(uid, setTimeout(() => this.#doneLeaving(uid), LEAVE_FALLBACK_MS));
+        this.#leftEntries.set(entry.uid, entry);
+        this.#leaving.set(entry.uid, setTimeout(() => this.#doneLeaving(entry.uid), LEAVE_FALLBACK_MS));
       }
       this.#events.push(new CustomEvent('presence-leave', { detail: entry, bubbles: true, composed: true }));
     }
