@@ -3,13 +3,12 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { compareRosterEntries, type Roster, type RosterEntry } from '@presence-kit/core';
 import { defineOnce } from './define-once.js';
+import { PresenceJoinEvent, PresenceLeaveEvent, type PresenceRosterEvent } from './events.js';
 import { onlineNowStyles } from './online-now.styles.js';
 import { RosterController } from './presence-controller.js';
 import { initialRoster, readRoster } from './roster-data.js';
 import { diffRoster } from './roster-diff.js';
 import { initials, safeImageUrl } from './safe-url.js';
-
-export type PresenceRosterEvent = CustomEvent<RosterEntry>;
 
 /** Screen readers hear the count once it has been stable this long… */
 const ANNOUNCE_SETTLE_MS = 1000;
@@ -58,8 +57,8 @@ const LEAVE_FALLBACK_MS = 1000;
  * @cssproperty --presence-muted-color - Count and empty-state text.
  * @cssproperty --presence-transition-duration - Enter/leave animation. Default 200ms (none under reduced motion).
  *
- * @event {CustomEvent<{uid: string, name: string, avatar: string | null, last_seen: number}>} presence-join - Someone came online.
- * @event {CustomEvent<{uid: string, name: string, avatar: string | null, last_seen: number}>} presence-leave - Someone went offline.
+ * @event {PresenceJoinEvent} presence-join - Someone came online: `event.entry` (also `event.detail`) is `{ uid, name, avatar, last_seen }`.
+ * @event {PresenceLeaveEvent} presence-leave - Someone went offline: `event.entry` (also `event.detail`) is `{ uid, name, avatar, last_seen }`.
  */
 export class OnlineNow extends LitElement {
   static override styles = onlineNowStyles;
@@ -155,7 +154,7 @@ export class OnlineNow extends LitElement {
     for (const entry of joined) {
       this.#forgetLeaving(entry.uid);
       if (this.hasUpdated) this.#entered.add(entry.uid);
-      this.#events.push(new CustomEvent('presence-join', { detail: entry, bubbles: true, composed: true }));
+      this.#events.push(new PresenceJoinEvent(entry));
     }
     for (const entry of left) {
       this.#entered.delete(entry.uid);
@@ -163,7 +162,7 @@ export class OnlineNow extends LitElement {
         this.#leftEntries.set(entry.uid, entry);
         this.#leaving.set(entry.uid, setTimeout(() => this.#doneLeaving(entry.uid), LEAVE_FALLBACK_MS));
       }
-      this.#events.push(new CustomEvent('presence-leave', { detail: entry, bubbles: true, composed: true }));
+      this.#events.push(new PresenceLeaveEvent(entry));
     }
     this.#people = next;
     this.#scheduleAnnouncement();
