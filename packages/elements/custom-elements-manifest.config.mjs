@@ -30,6 +30,9 @@ function publicApiOnly() {
         const names = new Set(elements.map((d) => d.name));
         for (const element of elements) {
           if (element.members) element.members = element.members.filter(isPublic);
+          // `dispatchEvent(new PresenceChangeEvent(…))` names no event the analyzer can read; the
+          // element's `@event` tag is the real entry, so the nameless one it infers is dropped.
+          if (element.events) element.events = element.events.filter((event) => event.name);
           if (element.superclass?.module) element.superclass.module = shipped(element.superclass.module);
           for (const member of element.members ?? []) {
             if (member.inheritedFrom?.module) member.inheritedFrom.module = shipped(member.inheritedFrom.module);

@@ -1,16 +1,14 @@
-import type { RosterEntry } from '@presence-kit/core';
 import type { OnlineNow } from './online-now.js';
 import type { PresenceDot } from './presence-dot.js';
-import type { PresenceChange } from './presence-store.js';
 import type { PresenceStatus } from './presence-status.js';
 
 export { PresenceDot, type DotShape } from './presence-dot.js';
 export { PresenceStatus } from './presence-status.js';
-export { OnlineNow, type PresenceRosterEvent } from './online-now.js';
-export { PresenceElement, type PresenceChangeEvent, type ShownStatus } from './presence-element.js';
+export { OnlineNow } from './online-now.js';
+export { PresenceElement, type ShownStatus } from './presence-element.js';
+export { PresenceChangeEvent, PresenceJoinEvent, PresenceLeaveEvent, PresenceRosterEvent } from './events.js';
 export {
   PresenceStore,
-  getPresenceStore,
   type PresenceChange,
   type PresenceStoreOptions,
   type RosterListener,
@@ -18,6 +16,7 @@ export {
   type Unsubscribe,
   type WatchedStatus,
 } from './presence-store.js';
+export { getPresenceStore } from './store-registry.js';
 export { PresenceController, RosterController, type PresenceTarget } from './presence-controller.js';
 export { configurePresence, type PresenceConfig } from './config.js';
 export type { PresenceState, Roster, RosterEntry, Uid } from '@presence-kit/core';
@@ -27,10 +26,5 @@ declare global {
     'presence-dot': PresenceDot;
     'presence-status': PresenceStatus;
     'online-now': OnlineNow;
-  }
-  interface HTMLElementEventMap {
-    'presence-change': CustomEvent<PresenceChange>;
-    'presence-join': CustomEvent<RosterEntry>;
-    'presence-leave': CustomEvent<RosterEntry>;
   }
 }

@@ -2,20 +2,16 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { compareRosterEntries, type Roster, type RosterEntry } from '@presence-kit/core';
+import { CountAnnouncer } from './count-announcer.js';
 import { defineOnce } from './define-once.js';
+import { PresenceJoinEvent, PresenceLeaveEvent, type PresenceRosterEvent } from './events.js';
 import { onlineNowStyles } from './online-now.styles.js';
 import { RosterController } from './presence-controller.js';
 import { initialRoster, readRoster } from './roster-data.js';
+import { RosterMotion } from './roster-motion.js';
+import { diffRoster } from './roster-diff.js';
 import { initials, safeImageUrl } from './safe-url.js';
 
-export type PresenceRosterEvent = CustomEvent<RosterEntry>;
-
-/** Screen readers hear the count once it has been stable this long… */
-const ANNOUNCE_SETTLE_MS = 1000;
-/** …and at most this often, however busy the roster is. */
-const ANNOUNCE_INTERVAL_MS = 10_000;
-/** Longest a leaving avatar may linger if its animation never reports the end. */
-const LEAVE_FALLBACK_MS = 1000;
 
 /**
  * Everyone online now: avatars in alphabetical order (so positions stay stable) with
@@ -57,8 +53,8 @@ const LEAVE_FALLBACK_MS = 1000;
  * @cssproperty --presence-muted-color - Count and empty-state text.
  * @cssproperty --presence-transition-duration - Enter/leave animation. Default 200ms (none under reduced motion).
  *
- * @event {CustomEvent<{uid: string, name: string, avatar: string | null, last_seen: number}>} presence-join - Someone came online.
- * @event {CustomEvent<{uid: string, name: string, avatar: string | null, last_seen: number}>} presence-leave - Someone went offline.
+ * @event {PresenceJoinEvent} presence-join - Someone came online: `event.entry` (also `event.detail`) is `{ uid, name, avatar, last_seen }`.
+ * @event {PresenceLeaveEvent} presence-leave - Someone went offline: `event.entry` (also `event.detail`) is `{ uid, name, avatar, last_seen }`.
  */
 export class OnlineNow extends LitElement {
   static override styles = onlineNowStyles;
@@ -88,16 +84,9 @@ export class OnlineNow extends LitElement {
   #applied: Roster | null = null;
   /** Whether a roster was shown before (server-rendered or streamed): only then are differences joins and leaves. */
   #baseline = false;
-  /** People animating out: still drawn, no longer counted. */
-  readonly #leaving = new Map<string, ReturnType<typeof setTimeout>>();
-  readonly #leftEntries = new Map<string, RosterEntry>();
-  /** People who arrived after the first render animate in. */
-  readonly #entered = new Set<string>();
+  readonly #motion = new RosterMotion(this);
   #events: PresenceRosterEvent[] = [];
-  #announcement = '';
-  #announcedCount: number | null = null;
-  #lastAnnouncedAt = -Infinity;
-  #announceTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #announcer = new CountAnnouncer(this, () => this.#people.length);
 
   /** Who is online now, alphabetical. */
   get people(): readonly RosterEntry[] {
@@ -119,19 +108,10 @@ export class OnlineNow extends LitElement {
       const initial = initialRoster(this);
       if (initial) {
         this.#people = initial.users;
-        this.#announcedCount = initial.count;
+        this.#announcer.baseline(initial.count);
         this.#baseline = true;
       }
     }
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearTimeout(this.#announceTimer);
-    this.#announceTimer = undefined;
-    for (const timer of this.#leaving.values()) clearTimeout(timer);
-    this.#leaving.clear();
-    this.#leftEntries.clear();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -146,55 +126,21 @@ export class OnlineNow extends LitElement {
     if (!this.#baseline) {
       this.#baseline = true;
       this.#people = next;
-      this.#announcedCount = next.length;
+      this.#announcer.baseline(next.length);
       return;
     }
-    const before = new Map(this.#people.map((entry) => [entry.uid, entry]));
-    const after = new Set(next.map((entry) => entry.uid));
+    const { joined, left } = diffRoster(this.#people, next);
     const animate = this.hasUpdated && !matchMedia('(prefers-reduced-motion: reduce)').matches;
-    for (const entry of next) {
-      if (before.has(entry.uid)) continue;
-      this.#forgetLeaving(entry.uid);
-      if (this.hasUpdated) this.#entered.add(entry.uid);
-      this.#events.push(new CustomEvent('presence-join', { detail: entry, bubbles: true, composed: true }));
+    for (const entry of joined) {
+      this.#motion.enter(entry.uid, this.hasUpdated);
+      this.#events.push(new PresenceJoinEvent(entry));
     }
-    for (const [uid, entry] of before) {
-      if (after.has(uid)) continue;
-      this.#entered.delete(uid);
-      if (animate) {
-        this.#leftEntries.set(uid, entry);
-        this.#leaving.set(uid, setTimeout(() => this.#doneLeaving(uid), LEAVE_FALLBACK_MS));
-      }
-      this.#events.push(new CustomEvent('presence-leave', { detail: entry, bubbles: true, composed: true }));
+    for (const entry of left) {
+      this.#motion.leave(entry, animate);
+      this.#events.push(new PresenceLeaveEvent(entry));
     }
     this.#people = next;
-    this.#scheduleAnnouncement();
-  }
-
-  #forgetLeaving(uid: string): void {
-    clearTimeout(this.#leaving.get(uid));
-    this.#leaving.delete(uid);
-    this.#leftEntries.delete(uid);
-  }
-
-  #doneLeaving(uid: string): void {
-    if (!this.#leaving.has(uid)) return;
-    this.#forgetLeaving(uid);
-    this.requestUpdate();
-  }
-
-  /** The count is announced politely once it settles, and not more often than every few seconds. */
-  #scheduleAnnouncement(): void {
-    if (this.#announceTimer !== undefined || this.#people.length === this.#announcedCount) return;
-    const wait = Math.max(ANNOUNCE_SETTLE_MS, this.#lastAnnouncedAt + ANNOUNCE_INTERVAL_MS - Date.now());
-    this.#announceTimer = setTimeout(() => {
-      this.#announceTimer = undefined;
-      if (this.#people.length === this.#announcedCount) return;
-      this.#announcedCount = this.#people.length;
-      this.#lastAnnouncedAt = Date.now();
-      this.#announcement = `${this.#people.length} online`;
-      this.requestUpdate();
-    }, wait);
+    this.#announcer.changed();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -207,7 +153,7 @@ export class OnlineNow extends LitElement {
   protected override render(): TemplateResult {
     const count = this.#people.length;
     const shown = this.#shown();
-    const overflow = count - shown.filter((entry) => !this.#leaving.has(entry.uid)).length;
+    const overflow = count - shown.filter((entry) => !this.#motion.isLeaving(entry.uid)).length;
     const open = this.namesToggle && this.namesOpen;
     // The group is named by the attribute, not the rendered heading, so a page's text-transform never reaches the name.
     return html`<div part="base" role="group" aria-label=${this.label}>
@@ -219,11 +165,11 @@ export class OnlineNow extends LitElement {
             </button>`
           : nothing}
       </div>
-      ${count === 0 && this.#leaving.size === 0
+      ${count === 0 && this.#motion.leaving.length === 0
         ? html`<slot name="empty"><span part="empty">Nobody is online right now</span></slot>`
         : this.#renderList(shown, overflow, open)}
       ${open ? this.#renderNames(shown, overflow) : nothing}
-      <span class="visually-hidden" aria-live="polite" aria-atomic="true">${this.#announcement}</span>
+      <span class="visually-hidden" aria-live="polite" aria-atomic="true">${this.#announcer.text}</span>
     </div>`;
   }
 
@@ -233,15 +179,14 @@ export class OnlineNow extends LitElement {
 
   /** Who is drawn: the first `max` present people alphabetically, plus anyone animating out between them. */
   #shown(): RosterEntry[] {
-    const leaving = [...this.#leftEntries.values()];
-    const all = [...this.#people, ...leaving].sort(compareRosterEntries);
+    const all = [...this.#people, ...this.#motion.leaving].sort(compareRosterEntries);
     const max = this.max > 0 ? Math.floor(this.max) : Infinity;
     const shown: RosterEntry[] = [];
     let present = 0;
     for (const entry of all) {
       if (present >= max) break;
       shown.push(entry);
-      if (!this.#leaving.has(entry.uid)) present += 1;
+      if (!this.#motion.isLeaving(entry.uid)) present += 1;
     }
     return shown;
   }
@@ -263,7 +208,7 @@ export class OnlineNow extends LitElement {
   }
 
   #renderNames(shown: RosterEntry[], overflow: number): TemplateResult {
-    const present = shown.filter((entry) => !this.#leaving.has(entry.uid));
+    const present = shown.filter((entry) => !this.#motion.isLeaving(entry.uid));
     return html`<ul part="names" id="names" role="list">
       ${present.map((entry) => html`<li>${entry.name}</li>`)}
       ${overflow > 0 ? html`<li>${overflow} more online</li>` : nothing}
@@ -271,15 +216,15 @@ export class OnlineNow extends LitElement {
   }
 
   #renderItem(entry: RosterEntry): TemplateResult {
-    const leaving = this.#leaving.has(entry.uid);
-    const className = leaving ? 'leave' : this.#entered.has(entry.uid) ? 'enter' : '';
+    const leaving = this.#motion.isLeaving(entry.uid);
+    const className = leaving ? 'leave' : this.#motion.isEntering(entry.uid) ? 'enter' : '';
     const src = safeImageUrl(entry.avatar);
     // The name lives on the avatar only (alt and hover title): the list item adds no second one.
     return html`<li
       part="item"
       class=${className}
       aria-hidden=${leaving ? 'true' : nothing}
-      @animationend=${leaving ? () => this.#doneLeaving(entry.uid) : nothing}
+      @animationend=${leaving ? () => this.#motion.done(entry.uid) : nothing}
     >
       ${src
         ? html`<img part="avatar" src=${src} alt=${entry.name} title=${entry.name} loading="lazy" decoding="async" />`

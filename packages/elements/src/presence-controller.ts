@@ -1,7 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Roster, Uid } from '@presence-kit/core';
 import { resolveEndpoint } from './config.js';
-import { getPresenceStore, type PresenceStore, type Unsubscribe, type WatchedStatus } from './presence-store.js';
+import type { PresenceStore, Unsubscribe, WatchedStatus } from './presence-store.js';
+import { getPresenceStore } from './store-registry.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 

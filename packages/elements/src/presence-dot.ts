@@ -36,7 +36,7 @@ export type DotShape = 'auto' | 'round' | 'square';
  * @cssproperty --presence-dot-offset - A length moving the dot in from where it sits (negative: out). Default 0px.
  * @cssproperty --presence-transition-duration - Colour change duration. Default 200ms (0 under reduced motion).
  *
- * @event {CustomEvent<{uid: string, online: boolean, lastSeen: number | null}>} presence-change - The shown status changed.
+ * @event {PresenceChangeEvent} presence-change - The shown status changed: `event.uid`, `event.online`, `event.lastSeen` (also as `event.detail`).
  */
 export class PresenceDot extends PresenceElement {
   /** Registers the element under `tag` (once: calling it again is harmless). */

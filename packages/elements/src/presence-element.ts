@@ -14,9 +14,9 @@ import {
   type Uid,
 } from '@presence-kit/core';
 import { resolveWindow } from './config.js';
+import { PresenceChangeEvent } from './events.js';
 import { schedule, unschedule, type Scheduled } from './label-scheduler.js';
 import { PresenceController } from './presence-controller.js';
-import type { PresenceChange } from './presence-store.js';
 import { learnServerTime, serverNow } from './server-clock.js';
 import { warnInvalidUid, watchableUid } from './uid.js';
 
@@ -27,8 +27,6 @@ export interface ShownStatus {
   /** True when a live stream vouches for it; false when computed from `last-seen` and the window. */
   live: boolean;
 }
-
-export type PresenceChangeEvent = CustomEvent<PresenceChange>;
 
 /**
  * What `<presence-dot>` and `<presence-status>` share: the attributes, the store
@@ -145,13 +143,7 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
     const informed = previous && (previous.live || previous.online || previous.lastSeen !== null);
     const uid = this.shownUid;
     if (informed && uid && (previous.online !== next.online || previous.lastSeen !== next.lastSeen)) {
-      this.dispatchEvent(
-        new CustomEvent<PresenceChange>('presence-change', {
-          detail: { uid, online: next.online, lastSeen: next.lastSeen },
-          bubbles: true,
-          composed: true,
-        }),
-      );
+      this.dispatchEvent(new PresenceChangeEvent({ uid, online: next.online, lastSeen: next.lastSeen }));
     }
   }
 

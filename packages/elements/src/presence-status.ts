@@ -29,7 +29,7 @@ import { presenceStatusStyles } from './presence-status.styles.js';
  * @cssproperty --presence-dot-size - Default 0.5em.
  * @cssproperty --presence-status-gap - Space between dot and label. Default 0.375em.
  *
- * @event {CustomEvent<{uid: string, online: boolean, lastSeen: number | null}>} presence-change - The shown status changed.
+ * @event {PresenceChangeEvent} presence-change - The shown status changed: `event.uid`, `event.online`, `event.lastSeen` (also as `event.detail`).
  */
 export class PresenceStatus extends PresenceElement {
   /** Registers the element under `tag` (once: calling it again is harmless). */

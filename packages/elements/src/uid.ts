@@ -1,8 +1,8 @@
-import { UID_PATTERN, type Uid } from '@presence-kit/core';
+import { isValidUid, type Uid } from '@presence-kit/core';
 
-/** The uid if presence can watch it; null when it is missing or invalid. */
+/** The uid if presence can watch it; null when it is missing or invalid (core's one uid rule). */
 export function watchableUid(uid: string | null | undefined): Uid | null {
-  return uid && UID_PATTERN.test(uid) ? uid : null;
+  return uid && isValidUid(uid) ? uid : null;
 }
 
 /** Why nothing is shown or watched for this uid: invalid ones never reach the server. */

@@ -1,5 +1,5 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
-import type { PresenceChange, PresenceDot, PresenceStatus } from '../src/index.js';
+import { PresenceChangeEvent, type PresenceDot, type PresenceStatus } from '../src/index.js';
 import '../src/define.js';
 import { ENDPOINT, eventually, openEventSources, server } from './support/helpers.js';
 
@@ -24,8 +24,8 @@ describe('live status', () => {
   it('turns it grey only after the window plus the margin, and says so with presence-change', async () => {
     await server.touch('idle-1');
     const dot = await fixture<PresenceDot>(html`<presence-dot uid="idle-1" endpoint=${ENDPOINT}></presence-dot>`);
-    const changes: PresenceChange[] = [];
-    dot.addEventListener('presence-change', (event) => changes.push(event.detail));
+    const changes: PresenceChangeEvent[] = [];
+    dot.addEventListener('presence-change', (event) => changes.push(event));
     await eventually(() => dot.status.live && dot.state === 'online', 'the dot starts green');
 
     // Past the window, inside the margin: the server keeps them online.
@@ -40,8 +40,12 @@ describe('live status', () => {
     expect((await server.tick()).changed).to.include('idle-1');
     await eventually(() => dot.state === 'away', 'the dot turns grey');
     expect(changes).to.have.length(1);
-    expect(changes[0]).to.include({ uid: 'idle-1', online: false });
-    expect(changes[0]!.lastSeen).to.be.a('number');
+    const [change] = changes;
+    expect(change).to.be.instanceOf(PresenceChangeEvent);
+    expect(change).to.include({ uid: 'idle-1', online: false, bubbles: true, composed: true });
+    expect(change!.lastSeen).to.be.a('number');
+    // `detail` is kept for listeners written against the CustomEvent.
+    expect(change!.detail).to.deep.equal({ uid: 'idle-1', online: false, lastSeen: change!.lastSeen });
   });
 
   it('trusts the stream over its own clock: a live dot never greys itself', async () => {

@@ -1,7 +1,7 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import type { RosterEntry } from '@presence-kit/core';
-import { getPresenceStore, type OnlineNow } from '../src/index.js';
+import { PresenceJoinEvent, PresenceLeaveEvent, getPresenceStore, type OnlineNow } from '../src/index.js';
 import '../src/define.js';
 import { ENDPOINT, eventually, names, openEventSources, server } from './support/helpers.js';
 
@@ -37,8 +37,9 @@ describe('<online-now>', () => {
     );
     const joined: string[] = [];
     const left: string[] = [];
-    element.addEventListener('presence-join', (event) => joined.push(event.detail.name));
-    element.addEventListener('presence-leave', (event) => left.push(event.detail.name));
+    const events: Event[] = [];
+    element.addEventListener('presence-join', (event) => (events.push(event), joined.push(event.entry.name)));
+    element.addEventListener('presence-leave', (event) => (events.push(event), left.push(event.detail.name)));
 
     // Before the stream has connected: the server's list, as rendered.
     expect(getPresenceStore(ENDPOINT).connected).to.equal(false);
@@ -50,6 +51,8 @@ describe('<online-now>', () => {
     expect(names(element.people)).to.deep.equal(['alice', 'Bob', 'Zed']);
     expect(joined).to.deep.equal(['alice', 'Bob']);
     expect(left).to.deep.equal(['Ghost']);
+    expect(events.map((event) => event.constructor)).to.deep.equal([PresenceJoinEvent, PresenceJoinEvent, PresenceLeaveEvent]);
+    expect(events.every((event) => event.bubbles && event.composed)).to.equal(true);
 
     // Someone new lands in their alphabetical place.
     await server.touch('r-carol', { name: 'Carol' });
