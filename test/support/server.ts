@@ -77,7 +77,7 @@ export function createTestApp(options: Partial<PresenceOptions> = {}): TestApp {
   const db = tempDbPath();
   const { app, presence } = createHost(options, clock, db.path);
   const readers: FrameReader[] = [];
-  const subscribe = (body: object | string) =>
+  const subscribe = async (body: object | string): Promise<Response> =>
     app.request('/presence/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return {
     app,
