@@ -85,7 +85,9 @@ describe('server-side rendering from the row a page already loaded', () => {
       expect(server.presence.label(row)).toBe('online');
       expect(quickOnline(row, server.clock.ms)).toBe(false); // the bare rule has no memory of who was shown
       expect(server.presence.renderRoster()).toContain('"uid":"1"');
-      expect(server.presence.renderDot(row, '', { endpoint: '/presence' })).toBe(`<presence-dot uid="1" last-seen="${row.last_seen}" online endpoint="/presence"></presence-dot>`);
+      expect(server.presence.renderDot(row, '', { endpoint: '/presence' })).toBe(
+        `<presence-dot uid="1" last-seen="${row.last_seen}" online server-now="${server.clock.ms}" server-window="60 20" endpoint="/presence"></presence-dot>`,
+      );
       expect(server.presence.label({ uid: '2', last_seen: server.clock.ms - 5 * 60_000 })).toBe('last seen 5m ago');
     } finally {
       await server.close();
