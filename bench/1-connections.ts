@@ -37,9 +37,8 @@ export interface ConnectionsRow {
 
 const USERS = 1000;
 
-function streamPath(i: number, uidsPerStream: number): string {
-  const uids = Array.from({ length: uidsPerStream }, (_, k) => String((i * 7 + k * 131) % USERS));
-  return `/presence/stream?uids=${uids.join(',')}`;
+function watched(i: number, uidsPerStream: number): string[] {
+  return Array.from({ length: uidsPerStream }, (_, k) => String((i * 7 + k * 131) % USERS));
 }
 
 async function holdConnections(kind: 'bare' | 'presence', o: ConnectionsOptions): Promise<ConnectionsRow[]> {
@@ -49,10 +48,10 @@ async function holdConnections(kind: 'bare' | 'presence', o: ConnectionsOptions)
     const base = await server.call<string>({ type: 'start', kind, users: USERS });
     let opened = 0;
     const openUpTo = async (total: number): Promise<void> => {
-      const paths = Array.from({ length: total - opened }, (_, k) => streamPath(opened + k, o.uidsPerStream));
+      const watches = Array.from({ length: total - opened }, (_, k) => watched(opened + k, o.uidsPerStream));
       await Promise.all(
         clients.map((client, c) =>
-          client.call({ type: 'open', base, localAddress: `127.0.0.${2 + c}`, paths: paths.filter((_, k) => k % clients.length === c) }),
+          client.call({ type: 'open', base, localAddress: `127.0.0.${2 + c}`, watches: watches.filter((_, k) => k % clients.length === c) }),
         ),
       );
       opened = total;

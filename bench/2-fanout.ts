@@ -68,10 +68,10 @@ async function withStreams<T>(
   const clients = Array.from({ length: o.clientProcesses }, () => new Worker('sse-clients.ts'));
   try {
     const base = await server.call<string>({ type: 'start', kind, users: 1000 });
-    const paths = Array.from({ length: o.connections }, (_, i) => `/presence/stream?uids=${shape.watch(i).join(',')}`);
+    const watches = Array.from({ length: o.connections }, (_, i) => shape.watch(i));
     await Promise.all(
       clients.map((client, c) =>
-        client.call({ type: 'open', base, localAddress: `127.0.0.${2 + c}`, paths: paths.filter((_, k) => k % clients.length === c) }),
+        client.call({ type: 'open', base, localAddress: `127.0.0.${2 + c}`, watches: watches.filter((_, k) => k % clients.length === c) }),
       ),
     );
     const result = await body(server, clients);

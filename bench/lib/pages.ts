@@ -11,7 +11,7 @@ export class Page {
   updates = 0;
   /** Updates that changed nothing this page shows. */
   uselessUpdates = 0;
-  /** Keep-alive comments, `retry:` hints, engine.io pings. */
+  /** Keep-alive comments, `retry:` hints, session hellos, engine.io pings. */
   transportFrames = 0;
   /** Frames the page sends (heartbeats, pongs). */
   upstreamFrames = 0;
@@ -20,8 +20,8 @@ export class Page {
   openingBytes = 0;
   flicker = 0;
   ready = false;
-  /** presence-kit only: the parts of the opening, and what two leaner openings would have cost (see scenario 5). */
-  opening = { head: 0, snapshot: 0, compactSnapshot: 0, resumeSnapshot: 0 };
+  /** presence-kit only: the parts of the opening (see scenario 5). */
+  opening = { head: 0, hello: 0, snapshot: 0 };
   readonly #offAt = new Map<string, number>();
 
   constructor(

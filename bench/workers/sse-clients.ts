@@ -1,9 +1,10 @@
 /**
- * A load generator: opens many idle SSE connections from one loopback source address
- * and notes when each one receives a `presence` frame. Several of these run at once,
+ * A load generator: opens many idle SSE sessions from one loopback source address (the
+ * stream, then one subscribe for its uids, as a page does) and notes when each one
+ * receives a `presence` frame. Several of these run at once,
  * each from its own 127.0.0.x, so neither file descriptors nor ephemeral ports run out.
  */
-import { Agent, get, type ClientRequest } from 'node:http';
+import { Agent, get, request as post, type ClientRequest } from 'node:http';
 import { clockMs, serveRequests } from '../lib/child.js';
 
 interface Stream {
@@ -15,14 +16,37 @@ interface Stream {
 const streams: Stream[] = [];
 const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
 
-function openOne(url: string, localAddress: string): Promise<Stream> {
+function subscribe(base: string, sid: string, uids: readonly string[], localAddress: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ sid, add: uids });
+    const req = post(`${base}/presence/subscribe`, { method: 'POST', agent, localAddress, headers: { 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      if (res.statusCode !== 200) reject(new Error(`subscribe answered ${res.statusCode}`));
+      else res.on('end', () => resolve());
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function openOne(base: string, uids: readonly string[], localAddress: string): Promise<Stream> {
   return new Promise((resolve, reject) => {
     const stream: Stream = { request: undefined as unknown as ClientRequest, received: [] };
+    let text = '';
+    let subscribed = false;
     let snapshot = false;
-    stream.request = get(url, { agent, localAddress, headers: { accept: 'text/event-stream' } }, (res) => {
+    stream.request = get(`${base}/presence/stream?v=2`, { agent, localAddress, headers: { accept: 'text/event-stream' } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
+        if (!subscribed) {
+          text += chunk;
+          const sid = /"sid":"([^"]+)"/.exec(text)?.[1];
+          if (sid) {
+            subscribed = true;
+            subscribe(base, sid, uids, localAddress).catch(reject);
+          }
+        }
         if (!snapshot && chunk.includes('event: snapshot')) {
           snapshot = true;
           resolve(stream);
@@ -34,13 +58,13 @@ function openOne(url: string, localAddress: string): Promise<Stream> {
   });
 }
 
-/** Opens `count` streams, `concurrency` handshakes at a time so the server's accept backlog never overflows. */
-async function open(base: string, paths: readonly string[], localAddress: string, concurrency = 64): Promise<number> {
+/** Opens one session per uid list, `concurrency` handshakes at a time so the server's accept backlog never overflows. */
+async function open(base: string, watches: readonly string[][], localAddress: string, concurrency = 64): Promise<number> {
   let next = 0;
   const runner = async (): Promise<void> => {
-    while (next < paths.length) {
-      const path = paths[next++] as string;
-      streams.push(await openOne(base + path, localAddress));
+    while (next < watches.length) {
+      const uids = watches[next++] as string[];
+      streams.push(await openOne(base, uids, localAddress));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, runner));
@@ -50,7 +74,7 @@ async function open(base: string, paths: readonly string[], localAddress: string
 serveRequests((request) => {
   switch (request.type) {
     case 'open':
-      return open(String(request.base), request.paths as string[], String(request.localAddress));
+      return open(String(request.base), request.watches as string[][], String(request.localAddress));
     case 'arm':
       for (const s of streams) s.received.length = 0;
       return true;

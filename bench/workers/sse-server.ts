@@ -1,7 +1,8 @@
 /**
  * One SSE server in its own process, so its memory is its own: either presence-kit
  * (createPresence + servePresence over a SQLite file) or a bare `node:http` SSE server
- * that sends the same snapshot bytes and then holds the response open.
+ * that plays the same session exchange (a hello, one subscribe, the same compact snapshot
+ * bytes) and then holds the response open.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -9,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { Hono } from 'hono';
-import { parseUidList, type StatusMap } from '@presence-kit/core';
+import { randomBytes } from 'node:crypto';
+import { encodeStatuses, parseUidList, type UserStatus } from '@presence-kit/core';
 import { createPresence, servePresence, type Presence } from '@presence-kit/server';
 import { clockMs, serveRequests } from '../lib/child.js';
 import { internalsOf } from '../../packages/server/src/internals.js';
@@ -67,16 +69,36 @@ function startBare(users: number): Promise<string> {
   const t = Date.now() - 3_600_000;
   for (let i = 0; i < users; i++) seeded.set(String(i), t);
   const open = (bareOpen = new Map());
+  const sessions = new Map<string, ServerResponse>();
   const server = createServer((req, res) => {
-    const list = parseUidList(new URL(req.url ?? '/', 'http://x').searchParams.get('uids'), 1000);
-    const uids = list.ok ? list.uids : [];
-    const users: StatusMap = {};
-    for (const uid of uids) users[uid] = { online: false, last_seen: seeded.get(uid) ?? null };
+    if (req.method === 'POST') {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        const { sid, add } = JSON.parse(body) as { sid: string; add: string[] };
+        const stream = sessions.get(sid);
+        const list = parseUidList(add, 1000);
+        const uids = list.ok ? list.uids : [];
+        if (stream) {
+          const t = Date.now();
+          const statuses = uids.map((uid): [string, UserStatus] => [uid, { online: false, last_seen: seeded.get(uid) ?? null }]);
+          stream.write(`event: snapshot\nid: bare:0\ndata: ${JSON.stringify(encodeStatuses(t, statuses))}\n\n`);
+          open.set(stream, uids);
+        }
+        res.writeHead(stream ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ t: Date.now(), watching: uids.length }));
+      });
+      return;
+    }
+    const sid = randomBytes(16).toString('base64url');
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
     res.write('retry: 2000\n\n');
-    res.write(`event: snapshot\ndata: ${JSON.stringify({ t: Date.now(), users })}\n\n`);
-    open.set(res, uids);
-    res.on('close', () => open.delete(res));
+    res.write(`event: hello\ndata: ${JSON.stringify({ v: 2, sid, t: Date.now(), window: [60, 20], epoch: 'bare' })}\n\n`);
+    sessions.set(sid, res);
+    res.on('close', () => {
+      sessions.delete(sid);
+      open.delete(res);
+    });
   });
   server.keepAliveTimeout = 0;
   server.headersTimeout = 0;
@@ -129,9 +151,8 @@ serveRequests((request) => {
       const changed = new Set(request.uids as string[]);
       const t = Date.now();
       for (const [res, uids] of bareOpen ?? []) {
-        const users: StatusMap = {};
-        for (const uid of uids) if (changed.has(uid)) users[uid] = { online: true, last_seen: t };
-        res.write(`event: presence\ndata: ${JSON.stringify({ t, users })}\n\n`);
+        const flipped = uids.filter((uid) => changed.has(uid)).map((uid): [string, UserStatus] => [uid, { online: true, last_seen: t }]);
+        res.write(`event: presence\nid: bare:1\ndata: ${JSON.stringify(encodeStatuses(t, flipped))}\n\n`);
       }
       const stamp: TickStamp = { start: at, end: clockMs(), flushed: 0, changed: changed.size, framesSent: bareOpen?.size ?? 0 };
       // Stamped like the relay's ticks: at the next macrotask, after the write completions.

@@ -24,13 +24,14 @@ describe('kill -9 and restart', () => {
     const port = String(await freePort());
     const first = await spawnServer(file.path, { PORT: port });
     children.push(first.child);
-    const stream = new StreamRecorder(`${first.url}/presence/stream?uids=ada,bob`);
+    const stream = new StreamRecorder(`${first.url}/presence`, { uids: ['ada', 'bob'] });
     await stream.waitFor(1);
 
     const acknowledged = await fetch(`${first.url}/`, { headers: { 'x-forwarded-user': 'ada' } });
     expect(acknowledged.status).toBe(200);
     await stream.waitFor(2);
-    const lastSeen = stream.frames[1]!.data.users.ada.last_seen as number;
+    expect(stream.frames[1]!.users!.ada!.online).toBe(true);
+    const lastSeen = ((await (await fetch(`${first.url}/presence/status?uids=ada`)).json()) as { users: { ada: { last_seen: number } } }).users.ada.last_seen;
 
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe(null);
@@ -40,12 +41,12 @@ describe('kill -9 and restart', () => {
 
     const second = await spawnServer(file.path, { PORT: port });
     children.push(second.child);
-    // The same EventSource reconnects by itself (the server's retry hint is 2 s) and gets a new snapshot.
+    // The same EventSource reconnects by itself (the server's retry hint is 2 s), subscribes on its new
+    // session and gets a new snapshot, from a new epoch.
     const frames = await stream.waitFor(3, 15_000);
-    expect(frames[2]).toMatchObject({
-      event: 'snapshot',
-      data: { users: { ada: { online: true, last_seen: lastSeen }, bob: { online: false, last_seen: null } } },
-    });
+    expect(frames[2]).toMatchObject({ event: 'snapshot', data: { on: ['ada'], never: ['bob'] } });
+    expect(stream.hellos).toHaveLength(2);
+    expect(stream.hellos[1]!.epoch).not.toBe(stream.hellos[0]!.epoch);
     stream.close();
     file.cleanup();
   });

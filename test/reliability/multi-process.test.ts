@@ -23,16 +23,16 @@ describe('several server processes on one SQLite file', () => {
 
     const [a, b] = await Promise.all([spawnServer(file.path), spawnServer(file.path)]);
     children.push(a.child, b.child);
-    const onA = new StreamRecorder(`${a.url}/presence/stream?uids=ada&roster=1`);
-    const onB = new StreamRecorder(`${b.url}/presence/stream?uids=ada&roster=1`);
+    const onA = new StreamRecorder(`${a.url}/presence`, { uids: ['ada'], roster: {} });
+    const onB = new StreamRecorder(`${b.url}/presence`, { uids: ['ada'], roster: {} });
     streams.push(onA, onB);
-    await Promise.all([onA.waitFor(1), onB.waitFor(1)]);
+    await Promise.all([onA.waitFor(2), onB.waitFor(2)]);
 
     // Ada's requests land on both processes, as behind a load balancer.
     for (let i = 0; i < 20; i++) await fetch(`${i % 2 ? a.url : b.url}/`, { headers: { 'x-forwarded-user': 'ada' } });
-    await Promise.all([onA.waitFor(3), onB.waitFor(3)]);
+    await Promise.all([onA.waitFor(4), onB.waitFor(4)]);
 
-    const seen = (s: StreamRecorder) => s.frames.slice(1).map((f) => [f.event, f.event === 'presence' ? f.data.users.ada.online : f.data.count]);
+    const seen = (s: StreamRecorder) => s.frames.slice(2).map((f) => [f.event, f.event === 'presence' ? f.users!.ada!.online : f.data.count]);
     expect(seen(onA)).toEqual([['presence', true], ['roster', 1]]);
     expect(seen(onB)).toEqual(seen(onA));
     expect((counter.prepare('SELECT n FROM writes').get() as { n: number }).n).toBeLessThanOrEqual(2);

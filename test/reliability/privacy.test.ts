@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, settle, startServer, StreamRecorder, type TestServer } from '../support/index.js';
+import { eventually, settle, startServer, StreamRecorder, type TestServer, type Watch } from '../support/index.js';
 import { internalsOf } from '../../packages/server/src/internals.js';
 
 let server: TestServer;
@@ -9,8 +9,8 @@ afterEach(async () => {
   for (const s of streams.splice(0)) s.close();
   await server?.close();
 });
-const open = (query: string) => {
-  const s = new StreamRecorder(`${server.url}/presence/stream?${query}`);
+const open = (watch: Watch) => {
+  const s = new StreamRecorder(`${server.url}/presence`, watch);
   streams.push(s);
   return s;
 };
@@ -23,22 +23,22 @@ describe('hide my status', () => {
     await server.visit('hana');
     await server.visit('olaf');
     internalsOf(server.presence).relay.tick();
-    const watcher = open('uids=hana,olaf&roster=1');
-    await watcher.waitFor(1);
-    expect(watcher.frames[0]!.data.users.hana).toEqual({ online: true, last_seen: server.clock.ms });
+    const watcher = open({ uids: ['hana', 'olaf'], roster: {} });
+    await watcher.waitFor(2);
+    expect(watcher.frames[0]!.users!.hana).toEqual({ online: true, last_seen: server.clock.ms });
 
     server.presence.setHidden('hana', true);
-    await watcher.waitFor(3);
+    await watcher.waitFor(4);
     const hidden = { online: false, last_seen: null };
-    expect(watcher.frames[1]).toMatchObject({ event: 'presence', data: { users: { hana: hidden } } });
-    expect(watcher.frames[2]!.data.users.map((u: { uid: string }) => u.uid)).toEqual(['olaf']);
+    expect(watcher.frames[2]).toMatchObject({ event: 'presence', users: { hana: hidden } });
+    expect(watcher.frames[3]).toMatchObject({ event: 'roster', data: { count: 1, leave: ['hana'] } });
 
     server.clock.advance(40);
     await server.visit('hana'); // still active, still stored as the one timestamp, still invisible
     internalsOf(server.presence).relay.tick();
     await settle();
-    expect(watcher.frames).toHaveLength(3);
-    await expect(open('uids=hana').waitFor(1)).resolves.toMatchObject([{ data: { users: { hana: hidden } } }]);
+    expect(watcher.frames).toHaveLength(4);
+    await expect(open({ uids: ['hana'] }).waitFor(1)).resolves.toMatchObject([{ users: { hana: hidden } }]);
     expect(await json('/presence/status?uids=hana')).toMatchObject({ users: { hana: hidden } });
     expect((await json('/presence/roster')).users.map((u: { uid: string }) => u.uid)).toEqual(['olaf']);
     const row = server.presence.users(['hana']).get('hana')!;
@@ -52,8 +52,8 @@ describe('hide my status', () => {
     );
 
     server.presence.setHidden('hana', false);
-    await watcher.waitFor(5);
-    expect(watcher.frames[3]).toMatchObject({ event: 'presence', data: { users: { hana: { online: true } } } });
+    await watcher.waitFor(6);
+    expect(watcher.frames[4]).toMatchObject({ event: 'presence', users: { hana: { online: true } } });
   });
 });
 
@@ -62,7 +62,9 @@ describe('who may watch whom', () => {
     server = await startServer({
       authorize: (c, uids) => (c.req.header('x-test-user') === 'admin' ? uids : uids.filter((u) => u !== 'secret')),
     });
-    expect((await fetch(`${server.url}/presence/stream?uids=1,secret`)).status).toBe(403);
+    const stream = open({ uids: ['1', 'secret'] });
+    await expect(stream.waitFor(1)).rejects.toThrow(/subscribing was refused: 403 forbidden/);
+    expect(server.presence.stats().watchedUids).toBe(0);
     const body = await json('/presence/status?uids=secret');
     expect(body.error).toEqual({ code: 'forbidden', message: expect.stringContaining('"secret"') });
     expect((await fetch(`${server.url}/presence/status?uids=secret`, { headers: { 'x-test-user': 'admin' } })).status).toBe(200);
@@ -120,15 +122,15 @@ describe('the privacy promise', () => {
 describe('connection limits', () => {
   it('caps streams per process with 503 and Retry-After, and frees the slot when a stream closes', async () => {
     server = await startServer({ maxStreams: 3 });
-    const held = [open('uids=1'), open('uids=2'), open('uids=3')];
+    const held = [open({ uids: ['1'] }), open({ uids: ['2'] }), open({ uids: ['3'] })];
     await Promise.all(held.map((s) => s.waitFor(1)));
-    const refused = await fetch(`${server.url}/presence/stream?uids=4`);
+    const refused = await fetch(`${server.url}/presence/stream?v=2`);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
     expect((await refused.json()).error.code).toBe('too_many_streams');
 
     held[0]!.close();
     await eventually(() => server.presence.stats().streams === 2, 'the server forgets the closed stream');
-    await open('uids=4').waitFor(1);
+    await open({ uids: ['4'] }).waitFor(1);
   });
 });

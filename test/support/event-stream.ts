@@ -1,30 +1,77 @@
 import { EventSource } from 'eventsource';
+import { decodeStatuses, type HelloFrame, type RosterSubscription, type StatusMap, type Uid } from '@presence-kit/core';
 
 export interface Frame {
   event: string;
   data: any;
+  /** The SSE event id it carried. */
+  id: string;
+  /** A snapshot's or presence frame's statuses, decoded to `{ online, last_seen }`. */
+  users?: StatusMap;
 }
 
-/** A real EventSource over a socket that records every frame, with a way to wait for the next one. */
+/** What a `StreamRecorder` subscribes to on every session it opens. */
+export interface Watch {
+  uids?: Uid[];
+  roster?: RosterSubscription;
+}
+
+/**
+ * A real EventSource over a socket, speaking protocol 2 as a page does: on every hello
+ * (the first, and each after a reconnect) it subscribes to `watch` on the new session.
+ * Records every frame after the hellos, with a way to wait for the next one.
+ */
 export class StreamRecorder {
   readonly frames: Frame[] = [];
+  readonly hellos: HelloFrame[] = [];
+  /** Subscribe answers that were not 200, as `status code`. */
+  readonly refusals: string[] = [];
   readonly source: EventSource;
   #waiters: (() => void)[] = [];
 
-  constructor(url: string) {
-    this.source = new EventSource(url);
+  /** `base` is where presence is mounted, e.g. `http://127.0.0.1:1234/presence`. */
+  constructor(readonly base: string, readonly watch: Watch) {
+    this.source = new EventSource(`${base}/stream?v=2`);
+    this.source.addEventListener('hello', (e) => {
+      const hello = JSON.parse((e as MessageEvent<string>).data) as HelloFrame;
+      this.hellos.push(hello);
+      void this.subscribe({ add: watch.uids, roster: watch.roster });
+    });
     for (const event of ['snapshot', 'presence', 'roster']) {
       this.source.addEventListener(event, (e) => {
-        this.frames.push({ event, data: JSON.parse((e as MessageEvent<string>).data) });
-        for (const wake of this.#waiters.splice(0)) wake();
+        const message = e as MessageEvent<string>;
+        const data = JSON.parse(message.data);
+        const frame: Frame = { event, data, id: message.lastEventId };
+        if (event !== 'roster') frame.users = decodeStatuses(data);
+        this.frames.push(frame);
+        this.#wake();
       });
     }
+  }
+
+  /** Changes the current session's subscription; resolves with the answer's status. */
+  async subscribe(change: { add?: Uid[]; remove?: Uid[]; roster?: RosterSubscription | null }): Promise<number> {
+    const sid = this.hellos.at(-1)?.sid;
+    const response = await fetch(`${this.base}/subscribe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sid, ...change }),
+    });
+    if (response.status !== 200) this.refusals.push(`${response.status} ${(await response.json()).error?.code}`);
+    else await response.arrayBuffer();
+    this.#wake();
+    return response.status;
+  }
+
+  #wake(): void {
+    for (const wake of this.#waiters.splice(0)) wake();
   }
 
   /** Resolves once `count` frames have arrived in total. */
   async waitFor(count: number, timeoutMs = 5000): Promise<Frame[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.frames.length < count) {
+      if (this.refusals.length > 0) throw new Error(`subscribing was refused: ${this.refusals.join(', ')}`);
       if (Date.now() > deadline) throw new Error(`expected ${count} frames, got ${JSON.stringify(this.frames)}`);
       await new Promise<void>((resolve) => {
         this.#waiters.push(resolve);

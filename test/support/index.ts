@@ -3,8 +3,8 @@
 // browser.ts (Playwright's Chromium and the page's EventSource counter, for e2e, the
 // client benchmark and the screenshot script) and, for the browser tests in
 // packages/elements/test/support, wait.ts and event-source-counter.js, loaded directly.
-export { FrameReader, StreamRecorder, type Frame } from './event-stream.js';
+export { FrameReader, StreamRecorder, type Frame, type Watch } from './event-stream.js';
 export { seededRandom } from './random.js';
-export { createTestApp, FakeClock, spawnServer, startServer, type ServerProcess, type TestApp, type TestServer } from './server.js';
+export { createTestApp, FakeClock, spawnServer, startServer, type ServerProcess, type TestApp, type TestServer, type TestSession } from './server.js';
 export { tempDbPath, tempDir, type TempPath } from './temp.mjs';
 export { eventually, settle } from './wait.js';

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { createPresence, servePresence, type Presence, type PresenceOptions, type RunningServer } from '../../packages/server/src/index.js';
+import type { HelloFrame, SubscribeRequest } from '@presence-kit/core';
 import { FrameReader } from './event-stream.js';
 import { tempDbPath } from './temp.mjs';
 
@@ -30,9 +31,23 @@ export interface TestApp {
   dbPath: string;
   /** A page request as `uid`, through the real activity middleware, in process. */
   visit(uid: string, path?: string): Promise<Response>;
-  /** Opens `/presence/stream?{query}` in process; read its exact frames, `cancel()` to go away. */
-  stream(query: string): Promise<FrameReader>;
+  /**
+   * Opens a session in process (`/presence/stream?v=2`) and reads its retry hint and hello;
+   * read the frames after them exactly, `cancel()` to go away.
+   */
+  session(): Promise<TestSession>;
+  /** `POST /presence/subscribe` in process with this body (a string is sent as is). */
+  subscribe(body: Partial<SubscribeRequest> | Record<string, unknown> | string): Promise<Response>;
   close(): void;
+}
+
+export interface TestSession {
+  reader: FrameReader;
+  hello: HelloFrame;
+  /** The two frames that opened it, exactly: the retry hint and the hello. */
+  opening: string[];
+  /** Changes this session's subscription; resolves with the answer. */
+  subscribe(change: Omit<SubscribeRequest, 'sid'>): Promise<Response>;
 }
 
 function createHost(options: Partial<PresenceOptions>, clock: FakeClock, dbPath: string): { app: Hono; presence: Presence } {
@@ -62,17 +77,22 @@ export function createTestApp(options: Partial<PresenceOptions> = {}): TestApp {
   const db = tempDbPath();
   const { app, presence } = createHost(options, clock, db.path);
   const readers: FrameReader[] = [];
+  const subscribe = async (body: object | string): Promise<Response> =>
+    app.request('/presence/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return {
     app,
     presence,
     clock,
     dbPath: db.path,
     visit: async (uid, path = '/page') => app.request(path, { headers: { 'x-test-user': uid } }),
-    stream: async (query) => {
-      const reader = new FrameReader(await app.request(`/presence/stream?${query}`));
+    session: async () => {
+      const reader = new FrameReader(await app.request('/presence/stream?v=2'));
       readers.push(reader);
-      return reader;
+      const opening = await reader.next(2);
+      const hello = JSON.parse(/^data: (.*)$/m.exec(opening[1]!)![1]!) as HelloFrame;
+      return { reader, hello, opening, subscribe: (change) => subscribe({ sid: hello.sid, ...change }) };
     },
+    subscribe: (body) => subscribe(body),
     close: () => {
       for (const reader of readers) void reader.cancel();
       presence.close();

@@ -2,4 +2,7 @@ export * from './rules.js';
 export * from './window.js';
 export * from './labels.js';
 export * from './protocol.js';
+export * from './frames.js';
+export * from './roster.js';
+export * from './stream-v1.js';
 export * from './time.js';

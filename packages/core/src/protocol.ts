@@ -1,9 +1,11 @@
 /**
- * The wire protocol shared by the server and the browser. JSON field names are the
- * ones JSON clients see (`online`, `last_seen`); every time is epoch milliseconds.
+ * The wire protocol shared by the server and the browser, version 2 (docs/PROTOCOL.md):
+ * one stream per browser session, a subscription changed in place by `POST /subscribe`,
+ * compact frames (`frames.ts` encodes and decodes them). The JSON endpoints (`/status`,
+ * `/roster`) keep the readable `{ online, last_seen }` shape; their times are epoch ms.
  */
 
-import type { PresenceWindow } from './window.js';
+import type { RosterEntry, RosterTuple } from './roster.js';
 
 export type Uid = string;
 
@@ -14,10 +16,13 @@ export const UID_PATTERN = /^[A-Za-z0-9_.:@-]{1,64}$/;
 export function isValidUid(value: unknown): boolean {
   return typeof value === 'string' && UID_PATTERN.test(value);
 }
-/** How many uids one stream or bulk request may name unless the server says otherwise. */
+/** How many uids one session or bulk request may watch unless the server says otherwise. */
 export const DEFAULT_MAX_UIDS = 1000;
 
-/** One user's status, the same in every endpoint and frame. */
+/** The stream protocol both sides speak; the stream is opened with `?v=2`. */
+export const PROTOCOL_VERSION = 2;
+
+/** One user's status, the same in every endpoint; frames carry it compactly (`encodeStatuses`). */
 export interface UserStatus {
   online: boolean;
   /** Epoch ms of the last recorded activity; null when never seen (or hidden). */
@@ -25,63 +30,108 @@ export interface UserStatus {
 }
 export type StatusMap = Record<Uid, UserStatus>;
 
-/** A roster entry: roster members are online by definition. */
-export interface RosterEntry {
-  uid: Uid;
-  name: string;
-  avatar: string | null;
-  last_seen: number;
-}
-export interface Roster {
-  count: number;
-  /** Alphabetical by name (then uid), so positions stay stable. */
-  users: RosterEntry[];
-}
-
-/** Query parameters of the stream and the bulk endpoint. */
-export const QUERY = { uids: 'uids', roster: 'roster' } as const;
-
 /** SSE event names. */
 export const EVENT = {
-  /** First frame of every connection: the status of every watched uid (and the roster). */
+  /** First frame of every stream: the session id, the server's clock, window and epoch. */
+  hello: 'hello',
+  /** The status of the uids one subscription change added. */
   snapshot: 'snapshot',
   /** Only the watched uids whose online flag flipped in one relay tick. */
   presence: 'presence',
-  /** The whole roster, sent only when the set of online users changed. */
+  /** The roster window (`users`), or what changed inside it (`join`, `leave`) in one tick. */
   roster: 'roster',
 } as const;
 
-/** `t` is the server's clock when the frame was made; clients use it to correct their own. */
-export interface SnapshotFrame {
+export interface HelloFrame {
+  v: typeof PROTOCOL_VERSION;
+  /** The session id: holding it is what lets a client change this stream's subscription. */
+  sid: string;
+  /** The server's clock, epoch ms. */
   t: number;
-  /** The server's window, so pages never copy it: what a client applies while no stream vouches. */
-  window: PresenceWindow;
-  users: StatusMap;
-  roster?: Roster;
-}
-export interface PresenceFrame {
-  t: number;
-  users: StatusMap;
-}
-export interface RosterFrame extends Roster {
-  t: number;
+  /** `[timeoutSeconds, marginSeconds]`: what a client applies while no stream vouches. */
+  window: [number, number];
+  /** Names this server process's life: sequence numbers only compare within one epoch. */
+  epoch: string;
 }
 
+/**
+ * Statuses without a field name per uid; times are whole seconds before `t`. Empty
+ * fields are left out: a resume where nothing changed is `{"t":…}`.
+ */
+export interface StatusFrame {
+  t: number;
+  /** Online uids. */
+  on?: Uid[];
+  /** Offline uids → seconds since their last activity. */
+  off?: Record<Uid, number>;
+  /** Never seen, or hidden. */
+  never?: Uid[];
+}
+
+/** The roster window, sent when a subscription starts watching it or changes its size. */
+export interface RosterWindowFrame {
+  t: number;
+  /** Everyone online, not only the window. */
+  count: number;
+  users: RosterTuple[];
+}
+/** What changed inside a roster window in one tick (the count may change alone). */
+export interface RosterDeltaFrame {
+  t: number;
+  count: number;
+  /** Entered the window (came online, or moved up into it). */
+  join?: RosterTuple[];
+  /** Left the window (went offline, or pushed out of it). */
+  leave?: Uid[];
+}
+
+/** The roster part of a subscription: the first `max` people (all of them without `max`) and the count. */
+export interface RosterSubscription {
+  max?: number;
+  /** The client holds this window as of `since`: the server sends it only if the roster changed after. */
+  known?: boolean;
+}
+
+/** `POST {base}/subscribe`: every field but `sid` is optional. */
+export interface SubscribeRequest {
+  sid: string;
+  add?: Uid[];
+  remove?: Uid[];
+  /** Start watching or resize the window; `null` stops watching it. */
+  roster?: RosterSubscription | null;
+  /** Added uids whose status the client holds as of `since`: sent only if they flipped after. */
+  known?: Uid[];
+  /** The `epoch:seq` of the last frame the client saw (its SSE last event id). */
+  since?: string;
+}
+export interface SubscribeResponse {
+  t: number;
+  /** How many uids the session watches after the change. */
+  watching: number;
+}
+
+/** `GET /status` and `POST /status`, for JSON clients. */
 export interface BulkResponse {
   t: number;
   users: StatusMap;
 }
-export type RosterResponse = RosterFrame;
+/** `GET /roster[?max=&offset=]`, for JSON clients and hosts that show everyone. */
+export interface RosterResponse {
+  t: number;
+  count: number;
+  users: RosterEntry[];
+}
 
 export type ErrorCode =
   | 'invalid_uid'
   | 'too_many_uids'
   | 'unknown_parameter'
-  | 'nothing_to_watch'
   | 'invalid_body'
   | 'payload_too_large'
   | 'forbidden'
   | 'too_many_streams'
+  | 'protocol_mismatch'
+  | 'unknown_session'
   | 'not_found'
   | 'method_not_allowed'
   | 'internal';
@@ -127,19 +177,4 @@ function tooMany(count: number, max: number): UidListResult {
     code: 'too_many_uids',
     message: `${count} uids requested but at most ${max} are allowed per request; split the list.`,
   };
-}
-
-/** The stream's query string for a set of uids (sorted, so equal sets make equal URLs). */
-export function streamQuery(uids: Iterable<Uid>, roster: boolean): string {
-  const parts: string[] = [];
-  const list = [...uids].sort();
-  // Valid uids need no escaping, and literal commas keep long URLs short and readable.
-  if (list.length > 0) parts.push(`${QUERY.uids}=${list.map(encodeURIComponent).join(',')}`);
-  if (roster) parts.push(`${QUERY.roster}=1`);
-  return parts.join('&');
-}
-
-/** Orders roster entries the one way every view shows them. */
-export function compareRosterEntries(a: RosterEntry, b: RosterEntry): number {
-  return a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0);
 }

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { compareRosterEntries, isValidUid, parseUidList, streamQuery } from '../src/index.js';
+import {
+  applyRosterFrame,
+  compareRosterEntries,
+  decodeRosterEntry,
+  decodeStatuses,
+  encodeRosterEntry,
+  encodeStatuses,
+  formatPosition,
+  isValidUid,
+  parsePosition,
+  parseUidList,
+  streamQuery,
+} from '../src/index.js';
 
 describe('parseUidList', () => {
   it('accepts comma-separated text and arrays, deduplicating in order', () => {
@@ -38,9 +50,52 @@ describe('streamQuery', () => {
 });
 
 describe('compareRosterEntries', () => {
-  it('orders by name, case-insensitively, then uid', () => {
+  it('orders by name, case- and accent-insensitively, then uid', () => {
     const entry = (uid: string, name: string) => ({ uid, name, avatar: null, last_seen: 0 });
-    const sorted = [entry('3', 'bob'), entry('2', 'Alice'), entry('1', 'alice'), entry('4', 'Carol')].sort(compareRosterEntries);
-    expect(sorted.map((e) => e.uid)).toEqual(['1', '2', '3', '4']);
+    const sorted = [entry('3', 'bob'), entry('2', 'Alice'), entry('1', 'álice'), entry('4', 'Carol'), entry('5', 'Émile')].sort(compareRosterEntries);
+    expect(sorted.map((e) => e.uid)).toEqual(['1', '2', '3', '4', '5']);
+  });
+});
+
+describe('compact statuses', () => {
+  const t = 1_795_436_103_976;
+  it('lists online uids, offline ones as whole seconds before t, and the never seen, leaving out what is empty', () => {
+    const frame = encodeStatuses(t, [
+      ['7', { online: true, last_seen: t - 5000 }],
+      ['3', { online: false, last_seen: t - 3_600_400 }],
+      ['5', { online: false, last_seen: null }],
+    ]);
+    expect(JSON.stringify(frame)).toBe(`{"t":${t},"on":["7"],"off":{"3":3600},"never":["5"]}`);
+    expect(JSON.stringify(encodeStatuses(t, []))).toBe(`{"t":${t}}`);
+  });
+  it('decodes to { online, last_seen }: an online uid as seen at t, and odd uids as own keys', () => {
+    const users = decodeStatuses(JSON.parse(`{"t":${t},"on":["__proto__"],"off":{"constructor":80},"never":["toString"]}`));
+    expect(Object.entries(users)).toEqual([
+      ['__proto__', { online: true, last_seen: t }],
+      ['constructor', { online: false, last_seen: t - 80_000 }],
+      ['toString', { online: false, last_seen: null }],
+    ]);
+  });
+});
+
+describe('roster tuples and windows', () => {
+  const t = 1_000_000;
+  it('round-trips an entry through its tuple, to the second', () => {
+    const entry = { uid: '7', name: 'Ada', avatar: '/a.png', last_seen: t - 12_345 };
+    expect(encodeRosterEntry(entry, t)).toEqual(['7', 'Ada', '/a.png', 12]);
+    expect(decodeRosterEntry(encodeRosterEntry(entry, t), t)).toEqual({ ...entry, last_seen: t - 12_000 });
+  });
+  it('applies a window, then deltas in roster order', () => {
+    const window = applyRosterFrame([], { t, count: 5, users: [['2', 'bea', null, 0], ['3', 'cid', null, 0]] });
+    const next = applyRosterFrame(window.users, { t, count: 5, join: [['1', 'Ada', null, 1]], leave: ['3'] });
+    expect(next).toEqual({ count: 5, users: [{ uid: '1', name: 'Ada', avatar: null, last_seen: t - 1000 }, { uid: '2', name: 'bea', avatar: null, last_seen: t }] });
+  });
+});
+
+describe('stream positions', () => {
+  it('are `epoch:seq`, and anything else is not one', () => {
+    expect(formatPosition({ epoch: 'k2x9', seq: 41 })).toBe('k2x9:41');
+    expect(parsePosition('k2x9:41')).toEqual({ epoch: 'k2x9', seq: 41 });
+    for (const text of ['41', 'k2x9:', ':4', 'a b:1', 'k:1.5', 'k:-1', 7, null]) expect(parsePosition(text)).toBeNull();
   });
 });

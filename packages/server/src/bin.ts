@@ -23,7 +23,7 @@ const presence = createPresence({
 const app = new Hono();
 app.use(presence.track);
 app.route('/presence', presence.app);
-app.get('/', (c) => c.text('presence-kit server: see /presence/roster, /presence/status?uids=…, /presence/stream?uids=…\n'));
+app.get('/', (c) => c.text('presence-kit server: see /presence/roster, /presence/status?uids=…, and docs/PROTOCOL.md for /presence/stream?v=2 and POST /presence/subscribe\n'));
 
 const running = await servePresence({ app, presence, port: Number(env.PORT ?? 8787), hostname: env.HOST ?? '127.0.0.1' });
 console.log(`presence-kit listening on ${running.url} (db ${env.PRESENCE_DB ?? 'presence.db'}, window ${presence.window.timeoutSeconds}s + ${presence.window.marginSeconds}s)`);

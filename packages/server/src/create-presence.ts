@@ -193,7 +193,7 @@ export function createPresence(options: PresenceOptions): Presence {
       for (const [uid, user] of store.users(uids)) users.set(uid, presenceUserOf(user, store.mapping));
       return users;
     },
-    stats: () => ({ streams: relay.connections.size, watchedUids: relay.watchedUids }),
+    stats: () => ({ streams: relay.sessions.size, watchedUids: relay.sessions.watchedUids }),
     window,
     options: o,
     close() {

@@ -46,7 +46,10 @@ export interface PresenceOptions {
    * trusted proxy accounts for is the client. Default 0: the socket's address, header ignored.
    */
   trustProxy?: TrustProxy;
-  /** Requests the middleware ignores. Default: static assets, and EventSource requests (an open stream is not activity). */
+  /**
+   * Requests the middleware ignores. Default: static assets, EventSource requests (an open
+   * stream is not activity) and the client's `POST …/subscribe` (a page adding dots is not either).
+   */
   skip?: (c: Context) => boolean;
   /**
    * Which of these uids this viewer may watch. Default: all (status is public).
@@ -73,10 +76,12 @@ export type ResolvedOptions = Required<Omit<PresenceOptions, 'db' | 'users' | 'r
 
 const ASSET = /\.(?:js|mjs|css|map|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|otf|txt|json|webmanifest)$/i;
 
-/** Default `skip`: assets by extension, and the presence stream itself. */
+/** Default `skip`: assets by extension, and the presence stream and subscription changes themselves. */
 export function isAssetOrStream(c: Context): boolean {
   if (c.req.method === 'OPTIONS') return true;
   if (ASSET.test(c.req.path)) return true;
+  // A tab in the background adding dots to a live list would otherwise keep its user online forever.
+  if (c.req.method === 'POST' && c.req.path.endsWith('/subscribe')) return true;
   return (c.req.header('accept') ?? '').includes('text/event-stream');
 }
 

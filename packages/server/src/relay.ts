@@ -1,5 +1,4 @@
 import {
-  EVENT,
   candidateCutoff,
   compareRosterEntries,
   staysOnline,
@@ -10,9 +9,11 @@ import {
   type Uid,
   type UserStatus,
 } from '@presence-kit/core';
-import type { SseConnection } from './sse-connection.js';
-import { sseFrame } from './sse-frame.js';
+import { fanOutPresence, fanOutRoster } from './fan-out.js';
+import { DEFAULT_REMEMBERED_FLIPS, FlipLog } from './flip-log.js';
 import type { LastSeenStore } from './last-seen-store.js';
+import { Sessions } from './sessions.js';
+import { sseFrame } from './sse-frame.js';
 
 export interface RelayOptions {
   store: LastSeenStore;
@@ -29,30 +30,27 @@ export interface RelayOptions {
   keepAliveMs: number;
   /** Called when a tick fails (e.g. the database is locked); the next tick retries. */
   onError: (error: unknown) => void;
+  /** How many uids' last flips resume remembers (default 100,000). */
+  rememberedFlips?: number;
 }
 
 export interface TickResult {
   /** Uids whose online flag flipped. */
   changed: Uid[];
-  /** Presence frames sent (one per connection that watches a changed uid). */
+  /** Presence frames sent (one per session that watches a changed uid). */
   framesSent: number;
   rosterChanged: boolean;
 }
 
 const HIDDEN: UserStatus = Object.freeze({ online: false, last_seen: null });
 
-const encoder = new TextEncoder();
-const KEEP_ALIVE = encoder.encode(sseFrame({ comment: '' }));
-
-/** One SSE event as bytes, encoded once for every connection it goes to. */
-function encodeEvent(event: string, data: string): Uint8Array {
-  return encoder.encode(sseFrame({ event, data }));
-}
+const KEEP_ALIVE = new TextEncoder().encode(sseFrame({ comment: '' }));
 
 /**
  * The one relay per process: each tick reads every possibly-online user with one
- * indexed query, applies hysteresis to get ONE global online set, and pushes only
- * what changed to the connections watching it.
+ * indexed query, applies hysteresis to get ONE global online set, numbers the flips
+ * (`log`) and hands them to the fan-out, which pushes only what changed to the sessions
+ * watching it (`sessions`).
  */
 export class Relay {
   readonly #o: RelayOptions;
@@ -61,10 +59,10 @@ export class Relay {
   /** Until the first tick, everyone recently seen counts as already shown online (no flicker on restart). */
   #primed = false;
   #roster: Roster = { count: 0, users: [] };
-  #rosterJson = JSON.stringify(this.#roster);
-  readonly #watchers = new Map<Uid, Set<SseConnection>>();
-  readonly #rosterWatchers = new Set<SseConnection>();
-  readonly #connections = new Set<SseConnection>();
+  /** Every open stream and what it watches. */
+  readonly sessions = new Sessions();
+  /** The numbered flips that resume reads. */
+  readonly log: FlipLog;
   #tickTimer: ReturnType<typeof setInterval> | undefined;
   #keepAliveTimer: ReturnType<typeof setInterval> | undefined;
   #nudged = false;
@@ -76,20 +74,12 @@ export class Relay {
 
   constructor(options: RelayOptions) {
     this.#o = options;
+    this.log = new FlipLog(options.rememberedFlips ?? DEFAULT_REMEMBERED_FLIPS);
   }
 
   /** The window this relay applies: what snapshots and server-rendered markup state to pages. */
   get window(): Readonly<PresenceWindow> {
     return this.#o.window;
-  }
-
-  get connections(): ReadonlySet<SseConnection> {
-    return this.#connections;
-  }
-
-  /** How many distinct uids are watched by at least one connection. */
-  get watchedUids(): number {
-    return this.#watchers.size;
   }
 
   start(): void {
@@ -106,7 +96,7 @@ export class Relay {
     clearInterval(this.#tickTimer);
     clearInterval(this.#keepAliveTimer);
     this.#tickTimer = this.#keepAliveTimer = undefined;
-    for (const connection of [...this.#connections]) connection.close();
+    for (const session of [...this.sessions.all()]) session.connection.close();
   }
 
   /** Asks for a tick soon (coalesced), so a user who just became active shows up at once. */
@@ -141,33 +131,6 @@ export class Relay {
     return users;
   }
 
-  /**
-   * Registers a connection and returns its snapshot in the same synchronous step, so
-   * no tick can fall between the two and lose a transition.
-   */
-  subscribe(connection: SseConnection): { users: StatusMap; roster?: Roster } {
-    this.#connections.add(connection);
-    for (const uid of connection.uids) {
-      let set = this.#watchers.get(uid);
-      if (!set) this.#watchers.set(uid, (set = new Set()));
-      set.add(connection);
-    }
-    if (connection.roster) this.#rosterWatchers.add(connection);
-    const users = this.statuses(connection.uids);
-    return connection.roster ? { users, roster: this.#roster } : { users };
-  }
-
-  unsubscribe(connection: SseConnection): void {
-    this.#connections.delete(connection);
-    this.#rosterWatchers.delete(connection);
-    for (const uid of connection.uids) {
-      const set = this.#watchers.get(uid);
-      if (!set) continue;
-      set.delete(connection);
-      if (set.size === 0) this.#watchers.delete(uid);
-    }
-  }
-
   /** Re-reads an online user's name and avatar (they are otherwise read once, when the user comes online). */
   profileChanged(uid: Uid): void {
     const entry = this.#online.get(uid);
@@ -179,7 +142,7 @@ export class Relay {
   }
 
   keepAlive(): void {
-    for (const connection of [...this.#connections]) connection.write(KEEP_ALIVE);
+    for (const session of [...this.sessions.all()]) session.connection.write(KEEP_ALIVE);
   }
 
   /** One relay step. Tests and benchmarks drive it by hand on a fake clock, through `internalsOf` (internals.ts). */
@@ -220,52 +183,31 @@ export class Relay {
     this.#observed = observed;
     this.#primed = true;
 
-    const changed: Uid[] = [];
-    // Per watched uid that flipped, its `"uid":{…}` JSON once; per connection, which of them it watches.
-    const fragments = new Map<Uid, string>();
-    const changes = new Map<SseConnection, Uid[]>();
-    const flip = (uid: Uid, status: UserStatus): void => {
-      changed.push(uid);
-      const watchers = this.#watchers.get(uid);
-      if (!watchers) return;
-      fragments.set(uid, `${JSON.stringify(uid)}:${JSON.stringify(status)}`);
-      for (const connection of watchers) {
-        const uids = changes.get(connection);
-        if (uids) uids.push(uid);
-        else changes.set(connection, [uid]);
-      }
-    };
+    const flips = new Map<Uid, UserStatus>();
+    const joined: RosterEntry[] = [];
+    const left: Uid[] = [];
     for (const [uid, entry] of next) {
-      if (!this.#online.has(uid)) flip(uid, { online: true, last_seen: entry.last_seen });
+      if (this.#online.has(uid)) continue;
+      flips.set(uid, { online: true, last_seen: entry.last_seen });
+      joined.push(entry);
     }
     for (const [uid, entry] of this.#online) {
+      if (next.has(uid)) continue;
       // Hidden users leave with no trace; everyone else with their last activity.
-      if (!next.has(uid)) flip(uid, hidden.has(uid) ? HIDDEN : { online: false, last_seen: entry.last_seen });
+      flips.set(uid, hidden.has(uid) ? HIDDEN : { online: false, last_seen: entry.last_seen });
+      left.push(uid);
     }
     this.#online = next;
+    const changed = [...flips.keys()];
+    if (changed.length === 0) return { changed, framesSent: 0, rosterChanged: false };
 
-    // The same {t, users} frame as JSON.stringify would make, built and encoded once per
-    // distinct set of changed uids: 10,000 watchers of one uid share one buffer.
-    const frames = new Map<string, Uint8Array>();
-    for (const [connection, uids] of changes) {
-      const key = uids.join(',');
-      let frame = frames.get(key);
-      if (!frame) {
-        const users = uids.map((uid) => fragments.get(uid)).join(',');
-        frames.set(key, (frame = encodeEvent(EVENT.presence, `{"t":${now},"users":{${users}}}`)));
-      }
-      connection.write(frame);
-    }
-
-    const rosterChanged = changed.length > 0;
-    if (rosterChanged) {
-      const users = [...next.values()].sort(compareRosterEntries);
-      this.#roster = { count: users.length, users };
-      this.#rosterJson = JSON.stringify({ t: now, ...this.#roster });
-      const frame = encodeEvent(EVENT.roster, this.#rosterJson);
-      for (const connection of [...this.#rosterWatchers]) connection.write(frame);
-    }
-    return { changed, framesSent: changes.size, rosterChanged };
+    const id = this.log.record(changed);
+    const previous = this.#roster.users;
+    const users = [...next.values()].sort(compareRosterEntries);
+    this.#roster = { count: users.length, users };
+    const framesSent = fanOutPresence(this.sessions, flips, now, id);
+    fanOutRoster(this.sessions, { previous, next: this.#roster, joined, left }, now, id);
+    return { changed, framesSent, rosterChanged: true };
   }
 
   /** A new last_seen value is dated by how old the wall clock says it is, once; after that by the monotonic clock. */

@@ -1,7 +1,8 @@
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Presence } from './create-presence.js';
 
 export interface ServeOptions {
@@ -13,12 +14,20 @@ export interface ServeOptions {
   port?: number;
   /** Default 127.0.0.1. */
   hostname?: string;
+  /**
+   * Serve HTTPS with HTTP/2 (and HTTP/1.1 for clients that do not speak it), for hosts that
+   * terminate TLS in Node. Over HTTP/2 a browser multiplexes every tab's requests on one
+   * connection, so presence streams no longer use up its 6 HTTP/1.1 connections per origin.
+   * Default: plain HTTP/1.1.
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface RunningServer {
   readonly port: number;
+  /** `http://…`, or `https://…` when serving with `tls`. */
   readonly url: string;
-  readonly server: Server;
+  readonly server: Server | Http2SecureServer;
   /** Ends every stream, stops accepting, closes the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -33,27 +42,37 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
  * 4xx from Node's parser too, and shutdown ends streams before closing the database.
  */
 export function servePresence(options: ServeOptions): Promise<RunningServer> {
+  const listen = { fetch: options.app.fetch, port: options.port ?? 0, hostname: options.hostname ?? '127.0.0.1' };
+  const { tls } = options;
+  // Every socket, so close() can end idle keep-alive and HTTP/2 connections at once instead of waiting on them.
+  const sockets = new Set<Socket>();
   return new Promise((resolve) => {
-    const server = serve(
-      { fetch: options.app.fetch, port: options.port ?? 0, hostname: options.hostname ?? '127.0.0.1' },
-      (info: AddressInfo) => {
-        let closing: Promise<void> | undefined;
-        const url = `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`;
-        resolve({
-          port: info.port,
-          url,
-          server,
-          close: () =>
-            (closing ??= new Promise<void>((done) => {
-              options.presence.close();
-              server.close(() => done());
-              server.closeAllConnections();
-            })),
-        });
-      },
-    ) as Server;
-    // The kernel's keep-alive probes find peers that vanished without closing (half-open sockets).
-    server.on('connection', (socket) => socket.setKeepAlive(true, 30_000));
+    const started = (info: AddressInfo) => {
+      let closing: Promise<void> | undefined;
+      const url = `${tls ? 'https' : 'http'}://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`;
+      resolve({
+        port: info.port,
+        url,
+        server,
+        close: () =>
+          (closing ??= new Promise<void>((done) => {
+            options.presence.close();
+            server.close(() => done());
+            for (const socket of sockets) socket.destroy();
+          })),
+      });
+    };
+    const server = (
+      tls
+        ? serve({ ...listen, createServer: createSecureServer, serverOptions: { key: tls.key, cert: tls.cert, allowHTTP1: true } }, started)
+        : serve(listen, started)
+    ) as Server | Http2SecureServer;
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      // The kernel's keep-alive probes find peers that vanished without closing (half-open sockets).
+      socket.setKeepAlive(true, 30_000);
+    });
     server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
       if (!socket.writable) return socket.destroy();
       const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request could not be parsed as HTTP; check its request line and headers.'];

@@ -1,5 +1,3 @@
-import type { Uid } from '@presence-kit/core';
-
 const encoder = new TextEncoder();
 
 /** What `writeDirectlyTo` needs of a Node `ServerResponse`. */
@@ -25,9 +23,6 @@ export class SseConnection {
   #drained = false;
 
   constructor(
-    readonly uids: readonly Uid[],
-    readonly roster: boolean,
-    readonly clientKey: string,
     readonly maxBufferedBytes: number,
     onClose: (connection: SseConnection) => void,
   ) {

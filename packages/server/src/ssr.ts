@@ -79,8 +79,11 @@ export function renderStatus(
 /**
  * `<online-now>` with the initial roster as inert JSON inside, so it renders at once
  * and the stream only has to send changes. `<` is escaped so no name can close the script.
+ * With a `max` attribute only that window goes in (and the count), as the stream sends it.
  */
 export function renderRoster(roster: Roster, now: number = Date.now(), attributes?: HtmlAttributes): string {
-  const json = JSON.stringify({ t: now, ...roster }).replace(/</g, '\\u003c');
+  const max = Number(attributes?.max);
+  const users = Number.isInteger(max) && max >= 1 ? roster.users.slice(0, max) : roster.users;
+  const json = JSON.stringify({ t: now, count: roster.count, users }).replace(/</g, '\\u003c');
   return `<online-now${attributesHtml(attributes)}><script type="application/json">${json}</script></online-now>`;
 }

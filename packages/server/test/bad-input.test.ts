@@ -24,26 +24,27 @@ const post = (body: string): RequestInit => ({ method: 'POST', body, headers: { 
 
 describe('bad input gets a 4xx JSON error naming the problem', () => {
   it('rejects malformed uids, naming the bad one', async () => {
-    expect(await expectError('/stream?uids=1,%3Cscript%3E', 400, 'invalid_uid')).toContain('<script>');
+    expect(await expectError('/status?uids=1,%3Cscript%3E', 400, 'invalid_uid')).toContain('<script>');
     await expectError('/status?uids=1,,2', 400, 'invalid_uid');
     await expectError(`/status?uids=${'x'.repeat(65)}`, 400, 'invalid_uid');
   });
 
   it('rejects more uids than the cap', async () => {
     const many = Array.from({ length: 51 }, (_, i) => i).join(',');
-    expect(await expectError(`/stream?uids=${many}`, 413, 'too_many_uids')).toContain('at most 50');
+    expect(await expectError(`/status?uids=${many}`, 413, 'too_many_uids')).toContain('at most 50');
     await expectError('/status', 413, 'too_many_uids', post(JSON.stringify({ uids: many.split(',') })));
+    await expectError('/subscribe', 413, 'too_many_uids', post(JSON.stringify({ sid: 'x', add: many.split(',') })));
   });
 
   it('rejects unknown and repeated parameters', async () => {
-    expect(await expectError('/stream?uids=1&since=5', 400, 'unknown_parameter')).toContain('since');
+    expect(await expectError('/stream?v=2&since=5', 400, 'unknown_parameter')).toContain('since');
     await expectError('/roster?x=1', 400, 'unknown_parameter');
-    await expectError('/stream?uids=1&uids=2', 400, 'invalid_uid');
-    await expectError('/stream?roster=maybe', 400, 'unknown_parameter');
+    await expectError('/status?uids=1&uids=2', 400, 'unknown_parameter');
+    await expectError('/stream?v=2&v=2', 400, 'unknown_parameter');
   });
 
-  it('rejects a stream with nothing to watch', async () => {
-    await expectError('/stream', 400, 'nothing_to_watch');
+  it('tells an older client what to update', async () => {
+    expect(await expectError('/stream?uids=1,2', 400, 'protocol_mismatch')).toMatch(/update @presence-kit\/elements/);
   });
 
   it('rejects bodies that are not the documented JSON', async () => {
@@ -56,7 +57,7 @@ describe('bad input gets a 4xx JSON error naming the problem', () => {
   });
 
   it('answers wrong methods with 405 and unknown paths with 404', async () => {
-    const response = await fetch(`${server.url}/presence/stream?uids=1`, { method: 'DELETE' });
+    const response = await fetch(`${server.url}/presence/stream?v=2`, { method: 'DELETE' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET');
     await expectError('/roster', 405, 'method_not_allowed', { method: 'PUT' });
@@ -65,9 +66,9 @@ describe('bad input gets a 4xx JSON error naming the problem', () => {
 
   it('caps streams per client with 429 and Retry-After', async () => {
     const controllers = [new AbortController(), new AbortController()];
-    const held = await Promise.all(controllers.map((c) => fetch(`${server.url}/presence/stream?uids=1`, { signal: c.signal })));
+    const held = await Promise.all(controllers.map((c) => fetch(`${server.url}/presence/stream?v=2`, { signal: c.signal })));
     expect(held.map((r) => r.status)).toEqual([200, 200]);
-    const refused = await fetch(`${server.url}/presence/stream?uids=1`);
+    const refused = await fetch(`${server.url}/presence/stream?v=2`);
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
     for (const c of controllers) c.abort();

@@ -52,14 +52,14 @@ describe('a host’s app-wide middleware before the presence routes', () => {
       app.get('/page', (c) => c.text('a page'));
       running = await servePresence({ app, presence });
 
-      stream = new StreamRecorder(`${running.url}/presence/stream?uids=ada`);
+      stream = new StreamRecorder(`${running.url}/presence`, { uids: ['ada'] });
       const [snapshot] = await stream.waitFor(1, 2000);
-      expect(snapshot).toMatchObject({ event: 'snapshot', data: { users: { ada: { online: false } } } });
+      expect(snapshot).toMatchObject({ event: 'snapshot', users: { ada: { online: false } } });
       await new Promise((resolve) => setTimeout(resolve, 300)); // past timeout(200): still open
       await fetch(`${running.url}/page`, { headers: { 'x-test-user': 'ada' } });
       internalsOf(presence).relay.tick();
       const [, flip] = await stream.waitFor(2, 2000);
-      expect(flip).toMatchObject({ event: 'presence', data: { users: { ada: { online: true } } } });
+      expect(flip).toMatchObject({ event: 'presence', users: { ada: { online: true } } });
 
       const status = await fetch(`${running.url}/presence/status?uids=ada`, { headers: { 'accept-encoding': 'gzip' } });
       expect(await status.json()).toMatchObject({ users: { ada: { online: true } } });

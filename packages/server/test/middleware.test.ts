@@ -17,14 +17,20 @@ describe('the activity middleware', () => {
     expect(lastSeen('ada')).toBe(server.clock.ms);
   });
 
-  it('skips assets and open streams: neither is activity', async () => {
+  it('skips assets, open streams and subscription changes: none is activity', async () => {
     server = await startServer();
     for (const path of ['/app.js', '/style.css', '/logo.svg', '/font.woff2', '/favicon.ico']) await server.visit('ada', path);
     expect(lastSeen('ada')).toBeNull();
-    const stream = new StreamRecorder(`${server.url}/presence/stream?uids=ada`);
+    const stream = new StreamRecorder(`${server.url}/presence`, { uids: ['ada'] });
     await stream.waitFor(1);
     expect(lastSeen('ada')).toBeNull(); // anonymous here, and an EventSource request is skipped anyway
-    await fetch(`${server.url}/presence/stream?uids=bob`, { headers: { 'x-test-user': 'ada', accept: 'text/event-stream' } }).then((r) => r.body?.cancel());
+    await fetch(`${server.url}/presence/stream?v=2`, { headers: { 'x-test-user': 'ada', accept: 'text/event-stream' } }).then((r) => r.body?.cancel());
+    const subscribe = await fetch(`${server.url}/presence/subscribe`, {
+      method: 'POST',
+      headers: { 'x-test-user': 'ada', 'content-type': 'application/json' },
+      body: JSON.stringify({ sid: stream.hellos[0]!.sid, add: ['bob'] }),
+    });
+    expect(subscribe.status).toBe(200);
     expect(lastSeen('ada')).toBeNull();
     stream.close();
   });

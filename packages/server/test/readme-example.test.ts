@@ -51,9 +51,9 @@ describe('the README’s "mount it in your Hono app" example', () => {
       child.stderr.on('data', (chunk: Buffer) => (output += chunk));
       void exited.then(() => reject(new Error(`the example exited before listening: ${output}`)));
     });
-    const stream = new StreamRecorder(`${url}/presence/stream?uids=7&roster=1`);
+    const stream = new StreamRecorder(`${url}/presence`, { uids: ['7'], roster: {} });
     try {
-      await stream.waitFor(1);
+      await stream.waitFor(2);
       const page = await fetch(`${url}/profile/7`, { headers: { cookie: 'uid=7' } });
       expect(page.status).toBe(200);
       const html = await page.text();
@@ -63,9 +63,9 @@ describe('the README’s "mount it in your Hono app" example', () => {
       expect(html).toMatch(/<presence-dot uid="7" last-seen="\d+" online server-now="\d+" server-window="60 20"><img src="\/g.png" alt=""><\/presence-dot>/);
       expect((await fetch(`${url}/profile/8`)).status).toBe(404);
 
-      await stream.waitFor(3);
-      expect(stream.of('presence')[0]).toMatchObject({ data: { users: { '7': { online: true } } } });
-      expect(stream.of('roster')[0]).toMatchObject({ data: { count: 1, users: [{ uid: '7', name: 'grace', avatar: '/g.png' }] } });
+      await stream.waitFor(4);
+      expect(stream.of('presence')[0]).toMatchObject({ users: { '7': { online: true } } });
+      expect(stream.of('roster')[1]).toMatchObject({ data: { count: 1, join: [['7', 'grace', '/g.png', expect.any(Number)]] } });
       expect(await (await fetch(`${url}/presence/status?uids=7`)).json()).toMatchObject({ users: { '7': { online: true } } });
     } finally {
       stream.close();

@@ -17,7 +17,7 @@ describe('shutting down under plain @hono/node-server serve', () => {
       const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
     });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const streams = [new StreamRecorder(`${url}/presence/stream?uids=1`), new StreamRecorder(`${url}/presence/stream?roster=1`)];
+    const streams = [new StreamRecorder(`${url}/presence`, { uids: ['1'] }), new StreamRecorder(`${url}/presence`, { roster: {} })];
     try {
       await Promise.all(streams.map((s) => s.waitFor(1)));
 

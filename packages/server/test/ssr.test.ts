@@ -74,6 +74,13 @@ describe('server-side rendering from the row a page already loaded', () => {
     expect(JSON.parse(json).users[0].name).toBe('</script><script>alert(1)</script>');
   });
 
+  it('embeds only the window a max attribute names, with the full count', () => {
+    const users = ['a', 'b', 'c'].map((uid) => ({ uid, name: uid, avatar: null, last_seen: NOW }));
+    const json = (html: string) => JSON.parse(html.slice(html.indexOf('>', html.indexOf('<script')) + 1, html.lastIndexOf('</script>')));
+    expect(json(renderRoster({ count: 3, users }, NOW, { max: 2 }))).toEqual({ t: NOW, count: 3, users: users.slice(0, 2) });
+    expect(json(renderRoster({ count: 3, users }, NOW)).users).toHaveLength(3);
+  });
+
   it('agrees with the live dots inside the margin', async () => {
     const server = await startServer();
     try {

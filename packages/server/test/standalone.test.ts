@@ -19,12 +19,13 @@ describe('the standalone server', () => {
     const db = tempDbPath();
     try {
       const first = await startBin(db.path);
-      const stream = new StreamRecorder(`${first.url}/presence/stream?uids=ada`);
+      const stream = new StreamRecorder(`${first.url}/presence`, { uids: ['ada'] });
       await stream.waitFor(1);
       await fetch(`${first.url}/`, { headers: { 'x-forwarded-user': 'ada' } });
       await stream.waitFor(2);
-      expect(stream.frames[1]).toMatchObject({ event: 'presence', data: { users: { ada: { online: true } } } });
-      const lastSeen = stream.frames[1]!.data.users.ada.last_seen as number;
+      expect(stream.frames[1]).toMatchObject({ event: 'presence', users: { ada: { online: true } } });
+      const before = (await (await fetch(`${first.url}/presence/status?uids=ada`)).json()) as { users: { ada: { last_seen: number } } };
+      const lastSeen = before.users.ada.last_seen;
 
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);

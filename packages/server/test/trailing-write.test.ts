@@ -21,7 +21,7 @@ describe('activity the write throttle holds back', () => {
     // Writes every 30 s but a margin of only 20 s: without trailing writes, requests at
     // 0 s, 29 s and 81 s would show the user offline at 80 s and online again at 81 s.
     server = await startServer();
-    const stream = new StreamRecorder(`${server.url}/presence/stream?uids=ada`);
+    const stream = new StreamRecorder(`${server.url}/presence`, { uids: ['ada'] });
     await stream.waitFor(1);
     await server.visit('ada');
     await pass(29);
@@ -29,7 +29,7 @@ describe('activity the write throttle holds back', () => {
     await pass(52);
     await server.visit('ada');
     await pass(10);
-    expect(stream.of('presence').map((f) => f.data.users.ada.online)).toEqual([true]);
+    expect(stream.of('presence').map((f) => f.users!.ada!.online)).toEqual([true]);
     expect(server.presence.users(['ada']).get('ada')!.last_seen).toBe(server.clock.ms - 10_000);
     stream.close();
   });

@@ -37,17 +37,17 @@ function startProxy(target: string): Promise<number> {
 
 /**
  * Opens a stream from a given loopback address (every 127.x address is this machine) and
- * resolves with its status once the answer starts: for a 200, once the snapshot arrived.
+ * resolves with its status once the answer starts: for a 200, once the hello arrived.
  */
 function openStream(port: number, from: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path: '/presence/stream?uids=1', localAddress: from, headers, agent: false }, (response) => {
+    get({ host: '127.0.0.1', port, path: '/presence/stream?v=2', localAddress: from, headers, agent: false }, (response) => {
       open.push(response);
       if (response.statusCode !== 200) return resolve(response.statusCode ?? 0);
       let text = '';
       response.on('data', (chunk: Buffer) => {
         text += chunk;
-        if (text.includes('event: snapshot')) resolve(200);
+        if (text.includes('event: hello')) resolve(200);
       });
     }).on('error', reject);
   });

@@ -15,16 +15,13 @@ describe('the window: read once with core\'s parser, stated to every page', () =
     expect(resolveOptions({ db: ':memory:', timeoutSeconds: Number.NaN }, env('abc'))).toMatchObject({ timeoutSeconds: 60 });
   });
 
-  it('states the window and the clock in every snapshot', async () => {
+  it('states the window and the clock in every session\'s hello', async () => {
     const server = await startServer({ timeoutSeconds: 12, marginSeconds: 0 });
-    const stream = new StreamRecorder(`${server.url}/presence/stream?uids=1`);
+    const stream = new StreamRecorder(`${server.url}/presence`, { uids: ['1'] });
     try {
       const [snapshot] = await stream.waitFor(1);
-      expect(snapshot!.data).toEqual({
-        t: server.clock.ms,
-        window: { timeoutSeconds: 12, marginSeconds: 0 },
-        users: { '1': { online: false, last_seen: null } },
-      });
+      expect(stream.hellos[0]).toMatchObject({ v: 2, t: server.clock.ms, window: [12, 0] });
+      expect(snapshot!.data).toEqual({ t: server.clock.ms, never: ['1'] });
     } finally {
       stream.close();
       await server.close();

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { formatPosition, type StreamPosition, type Uid } from '@presence-kit/core';
+
+/** How many uids' last flips are remembered before the oldest are forgotten (and resume falls back to a full snapshot). */
+export const DEFAULT_REMEMBERED_FLIPS = 100_000;
+
+/**
+ * The relay's stream of changes, numbered: every tick that flips someone is one `seq`,
+ * and each uid's last flip is remembered so a client that saw everything up to `since`
+ * gets only what flipped after. Memory is bounded: past `limit` uids the oldest flips
+ * are forgotten and the floor rises to them; a `since` below the floor cannot resume.
+ */
+export class FlipLog {
+  /** Names this process's life: a restart starts a new numbering, which no old `since` matches. */
+  readonly epoch = randomBytes(6).toString('base64url');
+  #seq = 0;
+  #floor = 0;
+  /** uid → seq of its last flip, oldest first (a flip moves its uid to the end). */
+  readonly #lastFlip = new Map<Uid, number>();
+
+  constructor(readonly limit = DEFAULT_REMEMBERED_FLIPS) {}
+
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /** `epoch:seq` now: the id of every frame describing the state as of the latest change. */
+  get position(): string {
+    return formatPosition({ epoch: this.epoch, seq: this.#seq });
+  }
+
+  /** One tick's flips; returns the new position. */
+  record(uids: readonly Uid[]): string {
+    this.#seq++;
+    for (const uid of uids) {
+      this.#lastFlip.delete(uid);
+      this.#lastFlip.set(uid, this.#seq);
+    }
+    for (const [uid, seq] of this.#lastFlip) {
+      if (this.#lastFlip.size <= this.limit) break;
+      this.#lastFlip.delete(uid);
+      this.#floor = seq;
+    }
+    return this.position;
+  }
+
+  /** Whether a client's `since` can be resumed from: this epoch, not forgotten, not from the future. */
+  resumable(since: StreamPosition | null): since is StreamPosition {
+    return since !== null && since.epoch === this.epoch && since.seq >= this.#floor && since.seq <= this.#seq;
+  }
+
+  /** Whether `uid` has not flipped after `since` (which must be `resumable`). */
+  unchangedSince(uid: Uid, since: StreamPosition): boolean {
+    return (this.#lastFlip.get(uid) ?? 0) <= since.seq;
+  }
+
+  /** Whether nobody flipped after `since`: the online set, and so every roster window, is the same. */
+  nothingSince(since: StreamPosition): boolean {
+    return since.seq === this.#seq;
+  }
+}

@@ -1,0 +1,117 @@
+import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { EVENT, PROTOCOL_VERSION, type HelloFrame } from '@presence-kit/core';
+import { errorResponse } from './errors.js';
+import type { ResolvedOptions } from './options.js';
+import type { Relay } from './relay.js';
+import { checkAuthorized, checkParams } from './request-checks.js';
+import { Session } from './sessions.js';
+import { SseConnection, type DirectSocket } from './sse-connection.js';
+import { sseFrame } from './sse-frame.js';
+import { applySubscription, parseSubscription } from './subscribe.js';
+
+const STREAM_HEADERS: Record<string, string> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  // nginx and friends buffer responses unless told not to; a buffered stream is a dead one.
+  'x-accel-buffering': 'no',
+};
+
+const UPDATE = `update @presence-kit/elements to the release of @presence-kit/server this site runs`;
+
+/**
+ * The session routes: `GET /stream?v=2` opens a session (its hello names it), and
+ * `POST /subscribe` changes what it watches, in place.
+ */
+export function sessionRoutes(app: Hono, relay: Relay, o: ResolvedOptions): void {
+  const streamsPerClient = new Map<string, number>();
+
+  app.get('/stream', (c) => {
+    const refused = checkVersion(c) ?? checkParams(c, ['v']);
+    if (refused) return refused;
+    const retryAfter = { 'retry-after': String(Math.ceil(o.retryMs / 1000) * 5) };
+    if (relay.sessions.size >= o.maxStreams) {
+      return errorResponse(c, 503, 'too_many_streams', 'This server holds its maximum of presence streams; retry shortly.', retryAfter);
+    }
+    const key = o.clientKey(c);
+    const open = streamsPerClient.get(key) ?? 0;
+    if (open >= o.maxStreamsPerClient) {
+      return errorResponse(c, 429, 'too_many_streams', `At most ${o.maxStreamsPerClient} presence streams per client; close one (one per browser is enough).`, retryAfter);
+    }
+    streamsPerClient.set(key, open + 1);
+
+    const connection = new SseConnection(o.maxBufferedBytes, () => {
+      relay.sessions.delete(session);
+      const left = (streamsPerClient.get(key) ?? 1) - 1;
+      if (left <= 0) streamsPerClient.delete(key);
+      else streamsPerClient.set(key, left);
+    });
+    const session = new Session(connection, key);
+    relay.sessions.add(session);
+    c.req.raw.signal.addEventListener('abort', () => connection.close(), { once: true });
+    const outgoing = nodeResponse(c);
+    // Its own ETag: a stream never ends, so middleware that hashes the whole body (etag()) would
+    // wait forever unless the response has one. Unique, so no request can match it.
+    const headers: Record<string, string> = { ...STREAM_HEADERS, etag: `W/"stream-${crypto.randomUUID()}"` };
+    // A stream ends only when the server ends it (presence.close(), a slow client dropped): over
+    // HTTP/1.1 its socket closes with it, so no idle keep-alive socket holds server.close() up
+    // and a reconnect finds the server as it is now. (HTTP/2 forbids the header.)
+    if (httpVersionMajor(c) === 1) headers.connection = 'close';
+    if (outgoing) connection.writeDirectlyTo(outgoing);
+
+    const { timeoutSeconds, marginSeconds } = relay.window;
+    const hello: HelloFrame = { v: PROTOCOL_VERSION, sid: session.sid, t: o.now(), window: [timeoutSeconds, marginSeconds], epoch: relay.log.epoch };
+    connection.write(sseFrame({ retry: o.retryMs }));
+    connection.write(sseFrame({ event: EVENT.hello, data: JSON.stringify(hello) }));
+    return new Response(connection.body, { status: 200, headers });
+  });
+
+  app.post(
+    '/subscribe',
+    bodyLimit({
+      // Room for add, remove and known at maxUids uids of the longest allowed length each, quoted and separated.
+      maxSize: o.maxUids * 70 * 3 + 1024,
+      onError: (c) => errorResponse(c, 413, 'payload_too_large', `The body is too large; a change may name at most ${o.maxUids} uids per list.`),
+    }),
+    async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return errorResponse(c, 400, 'invalid_body', 'The body must be JSON like {"sid": "…", "add": ["1", "2"]}.');
+      }
+      const parsed = parseSubscription(body, o.maxUids);
+      if (!parsed.ok) return errorResponse(c, parsed.status, parsed.code, parsed.message);
+      const { change } = parsed;
+      const ended = () => errorResponse(c, 404, 'unknown_session', 'This presence session has ended (its stream closed); open the stream again and subscribe on the new session.');
+      const before = relay.sessions.get(change.sid);
+      if (!before) return ended();
+      const denied = await checkAuthorized(c, o, change.add.filter((uid) => !before.uids.has(uid)));
+      if (denied) return denied;
+      // The stream may have closed while the host's authorize hook ran.
+      const session = relay.sessions.get(change.sid);
+      if (!session) return ended();
+      const result = applySubscription(relay, session, change, o.maxUids, o.now());
+      return 'status' in result ? errorResponse(c, result.status, result.code, result.message) : c.json(result);
+    },
+  );
+}
+
+/** An older client names its uids in the stream URL; a client of another version says `v`. Both are told what to update. */
+function checkVersion(c: Context): Response | null {
+  const v = c.req.query('v');
+  if (v === String(PROTOCOL_VERSION)) return null;
+  const theirs = v === undefined ? 'version 1 (its stream URL has no `v`)' : `\`v=${v.length > 10 ? `${v.slice(0, 10)}…` : v}\``;
+  return errorResponse(c, 400, 'protocol_mismatch', `This presence server speaks protocol version ${PROTOCOL_VERSION} and the page's client speaks ${theirs}; ${UPDATE}.`);
+}
+
+/** The Node response under @hono/node-server (its documented `c.env.outgoing`); undefined elsewhere. */
+function nodeResponse(c: Context): DirectSocket | undefined {
+  const outgoing = (c.env as { outgoing?: Partial<DirectSocket> } | undefined)?.outgoing;
+  return outgoing && typeof outgoing.write === 'function' && typeof outgoing.writableLength === 'number' ? (outgoing as DirectSocket) : undefined;
+}
+
+/** The request's HTTP major version under @hono/node-server; undefined elsewhere. */
+function httpVersionMajor(c: Context): number | undefined {
+  return (c.env as { incoming?: { httpVersionMajor?: number } } | undefined)?.incoming?.httpVersionMajor;
+}
