@@ -4,10 +4,13 @@ import { readmeBundleSize } from './scripts/bundle-size.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const FILE = 'presence-kit.js';
+/** The SharedWorker the bundle starts, emitted beside it: tabs share a worker only by the same same-origin URL. */
+const WORKER_FILE = 'presence-kit-worker.js';
 
 /**
  * One self-contained ES module (Lit and core included) that defines the three tags:
- * `dist/presence-kit.js`, for a plain `<script type="module">` with no bundler.
+ * `dist/presence-kit.js`, for a plain `<script type="module">` with no bundler, and beside
+ * it the SharedWorker it starts, `dist/presence-kit-worker.js` (serve both from one folder).
  */
 export default defineConfig({
   // Lit's `development` export logs "Lit is in dev mode" on every page. Vite picks it
@@ -15,6 +18,9 @@ export default defineConfig({
   // outright instead of Vite's `development|production` placeholder.
   resolve: { conditions: ['source', 'module', 'browser', 'production'] },
   logLevel: 'warn',
+  // The worker's URL relative to the bundle (`new URL('./…', import.meta.url)`), wherever the host serves it.
+  base: './',
+  worker: { format: 'es', rolldownOptions: { output: { entryFileNames: WORKER_FILE, sourcemap: true } } },
   plugins: [
     // The root README states the gzipped size; tests check it and must not rewrite it.
     readmeBundleSize({ fileName: FILE, readme: here('../../README.md'), write: !process.env.VITEST }),

@@ -1,4 +1,5 @@
 import { parseWindow, type PresenceWindow } from '@presence-kit/core';
+import type { TransportPath } from './transport.js';
 
 /**
  * Page-wide configuration, so no element needs code to work:
@@ -6,6 +7,7 @@ import { parseWindow, type PresenceWindow } from '@presence-kit/core';
  * ```html
  * <meta name="presence-endpoint" content="/presence">
  * <meta name="presence-window" content="60 20">   <!-- timeout and margin, in seconds -->
+ * <meta name="presence-transport" content="tab">  <!-- worker | leader | tab: forces one path -->
  * ```
  *
  * The window here is only for elements no server speaks for (a static page): a server
@@ -19,6 +21,11 @@ export interface PresenceConfig {
   endpoint?: string | null;
   /** The window for elements no server has stated one for (see `resolveWindow`). */
   window?: Partial<PresenceWindow>;
+  /**
+   * Forces how the page's stores connect (`worker`, `leader` or `tab`; see `connectTransport`),
+   * e.g. for a test. Default: the best the browser offers. Read when a store is created.
+   */
+  transport?: TransportPath | null;
 }
 
 let configured: PresenceConfig = {};
@@ -59,4 +66,10 @@ export function normalizeEndpoint(endpoint: string | null | undefined): string |
  */
 export function resolveWindow(): PresenceWindow {
   return parseWindow(configured.window ?? null, parseWindow(meta('presence-window')));
+}
+
+/** The forced transport path, if any: `configurePresence`, else `<meta name="presence-transport">`; anything else means auto. */
+export function resolveTransport(): TransportPath | null {
+  const value = configured.transport ?? meta('presence-transport');
+  return value === 'worker' || value === 'leader' || value === 'tab' ? value : null;
 }

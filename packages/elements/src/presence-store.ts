@@ -1,18 +1,15 @@
-import {
-  parseWindow,
-  type PresenceFrame,
-  type PresenceWindow,
-  type Roster,
-  type RosterEntry,
-  type RosterFrame,
-  type SnapshotFrame,
-  type Uid,
-  type UserStatus,
-} from '@presence-kit/core';
+import { parseWindow, type PresenceWindow, type Roster, type RosterEntry, type Uid, type UserStatus } from '@presence-kit/core';
 import { RosterFeed, type RosterListener } from './roster-feed.js';
 import { learnServerTime, serverNow } from './server-clock.js';
-import type { RetryOptions } from './stream-client.js';
-import { connectTransport, type Coverage, type PresenceTransport, type SubscriptionChange } from './transport.js';
+import {
+  connectTransport,
+  type PresenceTransport,
+  type RetryOptions,
+  type StatusList,
+  type SubscriptionChange,
+  type TransportEvent,
+  type TransportPath,
+} from './transport.js';
 import { warnInvalidUid, watchableUid } from './uid.js';
 import { WatchRegistry, once, type Unsubscribe } from './watch-registry.js';
 
@@ -51,14 +48,14 @@ export type PresenceStoreOptions = RetryOptions;
 /**
  * The client side of presence for one endpoint: every element on the page (and any
  * plain JS) shares it. It keeps what is known and who is told: the registry says what
- * is wanted, the transport (today one EventSource per page) delivers the frames, and a
+ * is wanted, the transport (one connection per browser, shared by its tabs) delivers the frames, and a
  * frame's online flag is authoritative. When the connection drops, what it vouched for
  * holds (`vouchedUntil`) until the next snapshot.
  */
 export class PresenceStore {
   readonly endpoint: string;
   readonly #registry = new WatchRegistry<StatusListener>((change) => this.#onWantedChange(change));
-  readonly #transport: PresenceTransport;
+  readonly #transport: PresenceTransport & { readonly path: TransportPath };
   readonly #known = new Map<Uid, UserStatus>();
   /** Uids the connection's snapshot covered. */
   #live = new Set<Uid>();
@@ -70,16 +67,15 @@ export class PresenceStore {
 
   constructor(endpoint: string, options: PresenceStoreOptions = {}) {
     this.endpoint = endpoint.replace(/\/+$/, '');
-    this.#transport = connectTransport(
-      this.endpoint,
-      {
-        snapshot: (frame, covered) => this.#onSnapshot(frame, covered),
-        presence: (frame) => this.#onPresence(frame),
-        roster: (frame) => this.#onRoster(frame),
-        dropped: () => this.#onDropped(),
-      },
-      options,
-    );
+    this.#transport = connectTransport(this.endpoint, (event) => this.#onEvent(event), options);
+  }
+
+  /**
+   * How this page reaches the server: `worker` (the SharedWorker every tab shares),
+   * `leader` (one tab holds the connection for all) or `tab` (its own).
+   */
+  get transport(): TransportPath {
+    return this.#transport.path;
   }
 
   /** The server's clock, as learnt from the frames' `t`: what labels measure "ago" against. */
@@ -171,34 +167,49 @@ export class PresenceStore {
     }
   }
 
-  #onSnapshot(frame: SnapshotFrame, covered: Coverage): void {
-    learnClock(frame.t);
-    // The server states its window; one from an older server (none) or garbage keeps what was known.
-    if (frame.window !== undefined) this.#window = parseWindow(frame.window, this.#window ?? undefined);
+  #onEvent(event: TransportEvent): void {
+    if (event.type === 'snapshot') this.#onSnapshot(event);
+    else if (event.type === 'presence') {
+      learnClock(event.t);
+      this.#applyAll(event.users, (uid) => this.#live.has(uid), false);
+    } else if (event.type === 'roster') {
+      learnClock(event.t);
+      this.#roster.apply(event.roster);
+    } else if (event.type === 'dropped') this.#onDropped();
+    else if (event.type === 'restore') this.#onRestore(event.users, event.at, event.window, event.roster);
+  }
+
+  #onSnapshot({ t, window, users, covered, roster }: Extract<TransportEvent, { type: 'snapshot' }>): void {
+    learnClock(t);
+    // The server states its window; garbage keeps what was known.
+    this.#window = parseWindow(window, this.#window ?? undefined);
     const wasLive = this.#live;
-    this.#live = new Set([...covered.uids].filter((uid) => this.#registry.isWatched(uid)));
-    for (const uid of this.#live) {
-      // The new snapshot replaces whatever the dropped stream vouched for.
-      this.#vouchedUntil.delete(uid);
-      const status = frame.users[uid];
-      if (status) this.#apply(uid, status, !wasLive.has(uid));
-    }
-    // Uids the previous stream covered but this one does not (rare: set changed mid-handover).
+    this.#live = new Set(covered.filter((uid) => this.#registry.isWatched(uid)));
+    // The new snapshot replaces whatever the dropped stream vouched for.
+    for (const uid of this.#live) this.#vouchedUntil.delete(uid);
+    this.#applyAll(users, (uid) => this.#live.has(uid), true, wasLive);
+    // Uids that became live with no new status (resumed unchanged), and uids no longer covered.
+    for (const uid of this.#live) if (!wasLive.has(uid)) this.#notify(uid);
     for (const uid of wasLive) if (!this.#live.has(uid)) this.#notify(uid);
-    if (covered.roster && frame.roster) this.#roster.apply(frame.roster);
-    else this.#roster.lapse();
+    if (!roster) this.#roster.lapse();
   }
 
-  #onPresence(frame: PresenceFrame): void {
-    learnClock(frame.t);
-    for (const [uid, status] of Object.entries(frame.users)) {
-      if (this.#live.has(uid)) this.#apply(uid, status, false);
+  /** What the previous page of this tab knew: shown at first paint, held like a dropped stream's. */
+  #onRestore(users: StatusList, at: number, window: PresenceWindow, roster: Roster | null): void {
+    this.#window ??= parseWindow(window);
+    for (const [uid, status] of users) {
+      if (this.#live.has(uid)) continue;
+      this.#vouchedUntil.set(uid, at);
+      this.#apply(uid, status, false, true);
     }
+    if (roster) this.#roster.restore(roster);
   }
 
-  #onRoster(frame: RosterFrame): void {
-    learnClock(frame.t);
-    this.#roster.apply({ count: frame.count, users: frame.users });
+  #applyAll(users: StatusList, accept: (uid: Uid) => boolean, snapshot: boolean, wasLive?: ReadonlySet<Uid>): void {
+    for (const [uid, status] of users) {
+      // A status arriving with a snapshot notifies below, once, with its liveness.
+      if (accept(uid)) this.#apply(uid, status, false, snapshot && !wasLive?.has(uid));
+    }
   }
 
   #onDropped(): void {
@@ -212,7 +223,8 @@ export class PresenceStore {
     this.#roster.lapse();
   }
 
-  #apply(uid: Uid, next: UserStatus, livenessChanged: boolean): void {
+  /** `quiet`: the caller notifies (a snapshot's newly live uids, once each). */
+  #apply(uid: Uid, next: UserStatus, livenessChanged: boolean, quiet = false): void {
     if (typeof next !== 'object' || next === null) return;
     const status: UserStatus = {
       online: next.online === true,
@@ -221,7 +233,7 @@ export class PresenceStore {
     const previous = this.#known.get(uid);
     this.#known.set(uid, status);
     const changed = previous !== undefined && (previous.online !== status.online || previous.last_seen !== status.last_seen);
-    if (changed || previous === undefined || livenessChanged) this.#notify(uid);
+    if (!quiet && (changed || previous === undefined || livenessChanged)) this.#notify(uid);
     if (changed) {
       const change: PresenceChange = { uid, online: status.online, lastSeen: status.last_seen };
       for (const listener of [...this.#changeListeners]) listener(change);

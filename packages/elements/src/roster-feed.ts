@@ -55,6 +55,13 @@ export class RosterFeed {
     for (const entry of left) for (const listener of [...this.#leaveListeners]) listener(entry);
   }
 
+  /** What the previous page knew, before any frame: a baseline that no stream vouches for yet. */
+  restore(roster: Roster): void {
+    if (this.#roster) return;
+    this.#roster = roster;
+    for (const listener of [...this.#watchers]) listener(roster, false);
+  }
+
   /** The connection dropped or stopped carrying the roster: what is known stays, no longer vouched for. */
   lapse(): void {
     if (!this.#live) return;

@@ -1,0 +1,111 @@
+import type { Uid } from '@presence-kit/core';
+import { countIn } from './hub-protocol.js';
+import { SessionConnection, type ResumeState } from './session-connection.js';
+import type { RetryOptions, StatusList, SubscriptionChange, TransportEvent } from './transport.js';
+
+type Send = (event: TransportEvent) => void;
+
+interface Client {
+  send: Send;
+  uids: Set<Uid>;
+  roster: boolean;
+}
+
+/**
+ * One connection for many tabs (the SharedWorker's, or the leader tab's): it subscribes to
+ * the union of what the tabs watch, counted per tab, and gives each tab only the frames
+ * about what it watches. A tab that asks for a uid the connection already vouches for is
+ * answered at once from what the connection knows, with no request to the server.
+ */
+export class SessionHub {
+  readonly #connection: SessionConnection;
+  readonly #clients = new Map<string, Client>();
+  readonly #counts = new Map<Uid, number>();
+  #rosterCount = 0;
+
+  constructor(endpoint: string, options: RetryOptions = {}) {
+    this.#connection = new SessionConnection(endpoint, (event) => this.#onEvent(event), options);
+  }
+
+  get clients(): number {
+    return this.#clients.size;
+  }
+
+  /** A tab joins; what its previous page knew lets a fresh connection resume instead of starting over. */
+  attach(id: string, send: Send, resume: ResumeState | null): void {
+    this.detach(id);
+    if (resume) this.#connection.seed(resume);
+    this.#clients.set(id, { send, uids: new Set(), roster: false });
+  }
+
+  update(id: string, change: SubscriptionChange): void {
+    const client = this.#clients.get(id);
+    if (!client) return;
+    const add: Uid[] = [];
+    const remove: Uid[] = [];
+    const answered: StatusList = [];
+    for (const uid of change.remove) {
+      if (client.uids.delete(uid) && countIn(this.#counts, uid, -1)) remove.push(uid);
+    }
+    for (const uid of change.add) {
+      if (client.uids.has(uid)) continue;
+      client.uids.add(uid);
+      if (countIn(this.#counts, uid, 1)) add.push(uid);
+      const status = this.#connection.liveStatus(uid);
+      if (status) answered.push([uid, status]);
+    }
+    const rosterAdded = change.roster && !client.roster;
+    if (change.roster !== client.roster) this.#rosterCount += change.roster ? 1 : -1;
+    client.roster = change.roster;
+    this.#connection.update({ add, remove, roster: this.#rosterCount > 0 });
+
+    // What the connection already vouches for needs no new snapshot from the server.
+    const roster = this.#connection.liveRoster;
+    if (answered.length > 0 || (rosterAdded && roster)) {
+      client.send({ type: 'snapshot', t: this.#connection.now(), window: this.#connection.window, users: answered, covered: this.#covered(client), roster: client.roster && roster !== null, position: this.#connection.position });
+    }
+    if (rosterAdded && roster) client.send({ type: 'roster', t: this.#connection.now(), roster, position: this.#connection.position });
+  }
+
+  /** A tab left (closed, navigated, crashed): what only it watched is unsubscribed. */
+  detach(id: string): void {
+    const client = this.#clients.get(id);
+    if (!client) return;
+    this.#clients.delete(id);
+    const remove = [...client.uids].filter((uid) => countIn(this.#counts, uid, -1));
+    if (client.roster) this.#rosterCount -= 1;
+    this.#connection.update({ add: [], remove, roster: this.#rosterCount > 0 });
+  }
+
+  reconnectNow(): void {
+    this.#connection.reconnectNow();
+  }
+
+  close(): void {
+    this.#clients.clear();
+    this.#counts.clear();
+    this.#rosterCount = 0;
+    this.#connection.close();
+  }
+
+  /** What the connection knows, for the next leader or page to resume from. */
+  resumeState(): ResumeState | null {
+    return this.#connection.resumeState();
+  }
+
+  #covered(client: Client): Uid[] {
+    return [...client.uids].filter((uid) => this.#connection.liveStatus(uid) !== undefined);
+  }
+
+  #onEvent(event: TransportEvent): void {
+    for (const client of this.#clients.values()) {
+      if (event.type === 'snapshot' || event.type === 'presence') {
+        const users = event.users.filter(([uid]) => client.uids.has(uid));
+        if (users.length === 0) continue;
+        client.send(event.type === 'snapshot' ? { ...event, users, covered: this.#covered(client), roster: client.roster && event.roster } : { ...event, users });
+      } else if (event.type === 'roster') {
+        if (client.roster) client.send(event);
+      } else client.send(event);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import { LOCK_PREFIX, newClientId } from './hub-protocol.js';
+
+/**
+ * A Web Lock this tab holds for as long as it lives, named for one client: whoever owns the
+ * shared connection waits on it and is granted it only when the tab is gone (closed,
+ * crashed, discarded), so a dead tab's interest is dropped even without a goodbye.
+ * A new name per link, so a lock let go of at a relink never detaches the next link.
+ * Returns its name and the function that lets go of it.
+ */
+export function holdTabLock(): { name: string; release: () => void } {
+  const name = `${LOCK_PREFIX}:tab:${newClientId()}`;
+  let release = (): void => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  void navigator.locks.request(name, () => held);
+  return { name, release };
+}
