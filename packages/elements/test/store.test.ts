@@ -37,7 +37,8 @@ describe('the shared store', () => {
     </div>`);
     await eventually(() => allLive(page.querySelectorAll<PresenceDot | PresenceStatus>('presence-dot, presence-status')), 'the dot and label go live');
     expect(eventSources.length - before).to.equal(1);
-    expect(new URL(openEventSources()[0]!.url).search).to.equal('?uids=r1,r2&roster=1');
+    // Protocol 2: the stream carries no uids; they are subscribed to by POST.
+    expect(new URL(openEventSources()[0]!.url).search).to.equal('?v=2');
     expect(await server.stats()).to.deep.equal({ connections: 1, watchedUids: 2 });
   });
 
@@ -61,13 +62,14 @@ describe('the shared store', () => {
     await eventually(() => allLive(dots(list)), 'the first dots go live');
     const opened = eventSources.length;
 
-    // Add a dot (infinite scroll) and, while the new stream is still connecting,
-    // make both an old and a new uid active: one stream or the other must carry it.
+    // Add a dot (infinite scroll) and, while its subscription is still on its way,
+    // make both an old and a new uid active: the stream or the new snapshot must carry it.
     list.insertAdjacentHTML('beforeend', `<presence-dot uid="c" endpoint="${ENDPOINT}"></presence-dot>`);
     await Promise.all([server.touch('a'), server.touch('c')]);
     await eventually(() => dots(list).every((dot) => dot.uid === 'b' || dot.state === 'online'), 'a and c turn green');
-    await eventually(() => openEventSources().length === 1, 'the old stream closes after the handover');
-    expect(eventSources.length - opened).to.equal(1);
+    // The subscription changed in place: no new stream.
+    expect(eventSources.length - opened).to.equal(0);
+    expect(openEventSources()).to.have.length(1);
     expect(await server.stats()).to.deep.equal({ connections: 1, watchedUids: 3 });
 
     // Remove every dot for b (client-side routing): b leaves the subscription.

@@ -2,7 +2,11 @@
 import '../../../../test/support/event-source-counter.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { RosterEntry } from '@presence-kit/core';
-import type { PresenceDot } from '../../src/index.js';
+import { configurePresence, type PresenceDot } from '../../src/index.js';
+
+// Single-page behaviour is tested on the page's own connection, where the counter sees its
+// EventSource; the shared paths (worker, leader) have their own tests, here and in test/e2e.
+configurePresence({ transport: 'tab' });
 
 export { eventually } from '../../../../test/support/wait.js';
 
@@ -37,6 +41,8 @@ export const server = {
   tick: () => executeServerCommand<{ changed: string[]; rosterChanged: boolean }, undefined>('presence:tick'),
   now: () => executeServerCommand<number, undefined>('presence:now'),
   stats: () => executeServerCommand<ServerStats, undefined>('presence:stats'),
+  /** What the streams sent (body bytes) and how many were opened, since the last reset. */
+  traffic: (reset = false) => executeServerCommand<{ streams: number; bytes: number; subscribes: number }, { reset: boolean }>('presence:traffic', { reset }),
   down: () => executeServerCommand<boolean, undefined>('presence:down'),
   up: () => executeServerCommand<boolean, undefined>('presence:up'),
   restart: (advanceSeconds = 0) =>

@@ -28,6 +28,8 @@ export function presenceServer() {
     root: undefined,
     /** While true the endpoint answers 503, like a server that is down or deploying. */
     down: false,
+    /** What the presence streams sent since the last `presence:traffic` reset: what a browser received. */
+    traffic: { streams: 0, bytes: 0, subscribes: 0 },
   };
 
   const now = () => Date.now() + state.skewMs;
@@ -74,6 +76,12 @@ export function presenceServer() {
     },
     'presence:tick': () => internalsOf(state.presence).relay.tick(),
     'presence:now': () => now(),
+    /** Streams opened, bytes they sent and subscription changes since the last call with `{ reset: true }`. */
+    'presence:traffic': ({ reset = false } = {}) => {
+      const traffic = { ...state.traffic };
+      if (reset) state.traffic = { streams: 0, bytes: 0, subscribes: 0 };
+      return traffic;
+    },
     'presence:stats': () => ({
       connections: state.presence.stats().streams,
       watchedUids: state.presence.stats().watchedUids,
@@ -98,6 +106,16 @@ export function presenceServer() {
     },
   };
 
+  /** Counts the body bytes a stream writes (not its headers): the frames a browser receives. */
+  function countStream(res) {
+    state.traffic.streams += 1;
+    const write = res.write.bind(res);
+    res.write = (chunk, ...rest) => {
+      state.traffic.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+      return write(chunk, ...rest);
+    };
+  }
+
   const listener = getRequestListener((request, env) => state.root.fetch(request, env));
 
   /** @type {import('@web/test-runner').TestRunnerConfig['middleware'][number]} */
@@ -111,6 +129,8 @@ export function presenceServer() {
       return;
     }
     ctx.respond = false;
+    if (ctx.path === '/presence/stream') countStream(ctx.res);
+    if (ctx.path === '/presence/subscribe') state.traffic.subscribes += 1;
     await listener(ctx.req, ctx.res);
   };
 
