@@ -56,13 +56,17 @@ class Election {
     return (client) => {
       this.#clients.set(client.id, client);
       const lock = holdTabLock();
+      let open = true;
       return {
         lock: lock.name,
-        send: (message) => this.#send(message),
+        // In order, and only once the lock is held.
+        send: (message) => void lock.granted.then(() => open && this.#send(message)),
         close: () => {
+          if (!open) return;
+          open = false;
           this.#send({ type: 'detach', client: client.id, endpoint: client.endpoint });
           this.#clients.delete(client.id);
-          lock.release();
+          void lock.granted.then(lock.release);
         },
       };
     };

@@ -99,9 +99,10 @@ export class SessionConnection {
     return this.#rosterLive ? this.#roster : null;
   }
 
-  /** What a previous page (or connection) knew: used for `known` + `since` if this one has seen nothing yet. */
+  /** What a previous page (or connection) knew: used for `known` + `since` while this one watches nothing. */
   seed(state: ResumeState): void {
-    if (this.#position !== null) return;
+    // A connection that watches something knows better; an idle one (every tab navigated away) takes the newer page's word.
+    if (this.#wanted.size > 0 || this.#wantRoster) return;
     this.#position = state.position;
     for (const [uid, status] of state.statuses) if (!this.#live.has(uid)) this.#cache.set(uid, status);
   }

@@ -33,13 +33,16 @@ export function workerLink(onFail: () => void): LinkFactory {
     worker.port.start();
     return {
       lock: lock.name,
-      send: (message) => open && worker.port.postMessage(message),
+      // In order, and only once the lock is held.
+      send: (message) => void lock.granted.then(() => open && worker.port.postMessage(message)),
       close: () => {
         if (!open) return;
         worker.port.postMessage({ type: 'detach', client: client.id, endpoint: client.endpoint });
         open = false;
-        worker.port.close();
-        lock.release();
+        void lock.granted.then(() => {
+          worker.port.close();
+          lock.release();
+        });
       },
     };
   };
