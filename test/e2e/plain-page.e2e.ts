@@ -23,7 +23,10 @@ beforeAll(async () => {
   // A host with no bundler: static files, the presence sub-app, and the plain page.
   const app = new Hono();
   app.route('/presence', presence.app);
-  app.get('/presence-kit.js', (c) => c.body(readFileSync(file('packages/elements/dist/presence-kit.js'), 'utf8'), 200, { 'content-type': 'text/javascript' }));
+  // The bundle and, beside it, the SharedWorker it starts.
+  for (const name of ['presence-kit.js', 'presence-kit-worker.js']) {
+    app.get(`/${name}`, (c) => c.body(readFileSync(file(`packages/elements/dist/${name}`), 'utf8'), 200, { 'content-type': 'text/javascript' }));
+  }
   app.get('/avatars/7.svg', (c) => c.body('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#888"/></svg>', 200, { 'content-type': 'image/svg+xml' }));
   app.get('/', (c) => c.html(plainHtml));
   // Browsers ask for one; a 404 here would be the page's only console line.
@@ -63,9 +66,11 @@ describe('a plain HTML page with one script tag', () => {
     await page.waitForFunction(() => document.querySelector('presence-dot')?.getAttribute('state') === 'online');
     await page.waitForFunction(() => document.querySelector('presence-status')?.shadowRoot?.textContent?.includes('online'));
     await page.waitForFunction(() => (document.querySelector('online-now') as HTMLElement & { count: number })?.count === 1);
+    // The shared worker beside the bundle holds the one stream, for this tab and any other.
     const stats = await eventSourceStats(page);
-    expect(stats.created).toBe(1);
-    expect(stats.urls[0]).toMatch(/\/presence\/stream\?uids=7&roster=1$/);
+    expect(stats.created).toBe(0);
+    expect(stats.workers).toEqual([`${running.url}/presence-kit-worker.js`]);
+    expect(presence.stats().streams).toBe(1);
     expect(logged).toEqual([]);
     await page.close();
   });

@@ -16,7 +16,7 @@ export type EventSourceStats = Omit<EventSourceCounts, 'sources'>;
 /** What the counter saw in `page` so far. */
 export function eventSourceStats(page: Page): Promise<EventSourceStats> {
   return page.evaluate(() => {
-    const { created, closed, urls } = window.__eventSources;
-    return { created, closed, urls };
+    const { created, closed, urls, workers } = window.__eventSources;
+    return { created, closed, urls, workers };
   });
 }

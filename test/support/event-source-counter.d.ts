@@ -5,6 +5,8 @@ export interface EventSourceCounts {
   urls: string[];
   /** Every EventSource the page made, in order (open or not). */
   sources: EventSource[];
+  /** The script URL of every SharedWorker the page started (one per store: all the same worker). */
+  workers: string[];
 }
 
 declare global {
