@@ -477,7 +477,11 @@ export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesR
   return { rows, markdown };
 }
 
+/** A chat's member list: a team where every page shows every other member. */
+export const TEAM_TRACE = { users: 100, watchesPerPage: 99 } as const;
+
 if (isMain(import.meta.url)) {
-  const { markdown } = await runMessages({ users: quick ? 200 : 1000, durationMs: 600_000, watchesPerPage: 20, seed: 5 });
-  publish('5-messages', markdown);
+  const crowd = await runMessages({ users: quick ? 200 : 1000, durationMs: 600_000, watchesPerPage: 20, seed: 5 });
+  const team = await runMessages({ ...TEAM_TRACE, durationMs: 600_000, seed: 5 });
+  publish('5-messages', `${crowd.markdown}\n\n**A team's member list.** ${team.markdown}`);
 }

@@ -3,7 +3,8 @@
  * distinct uids from a real presence server. Counted: streams opened (must be 1), time
  * from the snapshot's arrival to every dot painted, time from one change's frame to its
  * dot repainted, and JS heap and DOM nodes per dot — next to the same page with N plain
- * `<span>` dots and no script (the baseline).
+ * `<span>` dots and no script (the baseline). The page holds its own connection
+ * (`presence-transport` = `tab`), so its one stream is the page's; 7-tabs measures sharing.
  */
 import { build } from 'esbuild';
 import { Hono } from 'hono';
@@ -84,7 +85,7 @@ function pageHtml(kind: 'dots' | 'spans' | 'empty', n: number): string {
       : `<span class="dot" title="user ${i}"></span>`,
   ).join('\n');
   const script = kind === 'spans' ? '' : '<script type="module" src="/elements.js"></script>';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="presence-endpoint" content="/presence">
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="presence-endpoint" content="/presence"><meta name="presence-transport" content="tab">
 <style>.dot{display:inline-block;width:10px;height:10px;border-radius:50%;background:#8c959f}</style>${script}</head><body>${items}</body></html>`;
 }
 

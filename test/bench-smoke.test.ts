@@ -7,8 +7,9 @@ import { runConnections } from '../bench/1-connections.js';
 import { runFanout } from '../bench/2-fanout.js';
 import { runTick } from '../bench/3-tick.js';
 import { runMiddleware } from '../bench/4-middleware.js';
-import { runMessages } from '../bench/5-messages.js';
+import { TEAM_TRACE, runMessages } from '../bench/5-messages.js';
 import { runClient } from '../bench/6-client.js';
+import { runTabs } from '../bench/7-tabs.js';
 
 describe('benchmark scenarios at smoke size', () => {
   it('1: both servers hold every idle stream they were given', async () => {
@@ -55,12 +56,28 @@ describe('benchmark scenarios at smoke size', () => {
     expect(kit.map((r) => r.pages)).toEqual(peer.map((r) => r.pages));
   }, 60_000);
 
-  // The elements still speak protocol 1 until their client is ported to the session protocol (issue 11):
-  // against this server their page gets 400 protocol_mismatch. Re-enable with that port.
-  it.skip('6: a page of dots opens exactly one stream and shows every dot and a change', async () => {
+  it('6: a page of dots opens exactly one stream and shows every dot and a change', async () => {
     const { result } = await runClient({ dots: 20, changes: 1 });
     expect(result.eventSources).toBe(1);
     expect(result.streamRequests).toBe(1);
     expect(result.changeToPaintedMs).toHaveLength(1);
   }, 60_000);
+
+  it('5: the team trace (every page shows every member) replays with nothing missed', async () => {
+    const { rows } = await runMessages({ users: 20, watchesPerPage: 19, durationMs: 120_000, seed: 2 });
+    const kit = rows.filter((r) => r.system === 'presence-kit');
+    expect(kit.map((r) => r.mode)).toEqual(['multi-page', 'single-page']);
+    for (const r of kit) expect([r.missedSamples, r.uselessUpdates]).toEqual([0, 0]);
+    expect(TEAM_TRACE.watchesPerPage).toBe(TEAM_TRACE.users - 1);
+  }, 60_000);
+
+  it('7: tabs on the shared paths all load and share one stream; per tab, the 7th and 8th do not load', async () => {
+    const { rows } = await runTabs({ tabs: 8, team: 3, changes: 1, intervalMs: 200 });
+    expect(rows.map((r) => [r.path, r.loaded, r.streams])).toEqual([
+      ['tab', 6, 6],
+      ['leader', 8, 1],
+      ['worker', 8, 1],
+    ]);
+    for (const r of rows.slice(1)) expect([r.live, r.sawEveryChange]).toEqual([8, 8]);
+  }, 120_000);
 });
