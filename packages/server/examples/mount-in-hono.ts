@@ -17,7 +17,7 @@ export const presence = createPresence({
 
 export const app = new Hono();
 app.use(presence.track); // records activity: throttled, one last_seen per user
-app.route('/presence', presence.app); // /presence/stream, /presence/status, /presence/roster
+app.route('/presence', presence.app); // /presence/stream, /presence/subscribe, /presence/status, /presence/roster
 
 type User = { id: number; username: string; avatar_url: string | null; last_seen: number | null };
 const findUser = db.prepare<[string], User>('SELECT * FROM users WHERE id = ?');

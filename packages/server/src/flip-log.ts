@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { formatPosition, type StreamPosition, type Uid } from '@presence-kit/core';
 
 /** How many uids' last flips are remembered before the oldest are forgotten (and resume falls back to a full snapshot). */
-export const DEFAULT_REMEMBERED_FLIPS = 100_000;
+const REMEMBERED_FLIPS = 100_000;
 
 /**
  * The relay's stream of changes, numbered: every tick that flips someone is one `seq`,
@@ -18,7 +18,7 @@ export class FlipLog {
   /** uid → seq of its last flip, oldest first (a flip moves its uid to the end). */
   readonly #lastFlip = new Map<Uid, number>();
 
-  constructor(readonly limit = DEFAULT_REMEMBERED_FLIPS) {}
+  constructor(readonly limit = REMEMBERED_FLIPS) {}
 
   get seq(): number {
     return this.#seq;

@@ -10,7 +10,7 @@ import {
   type UserStatus,
 } from '@presence-kit/core';
 import { fanOutPresence, fanOutRoster } from './fan-out.js';
-import { DEFAULT_REMEMBERED_FLIPS, FlipLog } from './flip-log.js';
+import { FlipLog } from './flip-log.js';
 import type { LastSeenStore } from './last-seen-store.js';
 import { Sessions } from './sessions.js';
 import { sseFrame } from './sse-frame.js';
@@ -30,8 +30,6 @@ export interface RelayOptions {
   keepAliveMs: number;
   /** Called when a tick fails (e.g. the database is locked); the next tick retries. */
   onError: (error: unknown) => void;
-  /** How many uids' last flips resume remembers (default 100,000). */
-  rememberedFlips?: number;
 }
 
 export interface TickResult {
@@ -62,7 +60,7 @@ export class Relay {
   /** Every open stream and what it watches. */
   readonly sessions = new Sessions();
   /** The numbered flips that resume reads. */
-  readonly log: FlipLog;
+  readonly log = new FlipLog();
   #tickTimer: ReturnType<typeof setInterval> | undefined;
   #keepAliveTimer: ReturnType<typeof setInterval> | undefined;
   #nudged = false;
@@ -74,7 +72,6 @@ export class Relay {
 
   constructor(options: RelayOptions) {
     this.#o = options;
-    this.log = new FlipLog(options.rememberedFlips ?? DEFAULT_REMEMBERED_FLIPS);
   }
 
   /** The window this relay applies: what snapshots and server-rendered markup state to pages. */

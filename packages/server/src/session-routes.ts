@@ -46,7 +46,7 @@ export function sessionRoutes(app: Hono, relay: Relay, o: ResolvedOptions): void
       if (left <= 0) streamsPerClient.delete(key);
       else streamsPerClient.set(key, left);
     });
-    const session = new Session(connection, key);
+    const session = new Session(connection);
     relay.sessions.add(session);
     c.req.raw.signal.addEventListener('abort', () => connection.close(), { once: true });
     const outgoing = nodeResponse(c);

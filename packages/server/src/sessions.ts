@@ -13,11 +13,7 @@ export class Session {
   /** The roster window it watches, or null. */
   roster: WindowSize | null = null;
 
-  constructor(
-    readonly connection: SseConnection,
-    /** Who opened it, for `maxStreamsPerClient`. */
-    readonly clientKey: string,
-  ) {}
+  constructor(readonly connection: SseConnection) {}
 }
 
 /**
