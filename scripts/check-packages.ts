@@ -24,7 +24,7 @@ const PACKAGES: { dir: string; extra: string[] }[] = [
   { dir: 'packages/server', extra: [] },
   {
     dir: 'packages/elements',
-    extra: ['custom-elements.json', 'dist/presence-kit.js', 'dist/presence-kit.js.map'],
+    extra: ['custom-elements.json', 'dist/presence-kit.js', 'dist/presence-kit.js.map', 'dist/presence-kit-worker.js', 'dist/presence-kit-worker.js.map'],
   },
 ];
 

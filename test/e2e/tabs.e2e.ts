@@ -71,7 +71,7 @@ describe('one presence connection per browser, 8 tabs over HTTP/1.1', () => {
     for (const page of pages) await allLive(page);
     expect(await pages[7]!.evaluate(() => fetch('/ping').then((r) => r.text()))).toBe('pong');
     expect(server.presence.stats().streams).toBe(1);
-    const leaders = [];
+    const leaders: Page[] = [];
     for (const page of pages) if ((await pageStreams(page)) === 1) leaders.push(page);
     expect(leaders).toHaveLength(1);
 
