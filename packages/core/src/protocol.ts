@@ -139,7 +139,11 @@ export function streamQuery(uids: Iterable<Uid>, roster: boolean): string {
   return parts.join('&');
 }
 
-/** Orders roster entries the one way every view shows them. */
+// One collator for every comparison: `localeCompare` with options builds one per call,
+// which made sorting a 10,000-person roster take ~400 ms. Same locale and options, same order.
+const byName = new Intl.Collator('en', { sensitivity: 'base' });
+
+/** Orders roster entries the one way every view shows them: by name (case- and accent-insensitive), then uid. */
 export function compareRosterEntries(a: RosterEntry, b: RosterEntry): number {
-  return a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0);
+  return byName.compare(a.name, b.name) || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0);
 }

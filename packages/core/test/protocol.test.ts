@@ -43,4 +43,12 @@ describe('compareRosterEntries', () => {
     const sorted = [entry('3', 'bob'), entry('2', 'Alice'), entry('1', 'alice'), entry('4', 'Carol')].sort(compareRosterEntries);
     expect(sorted.map((e) => e.uid)).toEqual(['1', '2', '3', '4']);
   });
+
+  it('gives the order localeCompare gives (base sensitivity: accents and case ignored), then uid', () => {
+    const names = ['Émile', 'emile', 'Zoë', 'zoe', 'Ångström', 'angstrom', 'bob', 'Bob', 'Çelik', 'celik', 'Ada', 'ada lovelace', ''];
+    const entries = names.flatMap((name, i) => [String(i), `x${i}`].map((uid) => ({ uid, name, avatar: null, last_seen: 0 })));
+    const byLocaleCompare = (a: (typeof entries)[number], b: (typeof entries)[number]) =>
+      a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0);
+    expect([...entries].reverse().sort(compareRosterEntries)).toEqual([...entries].sort(byLocaleCompare));
+  });
 });
