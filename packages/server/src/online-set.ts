@@ -21,6 +21,15 @@ export interface OnlineStep {
   left: { entry: RosterEntry; hidden: boolean }[];
 }
 
+/** A step's changes to the roster, applied in one batch once every row is read. */
+interface Pending {
+  /** Users coming online (their profiles are read at the end of the step). */
+  joining: Map<Uid, RosterEntry>;
+  /** Users going offline, with the entry they were shown with. */
+  leaving: Map<Uid, RosterEntry>;
+  left: OnlineStep['left'];
+}
+
 /** What the set knows about one user's `last_seen` value: when it was first read, on the monotonic clock. */
 interface Observation {
   readonly uid: Uid;
@@ -111,11 +120,10 @@ export class OnlineSet {
     const mono = this.#o.monotonic();
     // Until the first step everyone recently seen counts as already shown online (no flicker on restart).
     const primed = this.#previous !== undefined;
-    const entering: Uid[] = [];
-    const left: OnlineStep['left'] = [];
+    const pending: Pending = { joining: new Map(), leaving: new Map(), left: [] };
     const read = (uid: Uid, lastSeen: number, hidden: boolean): void => {
       const seen = this.#observe(uid, lastSeen, hidden, now, mono);
-      if (seen) this.#evaluate(seen, mono, primed, entering, left);
+      if (seen) this.#evaluate(seen, mono, primed, pending);
     };
     for (const user of this.#o.store.recentlySeen(this.#readFrom(now, mono))) {
       if (user.lastSeen !== null) read(user.uid, user.lastSeen, user.hidden);
@@ -131,18 +139,25 @@ export class OnlineSet {
     while (this.#windowEnds.peekKey() <= mono) {
       // The deadline is offlineAt(true, at): at or past it, staysOnline says no.
       const seen = this.#windowEnds.pop()!;
-      const entry = this.#roster.get(seen.uid);
+      const entry = this.#shown(seen.uid, pending);
       // Stale: the user left already, or has a newer value with its own deadline.
       if (!entry || this.#observed.get(seen.uid) !== seen) continue;
-      this.#roster.delete(seen.uid);
-      left.push({ entry, hidden: false });
+      pending.leaving.set(seen.uid, entry);
+      pending.left.push({ entry, hidden: false });
     }
     while (this.#forgettable.peekKey() <= mono) {
       const seen = this.#forgettable.pop()!;
       if (this.#observed.get(seen.uid) === seen) this.#observed.delete(seen.uid);
     }
 
-    return { entered: this.#withProfiles(entering), left };
+    const entered = this.#withProfiles([...pending.joining.values()]);
+    this.#roster.apply(entered, pending.leaving.keys());
+    return { entered, left: pending.left };
+  }
+
+  /** The entry a user is shown with, counting this step's changes so far. */
+  #shown(uid: Uid, pending: Pending): RosterEntry | undefined {
+    return pending.joining.get(uid) ?? (pending.leaving.has(uid) ? undefined : this.#roster.get(uid));
   }
 
   /**
@@ -171,35 +186,32 @@ export class OnlineSet {
     return seen;
   }
 
-  #evaluate(seen: Observation, mono: number, primed: boolean, entering: Uid[], left: OnlineStep['left']): void {
-    const shown = this.#roster.get(seen.uid);
+  #evaluate(seen: Observation, mono: number, primed: boolean, pending: Pending): void {
+    const { uid } = seen;
+    const shown = this.#shown(uid, pending);
     const online = !seen.hidden && staysOnline(!primed || shown !== undefined, seen.at, mono, this.#o.window);
     if (online) {
       if (shown?.last_seen === seen.lastSeen) return;
-      // Until its profile is read (below, for everyone entering at once) an entry shows the uid.
-      this.#roster.set({ uid: seen.uid, name: shown?.name ?? seen.uid, avatar: shown?.avatar ?? null, last_seen: seen.lastSeen });
       this.#windowEnds.push(offlineAt(true, seen.at, this.#o.window), seen);
-      if (!shown) entering.push(seen.uid);
+      const entry = { uid, name: shown?.name ?? uid, avatar: shown?.avatar ?? null, last_seen: seen.lastSeen };
+      // Someone already shown keeps their place (the name did not change): replaced at once.
+      if (shown && !pending.joining.has(uid)) this.#roster.set(entry);
+      else pending.joining.set(uid, entry);
     } else if (shown) {
-      this.#roster.delete(seen.uid);
+      if (pending.joining.delete(uid)) return;
+      pending.leaving.set(uid, shown);
       // Hidden users leave with no trace; everyone else with their last activity.
-      left.push({ entry: shown, hidden: seen.hidden });
+      pending.left.push({ entry: shown, hidden: seen.hidden });
     }
   }
 
   /** Names and avatars are read only for users entering the online set, in one query. */
-  #withProfiles(uids: Uid[]): RosterEntry[] {
-    if (uids.length === 0) return [];
-    const profiles = this.#o.store.users(uids);
-    const entered: RosterEntry[] = [];
-    for (const uid of uids) {
-      const entry = this.#roster.get(uid);
-      if (!entry) continue;
-      const profile = profiles.get(uid);
-      const named = profile ? { ...entry, name: profile.name, avatar: profile.avatar } : entry;
-      if (named !== entry) this.#roster.set(named);
-      entered.push(named);
-    }
-    return entered;
+  #withProfiles(joining: RosterEntry[]): RosterEntry[] {
+    if (joining.length === 0) return [];
+    const profiles = this.#o.store.users(joining.map((entry) => entry.uid));
+    return joining.map((entry) => {
+      const profile = profiles.get(entry.uid);
+      return profile ? { ...entry, name: profile.name, avatar: profile.avatar } : entry;
+    });
   }
 }
