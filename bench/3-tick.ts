@@ -69,7 +69,7 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
           for (let k = 0; k < target; k++) setSeen.run(NOW - Math.floor(rand() * 50_000), String(Math.floor((k * users) / target)));
         })();
         online = Number((db.prepare('SELECT count(*) AS n FROM presence_users WHERE last_seen >= ?').get(NOW - 60_000) as { n: number }).n);
-        const relay = new Relay({ store, window: DEFAULT_WINDOW, now: () => NOW, monotonic: () => NOW, tickMs: 1000, keepAliveMs: 15_000, onError: (e) => { throw e; } });
+        const relay = new Relay({ store, window: DEFAULT_WINDOW, now: () => NOW, monotonic: () => NOW, tickMs: 1000, writeSeconds: 30, keepAliveMs: 15_000, onError: (e) => { throw e; } });
         const [firstTickMs = 0] = time(() => relay.tick(), 1);
         const ticks = time(() => relay.tick(), o.repeats);
         const cutoff = candidateCutoff(NOW, DEFAULT_WINDOW);

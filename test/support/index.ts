@@ -5,6 +5,7 @@
 // packages/elements/test/support, wait.ts and event-source-counter.js, loaded directly.
 export { FrameReader, StreamRecorder, type Frame, type Watch } from './event-stream.js';
 export { seededRandom } from './random.js';
+export { compareByLocaleCompare, FullOnlineSet, type FullStep } from './full-online-set.js';
 export { createTestApp, FakeClock, spawnServer, startServer, type ServerProcess, type TestApp, type TestServer, type TestSession } from './server.js';
 export { tempDbPath, tempDir, type TempPath } from './temp.mjs';
 export { eventually, settle } from './wait.js';

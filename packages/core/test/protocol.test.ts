@@ -98,4 +98,12 @@ describe('stream positions', () => {
     expect(parsePosition('k2x9:41')).toEqual({ epoch: 'k2x9', seq: 41 });
     for (const text of ['41', 'k2x9:', ':4', 'a b:1', 'k:1.5', 'k:-1', 7, null]) expect(parsePosition(text)).toBeNull();
   });
+
+  it('gives the order localeCompare gives (base sensitivity: accents and case ignored), then uid', () => {
+    const names = ['Émile', 'emile', 'Zoë', 'zoe', 'Ångström', 'angstrom', 'bob', 'Bob', 'Çelik', 'celik', 'Ada', 'ada lovelace', ''];
+    const entries = names.flatMap((name, i) => [String(i), `x${i}`].map((uid) => ({ uid, name, avatar: null, last_seen: 0 })));
+    const byLocaleCompare = (a: (typeof entries)[number], b: (typeof entries)[number]) =>
+      a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0);
+    expect([...entries].reverse().sort(compareRosterEntries)).toEqual([...entries].sort(byLocaleCompare));
+  });
 });

@@ -129,6 +129,7 @@ export function createPresence(options: PresenceOptions): Presence {
     now: o.now,
     monotonic: o.monotonic,
     tickMs: o.tickMs,
+    writeSeconds: o.writeSeconds,
     keepAliveMs: o.keepAliveSeconds * 1000,
     onError: (error) => faults.failed('relay tick', error),
   });
@@ -172,7 +173,8 @@ export function createPresence(options: PresenceOptions): Presence {
     },
     setHidden: (uid, hidden) => {
       store.setHidden(uid, hidden);
-      relay.nudge();
+      // Hiding does not move last_seen, which is all a tick reads: ask for this row.
+      relay.recheck(uid);
     },
     isOnline: (row) => statusOf(row).online,
     statusOf,

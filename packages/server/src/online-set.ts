@@ -1,0 +1,217 @@
+import { offlineAt, staysOnline, type PresenceWindow, type RosterEntry, type Uid } from '@presence-kit/core';
+import type { LastSeenStore } from './last-seen-store.js';
+import { MinHeap } from './min-heap.js';
+import { SortedRoster } from './sorted-roster.js';
+
+export interface OnlineSetOptions {
+  store: Pick<LastSeenStore, 'recentlySeen' | 'users'>;
+  window: PresenceWindow;
+  /** The wall clock (epoch ms): what `last_seen` values are written in. */
+  now: () => number;
+  /** A clock that never jumps (ms): every age is measured on it. */
+  monotonic: () => number;
+  /** The write throttle's period: a trailing write stores a time up to this old (see `LATE_WRITE_MS`). */
+  writeSeconds: number;
+}
+
+export interface OnlineStep {
+  /** Users who came online, in the order their rows were read. */
+  entered: RosterEntry[];
+  /** Users who went offline, with the entry they were shown with; `hidden` when they hid their status. */
+  left: { entry: RosterEntry; hidden: boolean }[];
+}
+
+/** A step's changes to the roster, applied in one batch once every row is read. */
+interface Pending {
+  /** Users coming online (their profiles are read at the end of the step). */
+  joining: Map<Uid, RosterEntry>;
+  /** Users going offline, with the entry they were shown with. */
+  leaving: Map<Uid, RosterEntry>;
+  left: OnlineStep['left'];
+}
+
+/** What the set knows about one user's `last_seen` value: when it was first read, on the monotonic clock. */
+interface Observation {
+  readonly uid: Uid;
+  readonly lastSeen: number;
+  /** The monotonic time of the activity: read time minus how old the wall clock said it was then. */
+  readonly at: number;
+  hidden: boolean;
+}
+
+/**
+ * How much older than the reader's clock a write may be when it commits, beyond the write
+ * period: one sweep of held-back writes (1 s) plus a stalled event loop. See `#readFrom`.
+ */
+const LATE_WRITE_MS = 2000;
+/**
+ * How long an offline user's observation is remembered after their activity. A row read
+ * again after that is dated afresh by the wall clock, so a clock set back by more than
+ * this (minus the read band) could bring someone back online for a moment.
+ */
+const FORGET_AFTER_MS = 15 * 60_000;
+
+/**
+ * The ONE global online set of a process, stepped by the relay's tick, in O(changes):
+ *
+ * - Reads only the rows written since the previous step: `last_seen >= floor`, a band
+ *   that overlaps the previous read by the write period plus `LATE_WRITE_MS`, so rows
+ *   written late (trailing writes carry the time of the activity they held back, up to one
+ *   period old) and rows another process committed with an older time than this one
+ *   last read are still seen. Equal timestamps and rows read twice are harmless: a row
+ *   whose value is unchanged is skipped.
+ * - Everyone's age is measured on the monotonic clock from when their value was first read
+ *   (a wall-clock jump changes no one), and windows end from a min-heap of deadlines, so a
+ *   user leaving costs one pop, not a pass over everyone online.
+ * - Hysteresis is core's `staysOnline`, applied on the monotonic timeline.
+ *
+ * The guarantee: a write is seen by the next step when its `last_seen` is no older than
+ * `writeSeconds + LATE_WRITE_MS` before the moment it commits, which the kit's own writers
+ * (this process's and others' on the same file, with the same or a shorter `writeSeconds`)
+ * always meet. A row changed otherwise — a value written much later than its time (a retry
+ * after the database was locked for longer), a hidden flag set by another process, a
+ * deleted row — shows at that user's next write, or when their window ends.
+ */
+export class OnlineSet {
+  readonly #o: OnlineSetOptions;
+  readonly #roster = new SortedRoster();
+  readonly #observed = new Map<Uid, Observation>();
+  /** When each online user's window ends (offlineAt on the monotonic clock); stale entries are skipped. */
+  readonly #windowEnds = new MinHeap<Observation>();
+  /** When each observation may be forgotten. */
+  readonly #forgettable = new MinHeap<Observation>();
+  /** Users whose row changed without their `last_seen` moving (hidden in this process): read again next step. */
+  readonly #recheck = new Set<Uid>();
+  /** The previous read, on both clocks; undefined until the first step. */
+  #previous: { now: number; mono: number } | undefined;
+  readonly #lateMs: number;
+  readonly #forgetMs: number;
+
+  constructor(options: OnlineSetOptions) {
+    this.#o = options;
+    this.#lateMs = options.writeSeconds * 1000 + LATE_WRITE_MS;
+    // Longer than anyone can stay online, so only offline users are ever forgotten.
+    this.#forgetMs = offlineAt(true, 0, options.window) + FORGET_AFTER_MS;
+  }
+
+  /** The online users in roster order (live; copy it to keep a snapshot). */
+  get entries(): readonly RosterEntry[] {
+    return this.#roster.entries;
+  }
+
+  has(uid: Uid): boolean {
+    return this.#roster.has(uid);
+  }
+
+  /** Reads this user's row again at the next step (for changes that do not move `last_seen`, like hiding). */
+  recheck(uid: Uid): void {
+    this.#recheck.add(uid);
+  }
+
+  /** Re-reads an online user's name and avatar now (they are otherwise read once, when the user comes online). */
+  profileChanged(uid: Uid): void {
+    const entry = this.#roster.get(uid);
+    const profile = entry && this.#o.store.users([uid]).get(uid);
+    if (entry && profile) this.#roster.set({ ...entry, name: profile.name, avatar: profile.avatar });
+  }
+
+  step(): OnlineStep {
+    const now = this.#o.now();
+    const mono = this.#o.monotonic();
+    // Until the first step everyone recently seen counts as already shown online (no flicker on restart).
+    const primed = this.#previous !== undefined;
+    const pending: Pending = { joining: new Map(), leaving: new Map(), left: [] };
+    const read = (uid: Uid, lastSeen: number, hidden: boolean): void => {
+      const seen = this.#observe(uid, lastSeen, hidden, now, mono);
+      if (seen) this.#evaluate(seen, mono, primed, pending);
+    };
+    for (const user of this.#o.store.recentlySeen(this.#readFrom(now, mono))) {
+      if (user.lastSeen !== null) read(user.uid, user.lastSeen, user.hidden);
+    }
+    if (this.#recheck.size > 0) {
+      for (const user of this.#o.store.users([...this.#recheck]).values()) {
+        if (user.lastSeen !== null) read(user.uid, user.lastSeen, user.hidden);
+      }
+      this.#recheck.clear();
+    }
+    this.#previous = { now, mono };
+
+    while (this.#windowEnds.peekKey() <= mono) {
+      // The deadline is offlineAt(true, at): at or past it, staysOnline says no.
+      const seen = this.#windowEnds.pop()!;
+      const entry = this.#shown(seen.uid, pending);
+      // Stale: the user left already, or has a newer value with its own deadline.
+      if (!entry || this.#observed.get(seen.uid) !== seen) continue;
+      pending.leaving.set(seen.uid, entry);
+      pending.left.push({ entry, hidden: false });
+    }
+    while (this.#forgettable.peekKey() <= mono) {
+      const seen = this.#forgettable.pop()!;
+      if (this.#observed.get(seen.uid) === seen) this.#observed.delete(seen.uid);
+    }
+
+    const entered = this.#withProfiles([...pending.joining.values()]);
+    this.#roster.apply(entered, pending.leaving.keys());
+    return { entered, left: pending.left };
+  }
+
+  /** The entry a user is shown with, counting this step's changes so far. */
+  #shown(uid: Uid, pending: Pending): RosterEntry | undefined {
+    return pending.joining.get(uid) ?? (pending.leaving.has(uid) ? undefined : this.#roster.get(uid));
+  }
+
+  /**
+   * The oldest `last_seen` to read. First step: everything inside the forget horizon (it
+   * is remembered, and who is inside the window comes online). Then: the wall time of the
+   * previous read — or, if the clock was set back since, the lowest it can have read
+   * since — minus how late a write may carry its time.
+   */
+  #readFrom(now: number, mono: number): number {
+    if (!this.#previous) return now - this.#forgetMs;
+    return Math.min(this.#previous.now, now - (mono - this.#previous.mono)) - this.#lateMs;
+  }
+
+  /** The observation of a row, or undefined when nothing about it changed since it was last read. */
+  #observe(uid: Uid, lastSeen: number, hidden: boolean, now: number, mono: number): Observation | undefined {
+    const known = this.#observed.get(uid);
+    if (known && known.lastSeen === lastSeen) {
+      if (known.hidden === hidden) return undefined;
+      known.hidden = hidden;
+      return known;
+    }
+    // A new value is dated once by how old the wall clock says it is; after that only the monotonic clock counts.
+    const seen: Observation = { uid, lastSeen, at: mono - Math.max(0, now - lastSeen), hidden };
+    this.#observed.set(uid, seen);
+    this.#forgettable.push(seen.at + this.#forgetMs, seen);
+    return seen;
+  }
+
+  #evaluate(seen: Observation, mono: number, primed: boolean, pending: Pending): void {
+    const { uid } = seen;
+    const shown = this.#shown(uid, pending);
+    const online = !seen.hidden && staysOnline(!primed || shown !== undefined, seen.at, mono, this.#o.window);
+    if (online) {
+      if (shown?.last_seen === seen.lastSeen) return;
+      this.#windowEnds.push(offlineAt(true, seen.at, this.#o.window), seen);
+      const entry = { uid, name: shown?.name ?? uid, avatar: shown?.avatar ?? null, last_seen: seen.lastSeen };
+      // Someone already shown keeps their place (the name did not change): replaced at once.
+      if (shown && !pending.joining.has(uid)) this.#roster.set(entry);
+      else pending.joining.set(uid, entry);
+    } else if (shown) {
+      if (pending.joining.delete(uid)) return;
+      pending.leaving.set(uid, shown);
+      // Hidden users leave with no trace; everyone else with their last activity.
+      pending.left.push({ entry: shown, hidden: seen.hidden });
+    }
+  }
+
+  /** Names and avatars are read only for users entering the online set, in one query. */
+  #withProfiles(joining: RosterEntry[]): RosterEntry[] {
+    if (joining.length === 0) return [];
+    const profiles = this.#o.store.users(joining.map((entry) => entry.uid));
+    return joining.map((entry) => {
+      const profile = profiles.get(entry.uid);
+      return profile ? { ...entry, name: profile.name, avatar: profile.avatar } : entry;
+    });
+  }
+}
