@@ -66,7 +66,7 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
   });
   const tally = newTally();
   const truth = new Truth(trace);
-  const { relay } = internalsOf(presence);
+  const { relay, recorder } = internalsOf(presence);
   const tick = relay.tick.bind(relay);
   relay.tick = () => {
     const result = tick();
@@ -186,6 +186,8 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
         await closePage(action.visit.uid);
         break;
       case 'tick':
+        // A real server sweeps held-back writes about once a second; on this fake clock the replay does it.
+        recorder.flush();
         relay.tick();
         break;
       case 'keep-alive':
