@@ -4,5 +4,4 @@ export * from './labels.js';
 export * from './protocol.js';
 export * from './frames.js';
 export * from './roster.js';
-export * from './stream-v1.js';
 export * from './time.js';

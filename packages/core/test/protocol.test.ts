@@ -10,7 +10,6 @@ import {
   isValidUid,
   parsePosition,
   parseUidList,
-  streamQuery,
 } from '../src/index.js';
 
 describe('parseUidList', () => {
@@ -38,14 +37,6 @@ describe('isValidUid', () => {
   });
   it('refuses what no endpoint would accept: long values, markup, lists, blanks and non-strings', () => {
     for (const value of ['x'.repeat(65), '<b>', 'a,b', ' 7', '', 7, null, undefined, {}]) expect(isValidUid(value)).toBe(false);
-  });
-});
-
-describe('streamQuery', () => {
-  it('makes equal URLs for equal sets', () => {
-    expect(streamQuery(['9', '10', '2'], true)).toBe('uids=10,2,9&roster=1');
-    expect(streamQuery(new Set(['2', '10', '9']), true)).toBe(streamQuery(['9', '10', '2'], true));
-    expect(streamQuery([], true)).toBe('roster=1');
   });
 });
 
