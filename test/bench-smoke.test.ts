@@ -9,6 +9,8 @@ import { runTick } from '../bench/3-tick.js';
 import { runMiddleware } from '../bench/4-middleware.js';
 import { runMessages } from '../bench/5-messages.js';
 import { runClient } from '../bench/6-client.js';
+import { runHost } from '../bench/7-host.js';
+import { runProcesses } from '../bench/8-processes.js';
 
 describe('benchmark scenarios at smoke size', () => {
   it('1: both servers hold every idle stream they were given', async () => {
@@ -27,10 +29,14 @@ describe('benchmark scenarios at smoke size', () => {
     expect(rows.every((r) => r.expected === 12 || r.expected === 24)).toBe(true);
   }, 90_000);
 
-  it('3: a tick reads exactly the online users, through the last_seen index', async () => {
-    const { rows } = await runTick({ users: [2000], onlineFractions: [0.01, 0.1], repeats: 3 });
-    expect(rows.map((r) => r.online)).toEqual([20, 200]);
-    for (const row of rows) expect(row.plan).toContain('presence_users_last_seen');
+  it('3: the incremental tick and the full recomputation agree on every change, and the incremental one reads fewer rows', async () => {
+    const { rows } = await runTick({ users: [4000], onlineFractions: [0.1], repeats: 5, changesPerKind: 5 });
+    expect(rows.map((r) => r.online)).toEqual([400]);
+    for (const row of rows) {
+      expect(row.disagreements).toBe(0);
+      expect(row.changes).toBeGreaterThan(0);
+      expect(row.rowsAfter).toBeLessThan(row.rowsBefore);
+    }
   }, 60_000);
 
   it('4: the middleware writes each user at most once per write window, and every write reaches SQLite', async () => {
@@ -53,6 +59,22 @@ describe('benchmark scenarios at smoke size', () => {
     }
     // Same trace, same pages: both systems served the same page views.
     expect(kit.map((r) => r.pages)).toEqual(peer.map((r) => r.pages));
+  }, 60_000);
+
+  it('7: the host serves its own requests beside presence, whose set changes every second', async () => {
+    const { rows } = await runHost({ online: 200, users: 400, perSecond: 2, seconds: 3 });
+    expect(rows.map((r) => r.mode)).toEqual(['bare', 'presence', 'presence + 1 roster stream']);
+    for (const row of rows) expect(row.requests.count).toBeGreaterThan(10);
+    for (const row of rows.slice(1)) expect(row.changesPerSecond).toBeGreaterThan(0);
+    expect(rows[2]!.rosterBytes).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('8: two processes on one file both deliver every transition, whichever process saw the activity', async () => {
+    const { result } = await runProcesses({ streamsPerServer: 20, clientProcesses: 2, flipsPerRound: 3, rounds: 1 });
+    expect(result.held).toEqual([20, 20]);
+    expect(result.expected).toBeGreaterThan(0);
+    expect(result.delivered).toBe(result.expected);
+    expect(result.otherProcess.count).toBeGreaterThan(0);
   }, 60_000);
 
   it('6: a page of dots opens exactly one stream and shows every dot and a change', async () => {

@@ -37,10 +37,12 @@ function openOne(url: string, localAddress: string): Promise<Stream> {
 /** Opens `count` streams, `concurrency` handshakes at a time so the server's accept backlog never overflows. */
 async function open(base: string, paths: readonly string[], localAddress: string, concurrency = 64): Promise<number> {
   let next = 0;
+  const first = streams.length;
   const runner = async (): Promise<void> => {
     while (next < paths.length) {
-      const path = paths[next++] as string;
-      streams.push(await openOne(base + path, localAddress));
+      const k = next++;
+      // In the order of `paths`, however the handshakes finish: `collect` answers stream by stream.
+      streams[first + k] = await openOne(base + (paths[k] as string), localAddress);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, runner));
