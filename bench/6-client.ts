@@ -4,7 +4,7 @@
  * from the snapshot's arrival to every dot painted, time from one change's frame to its
  * dot repainted, and JS heap and DOM nodes per dot — next to the same page with N plain
  * `<span>` dots and no script (the baseline). The page holds its own connection
- * (`presence-transport` = `tab`), so its one stream is the page's; 7-tabs measures sharing.
+ * (`presence-transport` = `tab`), so its one stream is the page's; 9-tabs measures sharing.
  */
 import { build } from 'esbuild';
 import { Hono } from 'hono';

@@ -9,7 +9,9 @@ import { runTick } from '../bench/3-tick.js';
 import { runMiddleware } from '../bench/4-middleware.js';
 import { TEAM_TRACE, runMessages } from '../bench/5-messages.js';
 import { runClient } from '../bench/6-client.js';
-import { runTabs } from '../bench/7-tabs.js';
+import { runHost } from '../bench/7-host.js';
+import { runProcesses } from '../bench/8-processes.js';
+import { runTabs } from '../bench/9-tabs.js';
 
 describe('benchmark scenarios at smoke size', () => {
   it('1: both servers hold every idle stream they were given', async () => {
@@ -28,10 +30,14 @@ describe('benchmark scenarios at smoke size', () => {
     expect(rows.every((r) => r.expected === 12 || r.expected === 24)).toBe(true);
   }, 90_000);
 
-  it('3: a tick reads exactly the online users, through the last_seen index', async () => {
-    const { rows } = await runTick({ users: [2000], onlineFractions: [0.01, 0.1], repeats: 3 });
-    expect(rows.map((r) => r.online)).toEqual([20, 200]);
-    for (const row of rows) expect(row.plan).toContain('presence_users_last_seen');
+  it('3: the incremental tick and the full recomputation agree on every change, and the incremental one reads fewer rows', async () => {
+    const { rows } = await runTick({ users: [4000], onlineFractions: [0.1], repeats: 5, changesPerKind: 5 });
+    expect(rows.map((r) => r.online)).toEqual([400]);
+    for (const row of rows) {
+      expect(row.disagreements).toBe(0);
+      expect(row.changes).toBeGreaterThan(0);
+      expect(row.rowsAfter).toBeLessThan(row.rowsBefore);
+    }
   }, 60_000);
 
   it('4: the middleware writes each user at most once per write window, and every write reaches SQLite', async () => {
@@ -56,6 +62,22 @@ describe('benchmark scenarios at smoke size', () => {
     expect(kit.map((r) => r.pages)).toEqual(peer.map((r) => r.pages));
   }, 60_000);
 
+  it('7: the host serves its own requests beside presence, whose set changes every second', async () => {
+    const { rows } = await runHost({ online: 200, users: 400, perSecond: 2, seconds: 3 });
+    expect(rows.map((r) => r.mode)).toEqual(['bare', 'presence', 'presence + 1 roster stream']);
+    for (const row of rows) expect(row.requests.count).toBeGreaterThan(10);
+    for (const row of rows.slice(1)) expect(row.changesPerSecond).toBeGreaterThan(0);
+    expect(rows[2]!.rosterBytes).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('8: two processes on one file both deliver every transition, whichever process saw the activity', async () => {
+    const { result } = await runProcesses({ streamsPerServer: 20, clientProcesses: 2, flipsPerRound: 3, rounds: 1 });
+    expect(result.held).toEqual([20, 20]);
+    expect(result.expected).toBeGreaterThan(0);
+    expect(result.delivered).toBe(result.expected);
+    expect(result.otherProcess.count).toBeGreaterThan(0);
+  }, 60_000);
+
   it('6: a page of dots opens exactly one stream and shows every dot and a change', async () => {
     const { result } = await runClient({ dots: 20, changes: 1 });
     expect(result.eventSources).toBe(1);
@@ -71,7 +93,7 @@ describe('benchmark scenarios at smoke size', () => {
     expect(TEAM_TRACE.watchesPerPage).toBe(TEAM_TRACE.users - 1);
   }, 60_000);
 
-  it('7: tabs on the shared paths all load and share one stream; per tab, the 7th and 8th do not load', async () => {
+  it('9: tabs on the shared paths all load and share one stream; per tab, the 7th and 8th do not load', async () => {
     const { rows } = await runTabs({ tabs: 8, team: 3, changes: 1, intervalMs: 200 });
     expect(rows.map((r) => [r.path, r.loaded, r.streams])).toEqual([
       ['tab', 6, 6],

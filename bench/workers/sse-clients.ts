@@ -61,10 +61,12 @@ function openOne(base: string, uids: readonly string[], localAddress: string): P
 /** Opens one session per uid list, `concurrency` handshakes at a time so the server's accept backlog never overflows. */
 async function open(base: string, watches: readonly string[][], localAddress: string, concurrency = 64): Promise<number> {
   let next = 0;
+  const first = streams.length;
   const runner = async (): Promise<void> => {
     while (next < watches.length) {
-      const uids = watches[next++] as string[];
-      streams.push(await openOne(base, uids, localAddress));
+      const k = next++;
+      // In the order of `watches`, however the handshakes finish: `collect` answers stream by stream.
+      streams[first + k] = await openOne(base, watches[k] as string[], localAddress);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, runner));

@@ -34,9 +34,10 @@ const ticks: TickStamp[] = [];
 let lastBroadcast: TickStamp | undefined;
 const seeded = new Map<string, number>();
 
-async function startPresence(users: number): Promise<string> {
+/** `db`: a file shared with other server processes (scenario 8); by default one of its own. */
+async function startPresence(users: number, db = join(dir, 'presence.db'), seed = true): Promise<string> {
   const p = createPresence({
-    db: join(dir, 'presence.db'),
+    db,
     now: () => Date.now() + offsetMs,
     maxStreams: 1_000_000,
     maxStreamsPerClient: 1_000_000,
@@ -44,7 +45,7 @@ async function startPresence(users: number): Promise<string> {
   });
   const t = Date.now() - 3_600_000;
   const { store, relay } = internalsOf(p);
-  for (let i = 0; i < users; i++) store.touch(String(i), t);
+  if (seed) for (let i = 0; i < users; i++) store.touch(String(i), t);
   // Stamps every tick (the periodic ones and the ones a touch nudges) for the fan-out split.
   const tick = relay.tick.bind(relay);
   relay.tick = () => {
@@ -126,7 +127,7 @@ serveRequests((request) => {
   switch (request.type) {
     case 'start':
       if (request.kind === 'bare') return startBare(Number(request.users));
-      return startPresence(Number(request.users));
+      return startPresence(Number(request.users), request.db === undefined ? undefined : String(request.db), request.seed !== false);
     case 'measure':
       return measure();
     case 'touch': {

@@ -1,5 +1,5 @@
 /**
- * Scenario 7 — tabs: one browser profile opens N tabs of one site over HTTP/1.1, each
+ * Scenario 9 — tabs: one browser profile opens N tabs of one site over HTTP/1.1, each
  * showing the same team (plus one uid of its own), while team members come online at a
  * steady rate. Counted per path (the per-tab connection every tab held before issue 11,
  * the Web Locks leader, the SharedWorker): tabs whose page loaded, presence streams the
@@ -125,5 +125,5 @@ async function measure(path: TabsPath, o: TabsOptions, browser: Awaited<ReturnTy
 
 if (isMain(import.meta.url)) {
   const { markdown } = await runTabs({ tabs: 8, team: 20, changes: quick ? 5 : 20, intervalMs: 1000 });
-  publish('7-tabs', markdown);
+  publish('9-tabs', markdown);
 }
