@@ -1,5 +1,5 @@
 import type { Uid } from '@presence-kit/core';
-import type { ResumeState } from './session-connection.js';
+import type { ResumeState } from './resume-point.js';
 import type { SubscriptionChange, TransportEvent } from './transport.js';
 
 /**

@@ -1,5 +1,5 @@
 import { parsePosition, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
-import type { ResumeState } from './session-connection.js';
+import { ResumePoint, type ResumeState } from './resume-point.js';
 import type { StatusList, TransportEvent } from './transport.js';
 
 /** What one page leaves for the next page of the same tab, per endpoint. */
@@ -25,8 +25,7 @@ const MAX_SAVED = 5000;
  */
 export class ResumeCache {
   readonly #key: string;
-  readonly #statuses = new Map<Uid, UserStatus>();
-  #position: string | null = null;
+  readonly #point = new ResumePoint();
   #window: PresenceWindow | null = null;
   #roster: Roster | null = null;
 
@@ -38,38 +37,36 @@ export class ResumeCache {
   load(): SavedPresence | null {
     const saved = read(this.#key);
     if (!saved) return null;
-    this.#position = saved.position;
+    this.#point.position = saved.position;
     this.#window = saved.window;
     this.#roster = saved.roster;
-    for (const [uid, status] of saved.statuses) this.#statuses.set(uid, status);
+    for (const [uid, status] of saved.statuses) this.#point.statuses.set(uid, status);
     return saved;
   }
 
   /** The part a connection resumes from: statuses as of `position`. */
   resumeState(): ResumeState | null {
-    return this.#position === null ? null : { position: this.#position, statuses: [...this.#statuses] };
+    return this.#point.resumeState();
   }
 
   /** Follows one event; `wanted` is what the page watches now. */
   observe(event: TransportEvent, wanted: ReadonlySet<Uid>): void {
     if (event.type === 'snapshot' || event.type === 'presence') {
-      for (const [uid, status] of event.users) this.#statuses.set(uid, status);
+      for (const [uid, status] of event.users) this.#point.statuses.set(uid, status);
       if (event.type === 'snapshot') this.#window = event.window;
     } else if (event.type === 'roster') this.#roster = event.roster;
-    if (!('position' in event) || event.position === null || event.position === this.#position) return;
-    this.#position = event.position;
-    // A status this page does not watch is true only as of the old position: it cannot resume.
-    if (this.#statuses.size > wanted.size) for (const uid of this.#statuses.keys()) if (!wanted.has(uid)) this.#statuses.delete(uid);
+    if ('position' in event) this.#point.advance(event.position, wanted);
   }
 
   forget(uids: readonly Uid[], roster: boolean): void {
-    for (const uid of uids) this.#statuses.delete(uid);
+    for (const uid of uids) this.#point.statuses.delete(uid);
     if (!roster) this.#roster = null;
   }
 
   save(now: number): void {
-    if (this.#position === null || !this.#window || this.#statuses.size > MAX_SAVED) return;
-    const saved: SavedPresence = { position: this.#position, at: now, window: this.#window, statuses: [...this.#statuses], roster: this.#roster };
+    const { position, statuses } = this.#point;
+    if (position === null || !this.#window || statuses.size > MAX_SAVED) return;
+    const saved: SavedPresence = { position, at: now, window: this.#window, statuses: [...statuses], roster: this.#roster };
     try {
       sessionStorage.setItem(this.#key, JSON.stringify(saved));
     } catch {

@@ -1,6 +1,7 @@
 import type { Uid } from '@presence-kit/core';
 import { countIn } from './hub-protocol.js';
-import { SessionConnection, type ResumeState } from './session-connection.js';
+import type { ResumeState } from './resume-point.js';
+import { SessionConnection } from './session-connection.js';
 import type { RetryOptions, StatusList, SubscriptionChange, TransportEvent } from './transport.js';
 
 type Send = (event: TransportEvent) => void;

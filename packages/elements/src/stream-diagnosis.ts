@@ -1,4 +1,5 @@
 import { PROTOCOL_VERSION } from '@presence-kit/core';
+import { readErrorBody } from './error-body.js';
 
 /**
  * Why a stream was refused before its hello, when retrying cannot help: the message to log,
@@ -18,9 +19,7 @@ export async function diagnoseStream(url: string): Promise<string | null> {
     return null;
   }
   if (response.status !== 400) return null;
-  const body = (await response.json().catch(() => null)) as { error?: { code?: unknown; message?: unknown } } | null;
-  const code = body?.error?.code;
-  const message = typeof body?.error?.message === 'string' ? body.error.message : response.statusText;
+  const { code, message } = await readErrorBody(response);
   if (code === 'unknown_parameter' && /`v`/.test(message)) {
     return (
       `presence-kit: the presence server at ${url} speaks an older protocol than this page's @presence-kit/elements ` +

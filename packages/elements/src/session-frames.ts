@@ -1,0 +1,152 @@
+import {
+  PROTOCOL_VERSION,
+  applyRosterFrame,
+  clockOffset,
+  decodeStatuses,
+  type HelloFrame,
+  type PresenceWindow,
+  type Roster,
+  type RosterDeltaFrame,
+  type RosterWindowFrame,
+  type StatusFrame,
+  type Uid,
+  type UserStatus,
+} from '@presence-kit/core';
+import type { ResumePoint, ResumeState } from './resume-point.js';
+import type { SubscriptionSender } from './subscription-sender.js';
+import type { StatusList, TransportListener } from './transport.js';
+
+/**
+ * A session's frames, from untrusted data to transport events, and what they vouch for: the
+ * uids whose snapshot arrived (live), the roster, the server's clock and window, and the
+ * resume point each frame's id moves on. Only frames about what the sender subscribed count.
+ */
+export class SessionFrames {
+  readonly #subscription: SubscriptionSender;
+  readonly #known: ResumePoint;
+  readonly #emit: TransportListener;
+  readonly #live = new Set<Uid>();
+  #rosterLive = false;
+  #roster: Roster | null = null;
+  /** Server clock minus the device clock, from the last frame's `t`. */
+  #offset = 0;
+  #window: PresenceWindow = { timeoutSeconds: 60, marginSeconds: 20 };
+
+  constructor(subscription: SubscriptionSender, known: ResumePoint, emit: TransportListener) {
+    this.#subscription = subscription;
+    this.#known = known;
+    this.#emit = emit;
+  }
+
+  now(): number {
+    return Date.now() + this.#offset;
+  }
+
+  get window(): PresenceWindow {
+    return this.#window;
+  }
+
+  liveStatus(uid: Uid): UserStatus | undefined {
+    return this.#live.has(uid) ? this.#known.statuses.get(uid) : undefined;
+  }
+
+  get liveRoster(): Roster | null {
+    return this.#rosterLive ? this.#roster : null;
+  }
+
+  /** Takes what a previous page knew, except where a live status knows better. */
+  seed(state: ResumeState): void {
+    this.#known.position = state.position;
+    for (const [uid, status] of state.statuses) if (!this.#live.has(uid)) this.#known.statuses.set(uid, status);
+  }
+
+  /** The server stops telling us about these: what we know goes stale, so it must not be `known`. */
+  forget(uids: readonly Uid[]): void {
+    for (const uid of uids) {
+      this.#known.statuses.delete(uid);
+      this.#live.delete(uid);
+    }
+  }
+
+  /** The session dropped: nothing is live until the next snapshot. True if something was. */
+  drop(): boolean {
+    const wasLive = this.#live.size > 0 || this.#rosterLive;
+    this.#live.clear();
+    this.#rosterLive = false;
+    return wasLive;
+  }
+
+  rosterOff(): void {
+    this.#rosterLive = false;
+    this.#roster = null;
+  }
+
+  /** The session id of a hello this client can speak to, else null (the frame is ignored). */
+  hello(event: MessageEvent<string>): string | null {
+    const hello = parse<HelloFrame>(event);
+    if (!hello || hello.v !== PROTOCOL_VERSION || typeof hello.sid !== 'string') return null;
+    const [timeoutSeconds, marginSeconds] = Array.isArray(hello.window) ? hello.window : [];
+    if (typeof timeoutSeconds === 'number' && typeof marginSeconds === 'number') this.#window = { timeoutSeconds, marginSeconds };
+    this.#offset = clockOffset(hello.t, Date.now());
+    return hello.sid;
+  }
+
+  snapshot(event: MessageEvent<string>): void {
+    const frame = parse<StatusFrame>(event);
+    // Taken even from a frame that does not parse: it still answered the oldest batch.
+    const batch = this.#subscription.snapshotArrived();
+    if (!frame || !batch) return;
+    this.#advance(event, frame.t);
+    const fresh = decodeStatuses(frame);
+    const users: StatusList = [];
+    for (const uid of batch) {
+      // Left out of the frame: `known` and unchanged since `since`, so what we kept still holds.
+      const status = fresh[uid] ?? this.#known.statuses.get(uid);
+      if (!status || !this.#subscription.wants(uid)) continue;
+      this.#known.statuses.set(uid, status);
+      this.#live.add(uid);
+      users.push([uid, status]);
+    }
+    this.#emit({ type: 'snapshot', t: frame.t, window: this.#window, users, covered: [...this.#live], roster: this.#rosterLive, position: this.#known.position });
+  }
+
+  presence(event: MessageEvent<string>): void {
+    const frame = parse<StatusFrame>(event);
+    if (!frame) return;
+    this.#advance(event, frame.t);
+    const users: StatusList = [];
+    for (const [uid, status] of Object.entries(decodeStatuses(frame))) {
+      if (!this.#subscription.subscribed.has(uid)) continue;
+      this.#known.statuses.set(uid, status);
+      if (this.#live.has(uid)) users.push([uid, status]);
+    }
+    this.#emit({ type: 'presence', t: frame.t, users, position: this.#known.position });
+  }
+
+  roster(event: MessageEvent<string>): void {
+    const frame = parse<RosterWindowFrame | RosterDeltaFrame>(event);
+    if (!frame || typeof frame.count !== 'number' || !this.#subscription.rosterSubscribed) return;
+    this.#advance(event, frame.t);
+    if ('users' in frame) {
+      this.#subscription.rosterArrived();
+      this.#rosterLive = true;
+    } else if (!this.#roster) return;
+    this.#roster = applyRosterFrame(this.#roster?.users ?? [], frame);
+    this.#emit({ type: 'roster', t: frame.t, roster: this.#roster, position: this.#known.position });
+  }
+
+  #advance(event: MessageEvent<string>, t: number): void {
+    this.#offset = clockOffset(t, Date.now());
+    this.#known.advance(event.lastEventId, this.#subscription.subscribed);
+  }
+}
+
+/** A frame from untrusted data: anything that is not a JSON object with a numeric `t` is dropped. */
+function parse<T extends { t: number }>(event: MessageEvent<string>): T | null {
+  try {
+    const value = JSON.parse(event.data) as T | null;
+    return typeof value === 'object' && value !== null && Number.isFinite(value.t) ? value : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,188 @@
+import type { SubscribeRequest, Uid } from '@presence-kit/core';
+import { readErrorBody } from './error-body.js';
+import type { ResumePoint } from './resume-point.js';
+import type { SubscriptionChange } from './transport.js';
+
+/** What the sender cannot settle itself, for the connection around it. */
+export interface SenderEvents {
+  /** The session ended (404) or a request got no answer: the stream is as good as dropped. */
+  lost(): void;
+  /** A refusal retrying cannot fix (`maxUids`, a forbidden uid, a bad body), for the page to log. */
+  refused(message: string): void;
+  /** The roster is no longer subscribed: what was known of it no longer holds. */
+  rosterOff(): void;
+}
+
+/**
+ * What one session is subscribed to, changed in place by `POST /subscribe`: it sends the
+ * difference between what is wanted and what was sent, one change in flight at a time so the
+ * server applies them in order, and remembers which added batches still await their snapshot.
+ * A refused change is undone and reported once; a 403 on several uids is tried again in halves
+ * to find the one at fault rather than refusing them all.
+ */
+export class SubscriptionSender {
+  readonly #url: string;
+  readonly #known: ResumePoint;
+  readonly #events: SenderEvents;
+  readonly #wanted = new Set<Uid>();
+  #wantRoster = false;
+  #sid: string | null = null;
+  /** Sent to the server on this session (the server applied it, or will before answering). */
+  #subscribed = new Set<Uid>();
+  #rosterSubscribed = false;
+  /** Add batches whose snapshot has not arrived, in the order they were posted (one snapshot each). */
+  #awaiting: Uid[][] = [];
+  #rosterAwaited = false;
+  /** Refused uids are not asked for again until they are removed and added back. */
+  readonly #refused = new Set<Uid>();
+  /** Batches a 403 refused as a whole: tried again in halves to find the one uid at fault. */
+  readonly #suspect: Uid[][] = [];
+  #posting = false;
+
+  /** `known` is what the session's frames vouch for: what a resubscribe names as `known` + `since`. */
+  constructor(endpoint: string, known: ResumePoint, events: SenderEvents) {
+    this.#url = `${endpoint}/subscribe`;
+    this.#known = known;
+    this.#events = events;
+  }
+
+  get wantsAnything(): boolean {
+    return this.#wanted.size > 0 || this.#wantRoster;
+  }
+
+  wants(uid: Uid): boolean {
+    return this.#wanted.has(uid);
+  }
+
+  get subscribed(): ReadonlySet<Uid> {
+    return this.#subscribed;
+  }
+
+  get rosterSubscribed(): boolean {
+    return this.#rosterSubscribed;
+  }
+
+  /** A session's hello has arrived (and it has not ended since). */
+  get greeted(): boolean {
+    return this.#sid !== null;
+  }
+
+  /** Greeted, and every change sent so far has had its snapshot. */
+  get caughtUp(): boolean {
+    return this.#sid !== null && this.#awaiting.length === 0 && !this.#rosterAwaited;
+  }
+
+  /** Records what is wanted now; nothing is sent until `flush`. */
+  want(change: SubscriptionChange): void {
+    for (const uid of change.remove) {
+      this.#wanted.delete(uid);
+      this.#refused.delete(uid);
+    }
+    for (const uid of change.add) this.#wanted.add(uid);
+    this.#wantRoster = change.roster;
+  }
+
+  unwantAll(): void {
+    this.#wanted.clear();
+    this.#wantRoster = false;
+  }
+
+  /** A new session greeted us: everything wanted is sent to it. */
+  begin(sid: string): void {
+    this.#sid = sid;
+    void this.flush();
+  }
+
+  /** The session is gone: nothing is subscribed until the next one. */
+  end(): void {
+    this.#sid = null;
+    this.#subscribed = new Set();
+    this.#awaiting = [];
+    this.#suspect.length = 0;
+    this.#rosterSubscribed = this.#rosterAwaited = false;
+  }
+
+  /** A snapshot arrived: the batch it answers (snapshots come in the order the batches were posted). */
+  snapshotArrived(): Uid[] | undefined {
+    return this.#awaiting.shift();
+  }
+
+  rosterArrived(): void {
+    this.#rosterAwaited = false;
+  }
+
+  /** Sends what changed since the last change, once the previous one has been answered. */
+  async flush(): Promise<void> {
+    const sid = this.#sid;
+    if (sid === null || this.#posting) return;
+    const suspect = this.#suspect.shift()?.filter((uid) => this.#wanted.has(uid) && !this.#subscribed.has(uid));
+    const add = suspect ?? [...this.#wanted].filter((uid) => !this.#subscribed.has(uid) && !this.#refused.has(uid));
+    const remove = suspect ? [] : [...this.#subscribed].filter((uid) => !this.#wanted.has(uid));
+    const roster = !suspect && this.#wantRoster !== this.#rosterSubscribed;
+    if (add.length === 0 && remove.length === 0 && !roster) {
+      if (this.#suspect.length > 0) void this.flush();
+      return;
+    }
+    const { position, statuses } = this.#known;
+    const body: SubscribeRequest = { sid };
+    if (add.length > 0) body.add = add;
+    if (remove.length > 0) body.remove = remove;
+    if (roster) body.roster = this.#wantRoster ? {} : null;
+    const known = position === null ? [] : add.filter((uid) => statuses.has(uid));
+    if (known.length > 0) body.known = known;
+    if (position !== null) body.since = position;
+
+    // Applied before the answer (the snapshot may arrive first), undone if refused.
+    for (const uid of add) this.#subscribed.add(uid);
+    for (const uid of remove) this.#subscribed.delete(uid);
+    if (add.length > 0) this.#awaiting.push(add);
+    if (roster) this.#setRosterSubscribed(this.#wantRoster);
+    this.#posting = true;
+    const answer = await postJson(this.#url, body);
+    this.#posting = false;
+    if (sid !== this.#sid) return;
+    if (!answer.ok) this.#refuse(answer, add, roster);
+    void this.flush();
+  }
+
+  #setRosterSubscribed(on: boolean): void {
+    this.#rosterSubscribed = on;
+    this.#rosterAwaited = on;
+    if (!on) this.#events.rosterOff();
+  }
+
+  #refuse(answer: Refusal, add: Uid[], roster: boolean): void {
+    // A session that ended (404) or a lost request: the stream drops too, and the reconnect resubscribes.
+    if (answer.status === 404 || answer.status === 0) {
+      this.#events.lost();
+      return;
+    }
+    this.#awaiting = this.#awaiting.filter((batch) => batch !== add);
+    for (const uid of add) this.#subscribed.delete(uid);
+    if (roster && this.#wantRoster) this.#setRosterSubscribed(false);
+    if (answer.status === 403 && add.length > 1) {
+      const half = Math.ceil(add.length / 2);
+      this.#suspect.push(add.slice(0, half), add.slice(half));
+      return;
+    }
+    for (const uid of add) this.#refused.add(uid);
+    this.#events.refused(`presence-kit: the server refused a subscription change (${answer.status}): ${answer.message}`);
+  }
+}
+
+interface Refusal {
+  ok: false;
+  /** 0 when the request never got an answer. */
+  status: number;
+  message: string;
+}
+
+async function postJson(url: string, body: SubscribeRequest): Promise<{ ok: true } | Refusal> {
+  try {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (response.ok) return { ok: true };
+    return { ok: false, status: response.status, message: (await readErrorBody(response)).message };
+  } catch (error) {
+    return { ok: false, status: 0, message: String(error) };
+  }
+}
