@@ -140,8 +140,9 @@ export class SubscriptionSender {
     this.#posting = true;
     const answer = await postJson(this.#url, body);
     this.#posting = false;
-    if (sid !== this.#sid) return;
-    if (!answer.ok) this.#refuse(answer, add, roster);
+    // A session that began while this was in flight found the queue busy: whatever the
+    // old session's answer says, the new one still needs everything wanted.
+    if (sid === this.#sid && !answer.ok) this.#refuse(answer, add, roster);
     void this.flush();
   }
 

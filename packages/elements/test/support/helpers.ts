@@ -44,6 +44,10 @@ export const server = {
   /** What the streams sent (body bytes) and how many were opened, since the last reset. */
   traffic: (reset = false) => executeServerCommand<{ streams: number; bytes: number; subscribes: number }, { reset: boolean }>('presence:traffic', { reset }),
   down: () => executeServerCommand<boolean, undefined>('presence:down'),
+  /** Subscribe requests get no answer until `releaseSubscribes` (a stalled proxy or network). */
+  holdSubscribes: () => executeServerCommand<boolean, undefined>('presence:hold-subscribes'),
+  heldSubscribes: () => executeServerCommand<number, undefined>('presence:held-subscribes'),
+  releaseSubscribes: () => executeServerCommand<number, undefined>('presence:release-subscribes'),
   up: () => executeServerCommand<boolean, undefined>('presence:up'),
   restart: (advanceSeconds = 0) =>
     executeServerCommand<boolean, { advanceSeconds: number }>('presence:restart', { advanceSeconds }),

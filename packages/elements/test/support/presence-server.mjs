@@ -28,6 +28,8 @@ export function presenceServer() {
     root: undefined,
     /** While true the endpoint answers 503, like a server that is down or deploying. */
     down: false,
+    /** While set, subscribe requests wait for `presence:release-subscribes` (a slow network, a stalled proxy). */
+    held: null,
     /** What the presence streams sent since the last `presence:traffic` reset: what a browser received. */
     traffic: { streams: 0, bytes: 0, subscribes: 0 },
   };
@@ -99,6 +101,21 @@ export function presenceServer() {
       state.presence.close();
       return true;
     },
+    /** Subscribe requests from now on get no answer until `presence:release-subscribes`. */
+    'presence:hold-subscribes': () => {
+      let release;
+      const gate = new Promise((resolve) => (release = resolve));
+      state.held = { gate, release, waiting: 0 };
+      return true;
+    },
+    /** How many subscribe requests wait; then answers them (each by whichever server runs by then). */
+    'presence:release-subscribes': () => {
+      const held = state.held;
+      state.held = null;
+      held?.release();
+      return held?.waiting ?? 0;
+    },
+    'presence:held-subscribes': () => state.held?.waiting ?? 0,
     'presence:up': () => {
       state.down = false;
       start();
@@ -130,7 +147,13 @@ export function presenceServer() {
     }
     ctx.respond = false;
     if (ctx.path === '/presence/stream') countStream(ctx.res);
-    if (ctx.path === '/presence/subscribe') state.traffic.subscribes += 1;
+    if (ctx.path === '/presence/subscribe') {
+      state.traffic.subscribes += 1;
+      if (state.held) {
+        state.held.waiting += 1;
+        await state.held.gate;
+      }
+    }
     await listener(ctx.req, ctx.res);
   };
 
