@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { DEFAULT_WINDOW, candidateCutoff } from '@presence-kit/core';
 // The relay and the store are the kit's internals, not its public API: read from the source.
 import { createLastSeenStore } from '../packages/server/src/last-seen-store.js';
+import { OnlineSet } from '../packages/server/src/online-set.js';
 import { Relay } from '../packages/server/src/relay.js';
 import { fmt, isMain, publish, quick, table } from './lib/report.js';
 import { median, percentile } from './lib/stats.js';
@@ -69,7 +70,8 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
           for (let k = 0; k < target; k++) setSeen.run(NOW - Math.floor(rand() * 50_000), String(Math.floor((k * users) / target)));
         })();
         online = Number((db.prepare('SELECT count(*) AS n FROM presence_users WHERE last_seen >= ?').get(NOW - 60_000) as { n: number }).n);
-        const relay = new Relay({ store, window: DEFAULT_WINDOW, now: () => NOW, monotonic: () => NOW, tickMs: 1000, writeSeconds: 30, keepAliveMs: 15_000, onError: (e) => { throw e; } });
+        const onlineSet = new OnlineSet({ store, window: DEFAULT_WINDOW, now: () => NOW, monotonic: () => NOW, writeSeconds: 30 });
+        const relay = new Relay({ online: onlineSet, window: DEFAULT_WINDOW, now: () => NOW, tickMs: 1000, keepAliveMs: 15_000, onError: (e) => { throw e; } });
         const [firstTickMs = 0] = time(() => relay.tick(), 1);
         const ticks = time(() => relay.tick(), o.repeats);
         const cutoff = candidateCutoff(NOW, DEFAULT_WINDOW);
