@@ -26,6 +26,9 @@ export async function startBalancer(backends: () => readonly string[]): Promise<
       routed.push(index);
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
+      // A backend that dies mid-stream drops its clients, as a real balancer does: they reconnect.
+      answer.on('aborted', () => res.destroy());
+      answer.on('error', () => res.destroy());
       res.on('close', () => answer.destroy());
     });
     upstream.on('error', () => {

@@ -12,8 +12,8 @@ export interface TestRedis {
   child: ChildProcess;
   /** A plain client for looking inside: keys, INFO. */
   client: Redis;
-  /** Stops it by pid and starts a new one on the same port with no data (`--save ""`). */
-  restart(): Promise<void>;
+  /** Kills it by pid and, after `downMs`, starts a new one on the same port with no data (`--save ""`). */
+  restart(downMs?: number): Promise<void>;
   /** SIGSTOP / SIGCONT: a stalled server that holds its connections open. */
   pause(): void;
   resume(): void;
@@ -58,8 +58,9 @@ export async function startRedis(): Promise<TestRedis> {
     get child() {
       return child;
     },
-    async restart() {
+    async restart(downMs = 0) {
       await kill(child);
+      await new Promise((resolve) => setTimeout(resolve, downMs));
       child = await launch(port);
     },
     pause: () => void child.kill('SIGSTOP'),

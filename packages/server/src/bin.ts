@@ -23,12 +23,8 @@ const presence = createPresence({
   trustProxy: parseTrustProxy(env.PRESENCE_TRUST_PROXY),
   ...(userHeader ? { resolveUser: (c) => c.req.header(userHeader) ?? null } : {}),
 });
-try {
-  await presence.ready;
-} catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-}
+// A Redis that cannot be reached stops the server here; presence has logged the one sentence why.
+await presence.ready.catch(() => process.exit(1));
 const app = new Hono();
 app.use(presence.track);
 app.route('/presence', presence.app);

@@ -93,7 +93,8 @@ export function sessionRoutes(app: Hono, relay: Relay, engine: PresenceEngine, o
       if (denied) return denied;
       const result = elsewhere ? await engine.forward!(change) : await subscribeHere(relay, engine, change, o);
       if (!result) return ended();
-      return 'status' in result ? errorResponse(c, result.status, result.code, result.message) : c.json(result);
+      if (!('status' in result)) return c.json(result);
+      return errorResponse(c, result.status, result.code, result.message, result.status === 503 ? { 'retry-after': '1' } : {});
     },
   );
 }

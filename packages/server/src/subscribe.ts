@@ -28,7 +28,7 @@ export interface SubscriptionChange {
   since: StreamPosition | null;
 }
 
-export type Refusal = { status: 400 | 403 | 404 | 413; code: ErrorCode; message: string };
+export type Refusal = { status: 400 | 403 | 404 | 413 | 503; code: ErrorCode; message: string };
 type Parsed = { ok: true; change: SubscriptionChange } | ({ ok: false } & Refusal);
 
 const FIELDS = ['sid', 'add', 'remove', 'roster', 'known', 'since'];

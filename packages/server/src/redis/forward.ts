@@ -12,6 +12,13 @@ const REPLY_TIMEOUT_MS = 2000;
 /** Forwarded subscribes waiting for a reply, at most: past it, new ones are refused. */
 const MAX_WAITING = 1000;
 
+/** The answer when the holder could not be asked (Redis down or stalled): the session may well be alive. */
+const UNREACHABLE: Refusal = {
+  status: 503,
+  code: 'unavailable',
+  message: 'The node holding this presence session cannot be reached while Redis is unavailable; retry shortly.',
+};
+
 /** A subscription change as JSON carries it (a Set and Infinity do not survive JSON). */
 type Wire = Omit<SubscriptionChange, 'known' | 'roster'> & { known: string[]; roster?: number | 'all' | null };
 type Message = { q: string; from: string; change: Wire } | { a: string; result: Result };
@@ -21,7 +28,8 @@ type Message = { q: string; from: string; change: Wire } | { a: string; result: 
  * with its node's id, so the node that got the request publishes the change (already
  * authorized there, where the request is) on that node's channel, and the holder applies
  * it to its session and publishes the answer back. Nobody listening on the channel (the
- * node is gone) answers at once: the session has ended.
+ * node is gone) answers at once: the session has ended. With Redis unreachable the holder
+ * cannot be asked: 503, retry.
  */
 export class Forwarder {
   readonly #waiting = new Map<string, (result: Result) => void>();
@@ -54,7 +62,7 @@ export class Forwarder {
     const id = randomBytes(9).toString('base64url');
     const wire: Wire = { ...change, known: [...change.known], roster: change.roster === Infinity ? 'all' : change.roster };
     const reply = new Promise<Result>((resolve) => {
-      const timer = setTimeout(() => settle(null), REPLY_TIMEOUT_MS);
+      const timer = setTimeout(() => settle(UNREACHABLE), REPLY_TIMEOUT_MS);
       const settle = (result: Result) => {
         clearTimeout(timer);
         this.#waiting.delete(id);
@@ -67,7 +75,7 @@ export class Forwarder {
       if (listeners === 0) this.#waiting.get(id)?.(null);
     } catch (error) {
       this.faults.failed('forwarding a subscribe', error);
-      this.#waiting.get(id)?.(null);
+      this.#waiting.get(id)?.(UNREACHABLE);
     }
     return reply;
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PresenceWindow, Uid } from '@presence-kit/core';
 import type { PresenceEngine } from '../engine.js';
-import type { FaultLog } from '../fault-log.js';
+import { reasonOf, type FaultLog } from '../fault-log.js';
 import { KIT_TABLE, type StoredUser } from '../last-seen-store.js';
 import type { Relay } from '../relay.js';
 import { subscribeHere } from '../subscribe.js';
@@ -101,7 +101,8 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
     await cluster.start(relay!);
   })();
   ready.catch(async (error: unknown) => {
-    o.faults.failed('starting on Redis', error);
+    // Said once here, so a host that does not await `ready` still learns why nothing works.
+    o.faults.log(reasonOf(error));
     await engine.close();
   });
   return Object.assign(engine, { ready });
