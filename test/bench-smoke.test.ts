@@ -9,6 +9,7 @@ import { runTick } from '../bench/3-tick.js';
 import { runMiddleware } from '../bench/4-middleware.js';
 import { runMessages } from '../bench/5-messages.js';
 import { runClient } from '../bench/6-client.js';
+import { runCluster } from '../bench/7-cluster.js';
 
 describe('benchmark scenarios at smoke size', () => {
   it('1: both servers hold every idle stream they were given', async () => {
@@ -63,4 +64,16 @@ describe('benchmark scenarios at smoke size', () => {
     expect(result.streamRequests).toBe(1);
     expect(result.changeToPaintedMs).toHaveLength(1);
   }, 60_000);
+
+  it('7: three nodes on Redis and one on SQLite deliver every cross-node frame, with Redis ops per tick the same for few and many streams', async () => {
+    const { rows } = await runCluster({ streams: 12, fewStreams: 3, rounds: 2, idleSeconds: 2 });
+    expect(rows.map((r) => [r.setup, r.delivered, r.expected])).toEqual([
+      ['1 node, SQLite', 24, 24],
+      ['3 nodes + Redis', 8, 8],
+    ]);
+    const ticks = rows[1]!.opsPerTick!;
+    expect(ticks.many).toBeGreaterThan(0);
+    // Counted over 2 s, an XREAD that happens to return within the sample may add one.
+    expect(Math.abs(ticks.many - ticks.few)).toBeLessThanOrEqual(1);
+  }, 90_000);
 });

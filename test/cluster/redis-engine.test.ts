@@ -76,7 +76,7 @@ describe('the Redis engine', () => {
 
   it('holds at most its bound of writes while Redis cannot take them', async () => {
     const offline = createRedis('redis://127.0.0.1:1');
-    const writes = new RedisWrites(offline, redisKeys('presence'), 5, new FaultLog(() => {}), Date.now);
+    const writes = new RedisWrites(offline, redisKeys('presence'), 5, new FaultLog(() => {}), Date.now, () => false);
     for (let i = 0; i < 1000; i++) writes.touch(`u${i}`, Date.now());
     for (let i = 0; i < 1000; i++) writes.setHidden(`u${i}`, true);
     await writes.flush();

@@ -29,6 +29,8 @@ export class ClusterNode {
   #leader: ClusterLeader | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #ticking = false;
+  /** A nudge came during a tick: tick again right after it. */
+  #again = false;
   #resyncing: Promise<void> | undefined;
   /** The mirror's seq when a tick last found it behind the published one: still there a tick later means stuck. */
   #behindAt: number | undefined;
@@ -52,8 +54,17 @@ export class ClusterNode {
     void this.#follow();
   }
 
+  /** Someone not shown online became active somewhere: the leader ticks now rather than at its next tick. */
+  nudge(): void {
+    if (this.#leader) void this.tick();
+  }
+
   async tick(): Promise<void> {
-    if (this.#ticking || this.#closed) return;
+    if (this.#closed) return;
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
     this.#ticking = true;
     const { redis, keys, node, mirror } = this.#o;
     try {
@@ -76,6 +87,10 @@ export class ClusterNode {
       this.#o.faults.failed('the cluster tick', error);
     } finally {
       this.#ticking = false;
+    }
+    if (this.#again) {
+      this.#again = false;
+      await this.tick();
     }
   }
 

@@ -42,12 +42,17 @@ export class Forwarder {
     readonly node: string,
     readonly faults: FaultLog,
     readonly handle: (change: SubscriptionChange) => Promise<Result>,
+    /** The same connection carries the leader's nudges. */
+    readonly nudged: () => void,
   ) {}
 
   async start(): Promise<void> {
     // ioredis subscribes again by itself after a reconnect.
-    this.subscriber.on('message', (_channel: string, text: string) => void this.#received(text));
-    await this.subscriber.subscribe(this.keys.node(this.node));
+    this.subscriber.on('message', (channel: string, text: string) => {
+      if (channel === this.keys.nudge) this.nudged();
+      else void this.#received(text);
+    });
+    await this.subscriber.subscribe(this.keys.node(this.node), this.keys.nudge);
   }
 
   /** The node that holds a sid: what comes before its first dot. */

@@ -16,6 +16,8 @@ export interface RedisKeys {
   online: string;
   /** STREAM of published changes, entry id `<seq>-1`, capped (MAXLEN ~). */
   changes: string;
+  /** A pub/sub channel: someone not shown online became active, so the leader ticks at once. */
+  nudge: string;
   /** The pub/sub channel of one node, for subscriptions forwarded to the sessions it holds. */
   node(id: string): string;
 }
@@ -31,6 +33,7 @@ export function redisKeys(prefix: string): RedisKeys {
     state: key('state'),
     online: key('online'),
     changes: key('changes'),
+    nudge: key('nudge'),
     node: (id) => key(`node:${id}`),
   };
 }

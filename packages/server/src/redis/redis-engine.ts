@@ -45,8 +45,8 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
   const onError = () => {
     // Connection errors show as failed commands, logged once per episode by what runs them.
   };
-  const writes = new RedisWrites(redis, keys, o.maxEntries, o.faults, o.now);
   const mirror = new ClusterMirror('');
+  const writes = new RedisWrites(redis, keys, o.maxEntries, o.faults, o.now, (uid) => mirror.has(uid));
   const cache = new UserCache(Math.min(o.maxEntries, 100_000));
   const cluster = new ClusterNode({ ...o, redis, blocking, keys, node, mirror, retainMs: config.retainMs });
   let relay: Relay | undefined;
@@ -94,7 +94,15 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
       redis.disconnect();
     },
   };
-  const forwarder = new Forwarder(redis, subscriber, keys, node, o.faults, (change) => subscribeHere(relay!, engine, change, { maxUids: o.maxUids, now: o.now }));
+  const forwarder = new Forwarder(
+    redis,
+    subscriber,
+    keys,
+    node,
+    o.faults,
+    (change) => subscribeHere(relay!, engine, change, { maxUids: o.maxUids, now: o.now }),
+    () => cluster.nudge(),
+  );
   const ready = (async () => {
     await Promise.all([redis, blocking, subscriber].map((connection) => connectRedis(connection, config.url, onError)));
     await forwarder.start();

@@ -20,6 +20,8 @@ export class RedisWrites implements ActivityWrites {
   readonly #seen = new Map<Uid, number>();
   readonly #profiles = new Map<Uid, string>();
   readonly #hidden = new Map<Uid, boolean>();
+  /** Someone written in the next batch is not shown online: the batch asks the leader to tick now. */
+  #nudge = false;
   #scheduled = false;
   #sending = false;
   #retry: ReturnType<typeof setTimeout> | undefined;
@@ -30,10 +32,13 @@ export class RedisWrites implements ActivityWrites {
     readonly maxEntries: number,
     readonly faults: FaultLog,
     readonly now: () => number,
+    /** Whether the cluster shows this user online already. */
+    readonly shown: (uid: Uid) => boolean,
   ) {}
 
   /** Queued, not sent: true means "recorded", so the throttle counts it. */
   touch = (uid: Uid, at: number): boolean => {
+    if (!this.shown(uid)) this.#nudge = true;
     this.#queue(this.#seen, uid, Math.max(at, this.#seen.get(uid) ?? 0));
     return true;
   };
@@ -74,11 +79,16 @@ export class RedisWrites implements ActivityWrites {
     // The leader reads changed users again: neither hiding nor a new name moves last_seen.
     const changed = [...new Set([...profiles.map(([uid]) => uid), ...hidden.map(([uid]) => uid)])];
     if (changed.length > 0) multi.zadd(this.keys.changed, ...changed.flatMap((uid) => [changedAt, uid]));
+    // After the writes in the same transaction, so the tick it starts reads them: "quick on" across nodes.
+    const nudge = this.#nudge || changed.length > 0;
+    this.#nudge = false;
+    if (nudge) multi.publish(this.keys.nudge, '');
     try {
       await multi.exec();
       this.faults.succeeded('writing to Redis');
     } catch (error) {
       this.faults.failed('writing to Redis', error);
+      this.#nudge ||= nudge;
       // Put back what newer writes did not replace, and try again shortly.
       for (const [uid, at] of seen) this.#queue(this.#seen, uid, Math.max(at, this.#seen.get(uid) ?? 0), false);
       for (const [uid, json] of profiles) if (!this.#profiles.has(uid)) this.#queue(this.#profiles, uid, json, false);
