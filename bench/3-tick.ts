@@ -103,7 +103,7 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
         const clocks = { store, window: DEFAULT_WINDOW, now: clock.now, monotonic: clock.monotonic };
         const before = new FullOnlineSet({ ...clocks, readAll: false });
         const step = new OnlineSet({ ...clocks, writeSeconds: WRITE_SECONDS });
-        const relay = new Relay({ ...clocks, tickMs: 1000, writeSeconds: WRITE_SECONDS, keepAliveMs: 15_000, onError: (e) => { throw e; } });
+        const relay = new Relay({ online: new OnlineSet({ ...clocks, writeSeconds: WRITE_SECONDS }), window: DEFAULT_WINDOW, now: clock.now, tickMs: 1000, keepAliveMs: 15_000, onError: (e) => { throw e; } });
         let rowsRead = 0;
         const counting = store.recentlySeen;
         store.recentlySeen = (cutoff) => {

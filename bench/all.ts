@@ -10,7 +10,7 @@ import { writeMachine } from './lib/machine.js';
 import { spliceResults } from './lib/splice.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const scenarios = ['1-connections', '2-fanout', '3-tick', '4-middleware', '5-messages', '6-client', '7-host', '8-processes', '9-tabs'];
+const scenarios = ['1-connections', '2-fanout', '3-tick', '4-middleware', '5-messages', '6-client', '7-host', '8-processes', '9-tabs', '10-cluster'];
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
 

@@ -12,6 +12,7 @@ import { runClient } from '../bench/6-client.js';
 import { runHost } from '../bench/7-host.js';
 import { runProcesses } from '../bench/8-processes.js';
 import { runTabs } from '../bench/9-tabs.js';
+import { runCluster } from '../bench/10-cluster.js';
 
 describe('benchmark scenarios at smoke size', () => {
   it('1: both servers hold every idle stream they were given', async () => {
@@ -102,4 +103,16 @@ describe('benchmark scenarios at smoke size', () => {
     ]);
     for (const r of rows.slice(1)) expect([r.live, r.sawEveryChange]).toEqual([8, 8]);
   }, 120_000);
+
+  it('10: three nodes on Redis and one on SQLite deliver every cross-node frame, with Redis ops per tick the same for few and many streams', async () => {
+    const { rows } = await runCluster({ streams: 12, fewStreams: 3, rounds: 2, idleSeconds: 2 });
+    expect(rows.map((r) => [r.setup, r.delivered, r.expected])).toEqual([
+      ['1 node, SQLite', 24, 24],
+      ['3 nodes + Redis', 8, 8],
+    ]);
+    const ticks = rows[1]!.opsPerTick!;
+    expect(ticks.many).toBeGreaterThan(0);
+    // Counted over 2 s, an XREAD that happens to return within the sample may add one.
+    expect(Math.abs(ticks.many - ticks.few)).toBeLessThanOrEqual(1);
+  }, 90_000);
 });

@@ -9,3 +9,7 @@ export { compareByLocaleCompare, FullOnlineSet, type FullStep } from './full-onl
 export { createTestApp, FakeClock, spawnServer, startServer, type ServerProcess, type TestApp, type TestServer, type TestSession } from './server.js';
 export { tempDbPath, tempDir, type TempPath } from './temp.mjs';
 export { eventually, settle } from './wait.js';
+export { freePort } from './ports.js';
+export { startRedis, type TestRedis } from './redis.js';
+export { startBalancer, type Balancer } from './balancer.js';
+export { startCluster, type TestCluster } from './cluster.js';

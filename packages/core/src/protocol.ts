@@ -134,6 +134,7 @@ export type ErrorCode =
   | 'unknown_session'
   | 'not_found'
   | 'method_not_allowed'
+  | 'unavailable'
   | 'internal';
 
 /** Every 4xx/5xx body: a stable code for programs, one sentence for people. */

@@ -2,11 +2,13 @@
 import { Hono } from 'hono';
 import { parseTrustProxy } from './client-key.js';
 import { createPresence } from './create-presence.js';
+import { shownUrl } from './redis/redis-config.js';
 import { servePresence } from './serve.js';
 
 /**
- * The standalone presence server on an embedded SQLite file.
+ * The standalone presence server on an embedded SQLite file, or on Redis as one node of several.
  *   PORT (default 8787), HOST (127.0.0.1), PRESENCE_DB (presence.db),
+ *   PRESENCE_REDIS_URL: run on Redis instead (redis://host:6379); PRESENCE_DB is then unused.
  *   PRESENCE_TIMEOUT_SECONDS (60), PRESENCE_ONLINE_MARGIN_SECONDS (20),
  *   PRESENCE_USER_HEADER: a header set by your auth proxy naming the signed-in user
  *   (e.g. x-forwarded-user); requests carrying it count as activity.
@@ -15,18 +17,22 @@ import { servePresence } from './serve.js';
  */
 const env = process.env;
 const userHeader = env.PRESENCE_USER_HEADER?.toLowerCase();
+const redis = env.PRESENCE_REDIS_URL || undefined;
 const presence = createPresence({
-  db: env.PRESENCE_DB ?? 'presence.db',
+  ...(redis ? { redis } : { db: env.PRESENCE_DB ?? 'presence.db' }),
   trustProxy: parseTrustProxy(env.PRESENCE_TRUST_PROXY),
   ...(userHeader ? { resolveUser: (c) => c.req.header(userHeader) ?? null } : {}),
 });
+// A Redis that cannot be reached stops the server here; presence has logged the one sentence why.
+await presence.ready.catch(() => process.exit(1));
 const app = new Hono();
 app.use(presence.track);
 app.route('/presence', presence.app);
 app.get('/', (c) => c.text('presence-kit server: see /presence/roster, /presence/status?uids=…, and docs/PROTOCOL.md for /presence/stream?v=2 and POST /presence/subscribe\n'));
 
 const running = await servePresence({ app, presence, port: Number(env.PORT ?? 8787), hostname: env.HOST ?? '127.0.0.1' });
-console.log(`presence-kit listening on ${running.url} (db ${env.PRESENCE_DB ?? 'presence.db'}, window ${presence.window.timeoutSeconds}s + ${presence.window.marginSeconds}s)`);
+const storage = redis ? `redis ${shownUrl(redis)}` : `db ${env.PRESENCE_DB ?? 'presence.db'}`;
+console.log(`presence-kit listening on ${running.url} (${storage}, window ${presence.window.timeoutSeconds}s + ${presence.window.marginSeconds}s)`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void running.close().then(() => process.exit(0));

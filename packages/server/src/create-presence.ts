@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { Hono, MiddlewareHandler } from 'hono';
 import { presenceLabel, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
 import { ActivityRecorder } from './activity-recorder.js';
@@ -10,8 +8,13 @@ import { resolveOptions, type PresenceOptions, type ResolvedOptions } from './op
 import { Relay } from './relay.js';
 import { presenceRoutes } from './routes.js';
 import { renderDot, renderRoster, renderStatus, statusOfRow, type UserRow } from './ssr.js';
-import { createLastSeenStore, mapsHostTable, type LastSeenStore, type UserProfile } from './last-seen-store.js';
+import type { StoredUser, UserProfile } from './last-seen-store.js';
 import { presenceUserOf, type PresenceUser } from './presence-user.js';
+import type { PresenceEngine } from './engine.js';
+import { createRedisEngine } from './redis/redis-engine.js';
+import { createSqliteEngine, type SqliteEngine } from './sqlite-engine.js';
+
+export { openDatabase } from './sqlite-engine.js';
 
 /** Live figures for a host's metrics. */
 export interface PresenceStats {
@@ -32,6 +35,12 @@ export interface Presence {
    * is not a valid uid is skipped and logged (at most once a minute).
    */
   touch(uid: Uid): boolean;
+  /**
+   * Resolves once presence can serve: at once on SQLite; on Redis once connected and primed
+   * with the cluster's online set. Rejects with an error naming what to fix (an unreachable
+   * Redis URL). Await it before listening.
+   */
+  readonly ready: Promise<void>;
   /** Sets a user's display name and avatar URL (shown in the roster). */
   upsertUser(profile: UserProfile): void;
   /** Hide my status: to everyone else the user is offline and never seen. */
@@ -55,9 +64,12 @@ export interface Presence {
   roster(): Roster;
   /**
    * Profiles and last activity for these uids, in one query, as rows the render helpers
-   * read: for pages whose users live in the kit's table. Unknown uids are absent.
+   * read: for pages whose users live in the kit's table. Unknown uids are absent. SQLite
+   * only (it reads synchronously); on either engine use `loadUsers`.
    */
   users(uids: readonly Uid[]): Map<Uid, PresenceUser>;
+  /** `users`, on either engine (Redis answers from the last values it read when Redis is down). */
+  loadUsers(uids: readonly Uid[]): Promise<Map<Uid, PresenceUser>>;
   /** Open streams and watched uids, for a host's metrics. */
   stats(): PresenceStats;
   readonly window: Readonly<PresenceWindow>;
@@ -65,31 +77,10 @@ export interface Presence {
   /**
    * Ends every stream (over HTTP/1.1 with its socket, so a plain `server.close()` after it
    * completes at once), stops the relay, writes held-back activity and, if the kit opened
-   * it, closes the database.
+   * it, closes the database (on Redis: releases the leader lease and disconnects). Resolves
+   * once held-back activity is written (at once on SQLite).
    */
-  close(): void;
-}
-
-/** Opens a database file the way presence wants it: WAL, and never waiting on a lock. */
-export function openDatabase(path: string): Database {
-  const db = new BetterSqlite3(path);
-  db.pragma('journal_mode = WAL');
-  // A locked database must not stall the host's requests: fail fast, retry on the next one.
-  db.pragma('busy_timeout = 0');
-  return db;
-}
-
-/**
- * Opens the `db` path. A path meant to hold the host's users table must already exist:
- * opening would create an empty file, which the host would then find beside its app.
- */
-function openHostOrKitDatabase(path: string, users: ResolvedOptions['users']): Database {
-  if (mapsHostTable(users) && path !== ':memory:' && !existsSync(path)) {
-    throw new TypeError(
-      `presence-kit: database file "${path}" does not exist, so neither does table "${users?.table}"; point \`db\` at your app's database, or leave \`users\` unset to use the kit's own table.`,
-    );
-  }
-  return openDatabase(path);
+  close(): Promise<void>;
 }
 
 /**
@@ -103,38 +94,39 @@ function openHostOrKitDatabase(path: string, users: ResolvedOptions['users']): D
  */
 export function createPresence(options: PresenceOptions): Presence {
   const o = resolveOptions(options);
-  const ownsDb = typeof o.db === 'string';
-  const db = typeof o.db === 'string' ? openHostOrKitDatabase(o.db, o.users) : o.db;
-  let store: LastSeenStore;
-  try {
-    store = createLastSeenStore(db, o.users);
-  } catch (error) {
-    // A failed start leaves no open connection behind (and so no -wal and -shm files).
-    if (ownsDb) db.close();
-    throw error;
-  }
   const window: PresenceWindow = { timeoutSeconds: o.timeoutSeconds, marginSeconds: o.marginSeconds };
   const faults = new FaultLog(o.log, o.monotonic);
+  const clocks = { window, now: o.now, monotonic: o.monotonic, writeSeconds: o.writeSeconds };
+  let sqlite: SqliteEngine | undefined;
+  let engine: PresenceEngine;
+  if (o.redis !== undefined) {
+    engine = createRedisEngine({ ...clocks, redis: o.redis, tickMs: o.tickMs, maxEntries: o.maxThrottleEntries, maxUids: o.maxUids, faults });
+  } else if (o.db !== undefined) {
+    engine = sqlite = createSqliteEngine({ ...clocks, db: o.db, users: o.users });
+  } else {
+    throw new TypeError('presence-kit: pass `db` (a SQLite file path or better-sqlite3 Database) or `redis` (a redis:// URL) to createPresence.');
+  }
   const recorder = new ActivityRecorder({
-    store,
+    store: engine.writes,
     writeSeconds: o.writeSeconds,
     maxEntries: o.maxThrottleEntries,
     now: o.now,
     faults,
-    ...(ownsDb ? {} : { hostDb: db }),
+    ...(sqlite?.hostDb ? { hostDb: sqlite.hostDb } : {}),
   });
   const relay = new Relay({
-    store,
+    online: engine.online,
     window,
     now: o.now,
-    monotonic: o.monotonic,
     tickMs: o.tickMs,
-    writeSeconds: o.writeSeconds,
     keepAliveMs: o.keepAliveSeconds * 1000,
+    sidPrefix: engine.sidPrefix,
     onError: (error) => faults.failed('relay tick', error),
   });
-  const reading = { lastSeen: store.mapping.lastSeen, hidden: store.mapping.hidden ?? '\0none' };
-  const uidOf = (row: UserRow): Uid => String(row[store.mapping.id] ?? row.uid ?? row.id ?? '');
+  engine.attach(relay);
+  const mapping = engine.mapping;
+  const reading = { lastSeen: mapping.lastSeen, hidden: mapping.hidden ?? '\0none' };
+  const uidOf = (row: UserRow): Uid => String(row[mapping.id] ?? row.uid ?? row.id ?? '');
 
   const touch = (uid: Uid): boolean => {
     if (!recorder.record(uid)) return false;
@@ -163,19 +155,18 @@ export function createPresence(options: PresenceOptions): Presence {
 
   relay.start();
   recorder.start();
+  const toPresenceUsers = (stored: ReadonlyMap<Uid, StoredUser>): Map<Uid, PresenceUser> => {
+    const users = new Map<Uid, PresenceUser>();
+    for (const [uid, user] of stored) users.set(uid, presenceUserOf(user, mapping));
+    return users;
+  };
   const presence: Presence = {
-    app: presenceRoutes(relay, o, faults),
+    app: presenceRoutes(relay, engine, o, faults),
     track,
     touch,
-    upsertUser: (profile) => {
-      store.upsertUser(profile);
-      relay.profileChanged(profile.uid);
-    },
-    setHidden: (uid, hidden) => {
-      store.setHidden(uid, hidden);
-      // Hiding does not move last_seen, which is all a tick reads: ask for this row.
-      relay.recheck(uid);
-    },
+    ready: engine.ready,
+    upsertUser: (profile) => engine.upsertUser(profile),
+    setHidden: (uid, hidden) => engine.setHidden(uid, hidden),
     isOnline: (row) => statusOf(row).online,
     statusOf,
     label: (row, locale = 'en') => {
@@ -191,19 +182,19 @@ export function createPresence(options: PresenceOptions): Presence {
     renderRoster: (attributes) => renderRoster(relay.roster(), o.now(), attributes),
     roster: () => relay.roster(),
     users: (uids) => {
-      const users = new Map<Uid, PresenceUser>();
-      for (const [uid, user] of store.users(uids)) users.set(uid, presenceUserOf(user, store.mapping));
-      return users;
+      if (!engine.usersNow) throw new TypeError('presence-kit: `users()` reads SQLite synchronously; on Redis use `await presence.loadUsers(uids)`.');
+      return toPresenceUsers(engine.usersNow(uids));
     },
+    loadUsers: async (uids) => toPresenceUsers(await engine.users(uids)),
     stats: () => ({ streams: relay.sessions.size, watchedUids: relay.sessions.watchedUids }),
     window,
     options: o,
     close() {
       recorder.close();
       relay.stop();
-      if (ownsDb) db.close();
+      return engine.close();
     },
   };
-  return keepInternals(presence, { store, relay, recorder });
+  return keepInternals(presence, { engine, sqlite, relay, recorder });
 }
 

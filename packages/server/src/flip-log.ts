@@ -9,16 +9,23 @@ const REMEMBERED_FLIPS = 100_000;
  * and each uid's last flip is remembered so a client that saw everything up to `since`
  * gets only what flipped after. Memory is bounded: past `limit` uids the oldest flips
  * are forgotten and the floor rises to them; a `since` below the floor cannot resume.
+ *
+ * On SQLite the numbering is this process's; on Redis it is the cluster's (`restart` adopts
+ * it, and `record` takes each change's number), so a `since` from one node resumes on another.
  */
 export class FlipLog {
-  /** Names this process's life: a restart starts a new numbering, which no old `since` matches. */
-  readonly epoch = randomBytes(6).toString('base64url');
+  /** Names a numbering: a restart starts a new one, which no old `since` matches. */
+  #epoch = randomBytes(6).toString('base64url');
   #seq = 0;
   #floor = 0;
   /** uid → seq of its last flip, oldest first (a flip moves its uid to the end). */
   readonly #lastFlip = new Map<Uid, number>();
 
   constructor(readonly limit = REMEMBERED_FLIPS) {}
+
+  get epoch(): string {
+    return this.#epoch;
+  }
 
   get seq(): number {
     return this.#seq;
@@ -29,9 +36,19 @@ export class FlipLog {
     return formatPosition({ epoch: this.epoch, seq: this.#seq });
   }
 
-  /** One tick's flips; returns the new position. */
-  record(uids: readonly Uid[]): string {
-    this.#seq++;
+  /**
+   * Adopts another numbering from `seq` on (the cluster's): nothing before it can be resumed
+   * here, since this process did not see those flips.
+   */
+  restart(epoch: string, seq: number): void {
+    this.#epoch = epoch;
+    this.#seq = this.#floor = seq;
+    this.#lastFlip.clear();
+  }
+
+  /** One tick's flips, numbered `seq` (default: the next number); returns the new position. */
+  record(uids: readonly Uid[], seq = this.#seq + 1): string {
+    this.#seq = seq;
     for (const uid of uids) {
       this.#lastFlip.delete(uid);
       this.#lastFlip.set(uid, this.#seq);

@@ -6,3 +6,4 @@ export { renderDot, renderRoster, renderStatus, type ServerFacts, type UserRow }
 export { escapeHtml, type HtmlAttributes } from './html.js';
 export { type TrustProxy } from './client-key.js';
 export { servePresence, type ServeOptions, type RunningServer } from './serve.js';
+export { type RedisConfig } from './redis/redis-config.js';

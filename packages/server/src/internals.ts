@@ -1,7 +1,9 @@
 import type { ActivityRecorder } from './activity-recorder.js';
 import type { Presence } from './create-presence.js';
+import type { PresenceEngine } from './engine.js';
 import type { LastSeenStore } from './last-seen-store.js';
 import type { Relay } from './relay.js';
+import type { SqliteEngine } from './sqlite-engine.js';
 
 /**
  * The parts of one presence that tests and benchmarks drive by hand (a relay tick on a
@@ -9,17 +11,34 @@ import type { Relay } from './relay.js';
  * Deliberately not exported by the package: reach this module by its source path.
  */
 export interface PresenceInternals {
+  readonly engine: PresenceEngine;
+  /** The SQLite table (throws on the Redis engine, which has none). */
   readonly store: LastSeenStore;
   readonly relay: Relay;
   readonly recorder: ActivityRecorder;
+}
+
+interface Parts {
+  engine: PresenceEngine;
+  sqlite: SqliteEngine | undefined;
+  relay: Relay;
+  recorder: ActivityRecorder;
 }
 
 /** Module-private, so the parts stay out of reach of anything that only holds a `Presence`. */
 const internals = new WeakMap<Presence, PresenceInternals>();
 
 /** Called once by `createPresence` for the object it returns. */
-export function keepInternals<P extends Presence>(presence: P, parts: PresenceInternals): P {
-  internals.set(presence, parts);
+export function keepInternals<P extends Presence>(presence: P, { engine, sqlite, relay, recorder }: Parts): P {
+  internals.set(presence, {
+    engine,
+    relay,
+    recorder,
+    get store() {
+      if (!sqlite) throw new TypeError('presence-kit: this presence runs on Redis; it has no SQLite store.');
+      return sqlite.store;
+    },
+  });
   return presence;
 }
 

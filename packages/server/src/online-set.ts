@@ -84,6 +84,8 @@ export class OnlineSet {
   readonly #recheck = new Set<Uid>();
   /** The previous read, on both clocks; undefined until the first step. */
   #previous: { now: number; mono: number } | undefined;
+  /** Set by `prime`: the first step then applies hysteresis only to the users it was primed with. */
+  #primed = false;
   readonly #lateMs: number;
   readonly #forgetMs: number;
 
@@ -103,6 +105,33 @@ export class OnlineSet {
     return this.#roster.has(uid);
   }
 
+  /** The entry an online user is shown with. */
+  get(uid: Uid): RosterEntry | undefined {
+    return this.#roster.get(uid);
+  }
+
+  /**
+   * Starts from a set already shown (a new Redis leader takes over the cluster's published
+   * set): those users stay online under hysteresis, aged from their `last_seen`, and the first
+   * step brings in only users inside the window, so a failover flips no one by itself.
+   */
+  prime(entries: readonly RosterEntry[]): void {
+    const now = this.#o.now();
+    const mono = this.#o.monotonic();
+    for (const entry of entries) {
+      if (entry.last_seen === null) continue;
+      const seen = this.#observe(entry.uid, entry.last_seen, false, now, mono);
+      if (seen) this.#windowEnds.push(offlineAt(true, seen.at, this.#o.window), seen);
+    }
+    this.#roster.apply(entries, []);
+    this.#primed = true;
+  }
+
+  /** The oldest `last_seen` the next step reads, for a store that must fetch the rows before it (Redis). */
+  nextReadFrom(): number {
+    return this.#readFrom(this.#o.now(), this.#o.monotonic());
+  }
+
   /** Reads this user's row again at the next step (for changes that do not move `last_seen`, like hiding). */
   recheck(uid: Uid): void {
     this.#recheck.add(uid);
@@ -118,8 +147,9 @@ export class OnlineSet {
   step(): OnlineStep {
     const now = this.#o.now();
     const mono = this.#o.monotonic();
-    // Until the first step everyone recently seen counts as already shown online (no flicker on restart).
-    const primed = this.#previous !== undefined;
+    // Until the first step everyone recently seen counts as already shown online (no flicker on
+    // restart), unless the set was primed with who is shown.
+    const primed = this.#previous !== undefined || this.#primed;
     const pending: Pending = { joining: new Map(), leaving: new Map(), left: [] };
     const read = (uid: Uid, lastSeen: number, hidden: boolean): void => {
       const seen = this.#observe(uid, lastSeen, hidden, now, mono);

@@ -3,10 +3,17 @@ import { DEFAULT_MAX_UIDS, defaultWriteSeconds, parseWindow, type Uid } from '@p
 import type { Database } from 'better-sqlite3';
 import { checkTrustProxy, clientAddress, type TrustProxy } from './client-key.js';
 import type { UsersTable } from './last-seen-store.js';
+import type { RedisConfig } from './redis/redis-config.js';
 
 export interface PresenceOptions {
-  /** An open better-sqlite3 database (the host's), or a file path the kit opens itself. */
-  db: Database | string;
+  /** An open better-sqlite3 database (the host's), or a file path the kit opens itself. Required unless `redis` is set. */
+  db?: Database | string;
+  /**
+   * Run on Redis instead of SQLite, so several nodes behind a load balancer act as one presence
+   * server: a `redis://` URL, or `{ url, prefix, retainDays }`. Await `presence.ready` before
+   * listening. `db` and `users` are then ignored (profiles live in Redis: `upsertUser`).
+   */
+  redis?: string | RedisConfig;
   /**
    * Who is making this request: a uid, or null/undefined for a guest. Called by the
    * activity middleware on every non-asset request. A value that is not a valid uid
@@ -71,8 +78,8 @@ export interface PresenceOptions {
   maxThrottleEntries?: number;
 }
 
-export type ResolvedOptions = Required<Omit<PresenceOptions, 'db' | 'users' | 'resolveUser' | 'authorize' | 'cors'>> &
-  Pick<PresenceOptions, 'db' | 'users' | 'resolveUser' | 'authorize' | 'cors'>;
+type Unset = 'db' | 'redis' | 'users' | 'resolveUser' | 'authorize' | 'cors';
+export type ResolvedOptions = Required<Omit<PresenceOptions, Unset>> & Pick<PresenceOptions, Unset>;
 
 const ASSET = /\.(?:js|mjs|css|map|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|otf|txt|json|webmanifest)$/i;
 

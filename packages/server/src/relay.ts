@@ -1,26 +1,37 @@
-import { type PresenceWindow, type Roster, type StatusMap, type Uid, type UserStatus } from '@presence-kit/core';
+import { type PresenceWindow, type Roster, type RosterEntry, type StatusMap, type Uid, type UserStatus } from '@presence-kit/core';
 import { fanOutPresence, fanOutRoster } from './fan-out.js';
 import { FlipLog } from './flip-log.js';
-import type { LastSeenStore } from './last-seen-store.js';
-import { OnlineSet } from './online-set.js';
+import type { StoredUser } from './last-seen-store.js';
+import type { OnlineStep } from './online-set.js';
 import { Sessions } from './sessions.js';
 import { sseFrame } from './sse-frame.js';
 
+/**
+ * The online set a relay shows: on SQLite an `OnlineSet` the relay steps each tick; on Redis
+ * the node's mirror of the cluster's set, which applies published changes through `Relay.apply`
+ * and has no `step`.
+ */
+export interface OnlineSource {
+  has(uid: Uid): boolean;
+  /** Online users in roster order. */
+  readonly entries: readonly RosterEntry[];
+  step?(): OnlineStep;
+  /** Re-reads an online user's name and avatar. */
+  profileChanged?(uid: Uid): void;
+  /** Reads this user's row again at the next step. */
+  recheck?(uid: Uid): void;
+}
+
 export interface RelayOptions {
-  store: LastSeenStore;
+  online: OnlineSource;
   window: PresenceWindow;
   now: () => number;
-  /**
-   * A clock that never jumps (ms). Elapsed time for users the relay has already seen is
-   * measured on it, so a wall-clock jump cannot flip everyone at once.
-   */
-  monotonic: () => number;
-  /** How often the online set is recomputed. */
+  /** How often the online set is stepped (when it has a `step`). */
   tickMs: number;
-  /** The activity recorder's write period: how late a write may carry its time (see online-set.ts). */
-  writeSeconds: number;
   /** How often idle streams get a keep-alive comment (which also reaps dead sockets). */
   keepAliveMs: number;
+  /** Put before every sid, so another node can route a subscribe to this one ('' on SQLite). */
+  sidPrefix?: string;
   /** Called when a tick fails (e.g. the database is locked); the next tick retries. */
   onError: (error: unknown) => void;
 }
@@ -45,7 +56,7 @@ const KEEP_ALIVE = new TextEncoder().encode(sseFrame({ comment: '' }));
 export class Relay {
   readonly #o: RelayOptions;
   /** The global online set, with the facts the roster shows, in roster order. */
-  readonly #online: OnlineSet;
+  readonly #online: OnlineSource;
   #roster: Roster = { count: 0, users: [] };
   /** Every open stream and what it watches. */
   readonly sessions = new Sessions();
@@ -57,7 +68,12 @@ export class Relay {
 
   constructor(options: RelayOptions) {
     this.#o = options;
-    this.#online = new OnlineSet(options);
+    this.#online = options.online;
+  }
+
+  /** Put before every sid this relay's sessions get. */
+  get sidPrefix(): string {
+    return this.#o.sidPrefix ?? '';
   }
 
   /** The window this relay applies: what snapshots and server-rendered markup state to pages. */
@@ -66,13 +82,14 @@ export class Relay {
   }
 
   start(): void {
-    if (this.#tickTimer) return;
-    this.#safeTick();
-    this.#tickTimer = setInterval(() => this.#safeTick(), this.#o.tickMs);
+    if (this.#keepAliveTimer) return;
     this.#keepAliveTimer = setInterval(() => this.keepAlive(), this.#o.keepAliveMs);
     // Presence never keeps a process alive on its own.
-    this.#tickTimer.unref?.();
     this.#keepAliveTimer.unref?.();
+    if (!this.#online.step) return;
+    this.#safeTick();
+    this.#tickTimer = setInterval(() => this.#safeTick(), this.#o.tickMs);
+    this.#tickTimer.unref?.();
   }
 
   stop(): void {
@@ -102,9 +119,11 @@ export class Relay {
     return this.#roster;
   }
 
-  /** The status a viewer sees: online from the global set, hidden users as never seen. */
-  statuses(uids: readonly Uid[]): StatusMap {
-    const stored = this.#o.store.users(uids);
+  /**
+   * The status a viewer sees, from the stored facts for these uids (the engine's `users`):
+   * online from the global set, hidden users as never seen.
+   */
+  statuses(uids: readonly Uid[], stored: ReadonlyMap<Uid, StoredUser>): StatusMap {
     // No prototype: every valid uid is an own key, `__proto__` and `constructor` included.
     const users: StatusMap = Object.create(null);
     for (const uid of uids) {
@@ -117,14 +136,14 @@ export class Relay {
   /** Re-reads an online user's name and avatar (they are otherwise read once, when the user comes online). */
   profileChanged(uid: Uid): void {
     if (!this.#online.has(uid)) return;
-    this.#online.profileChanged(uid);
+    this.#online.profileChanged?.(uid);
     // Shown by the next roster read; pushed with the next change of the set, as before.
     this.#roster = { count: this.#online.entries.length, users: [...this.#online.entries] };
   }
 
   /** A user's row changed without `last_seen` moving (hiding): read it again at a tick soon. */
   recheck(uid: Uid): void {
-    this.#online.recheck(uid);
+    this.#online.recheck?.(uid);
     this.nudge();
   }
 
@@ -134,16 +153,30 @@ export class Relay {
 
   /** One relay step. Tests and benchmarks drive it by hand on a fake clock, through `internalsOf` (internals.ts). */
   tick(): TickResult {
+    return this.apply(this.#online.step?.() ?? { entered: [], left: [] });
+  }
+
+  /**
+   * Numbers one step's changes (`seq`: the cluster's number for it on Redis) and pushes them to
+   * the sessions watching. The online source has already applied them.
+   */
+  apply({ entered, left }: OnlineStep, seq?: number): TickResult {
     const now = this.#o.now();
-    const { entered, left } = this.#online.step();
     const flips = new Map<Uid, UserStatus>();
     for (const entry of entered) flips.set(entry.uid, { online: true, last_seen: entry.last_seen });
     // Hidden users leave with no trace; everyone else with their last activity.
     for (const { entry, hidden } of left) flips.set(entry.uid, hidden ? HIDDEN : { online: false, last_seen: entry.last_seen });
     const changed = [...flips.keys()];
-    if (changed.length === 0) return { changed, framesSent: 0, rosterChanged: false };
+    if (changed.length === 0) {
+      // A numbered change with no flips (on Redis: names changed) still moves the position and the roster.
+      if (seq !== undefined) {
+        this.log.record(changed, seq);
+        this.#roster = { count: this.#online.entries.length, users: [...this.#online.entries] };
+      }
+      return { changed, framesSent: 0, rosterChanged: false };
+    }
 
-    const id = this.log.record(changed);
+    const id = this.log.record(changed, seq);
     const previous = this.#roster.users;
     // Already in roster order; the copy keeps this roster as it was when published.
     this.#roster = { count: this.#online.entries.length, users: [...this.#online.entries] };

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { parseUidList, type BulkResponse, type RosterResponse, type Uid } from '@presence-kit/core';
+import type { PresenceEngine } from './engine.js';
 import { errorResponse } from './errors.js';
 import { reasonOf, type FaultLog } from './fault-log.js';
 import type { ResolvedOptions } from './options.js';
@@ -10,17 +11,18 @@ import { checkAuthorized, checkParams, unknownParameter } from './request-checks
 import { sessionRoutes } from './session-routes.js';
 
 /** Builds the presence sub-app: the session routes (`/stream`, `/subscribe`) and the JSON ones (`/status`, `/roster`). */
-export function presenceRoutes(relay: Relay, o: ResolvedOptions, faults: FaultLog): Hono {
+export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: ResolvedOptions, faults: FaultLog): Hono {
   const app = new Hono();
   // Off unless configured: by default only same-origin pages may read presence.
   if (o.cors) app.use('*', cors({ origin: o.cors.origin, allowMethods: ['GET', 'POST'], allowHeaders: ['content-type'], maxAge: 600 }));
 
-  sessionRoutes(app, relay, o);
+  sessionRoutes(app, relay, engine, o);
 
   const bulk = async (c: Context, uids: Uid[]): Promise<Response> => {
     const denied = await checkAuthorized(c, o, uids);
     if (denied) return denied;
-    const body: BulkResponse = { t: o.now(), users: relay.statuses(uids) };
+    const stored = await engine.users(uids);
+    const body: BulkResponse = { t: o.now(), users: relay.statuses(uids, stored) };
     return c.json(body);
   };
 

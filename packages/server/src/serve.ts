@@ -56,8 +56,8 @@ export function servePresence(options: ServeOptions): Promise<RunningServer> {
         server,
         close: () =>
           (closing ??= new Promise<void>((done) => {
-            options.presence.close();
-            server.close(() => done());
+            const presenceClosed = options.presence.close();
+            server.close(() => void presenceClosed.then(() => done()));
             for (const socket of sockets) socket.destroy();
           })),
       });

@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { EVENT, PROTOCOL_VERSION, type HelloFrame } from '@presence-kit/core';
+import type { PresenceEngine } from './engine.js';
 import { errorResponse } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
@@ -8,7 +9,7 @@ import { checkAuthorized, checkParams } from './request-checks.js';
 import { Session } from './sessions.js';
 import { SseConnection, type DirectSocket } from './sse-connection.js';
 import { sseFrame } from './sse-frame.js';
-import { applySubscription, parseSubscription } from './subscribe.js';
+import { parseSubscription, subscribeHere } from './subscribe.js';
 
 const STREAM_HEADERS: Record<string, string> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -23,7 +24,7 @@ const UPDATE = `update @presence-kit/elements to the release of @presence-kit/se
  * The session routes: `GET /stream?v=2` opens a session (its hello names it), and
  * `POST /subscribe` changes what it watches, in place.
  */
-export function sessionRoutes(app: Hono, relay: Relay, o: ResolvedOptions): void {
+export function sessionRoutes(app: Hono, relay: Relay, engine: PresenceEngine, o: ResolvedOptions): void {
   const streamsPerClient = new Map<string, number>();
 
   app.get('/stream', (c) => {
@@ -46,7 +47,7 @@ export function sessionRoutes(app: Hono, relay: Relay, o: ResolvedOptions): void
       if (left <= 0) streamsPerClient.delete(key);
       else streamsPerClient.set(key, left);
     });
-    const session = new Session(connection);
+    const session = new Session(connection, relay.sidPrefix);
     relay.sessions.add(session);
     c.req.raw.signal.addEventListener('abort', () => connection.close(), { once: true });
     const outgoing = nodeResponse(c);
@@ -85,14 +86,15 @@ export function sessionRoutes(app: Hono, relay: Relay, o: ResolvedOptions): void
       const { change } = parsed;
       const ended = () => errorResponse(c, 404, 'unknown_session', 'This presence session has ended (its stream closed); open the stream again and subscribe on the new session.');
       const before = relay.sessions.get(change.sid);
-      if (!before) return ended();
-      const denied = await checkAuthorized(c, o, change.add.filter((uid) => !before.uids.has(uid)));
+      // Another node's session (Redis): the host's authorize runs here, where the request is, for every uid added.
+      const elsewhere = !before && engine.forward !== undefined && !change.sid.startsWith(relay.sidPrefix);
+      if (!before && !elsewhere) return ended();
+      const denied = await checkAuthorized(c, o, change.add.filter((uid) => !before?.uids.has(uid)));
       if (denied) return denied;
-      // The stream may have closed while the host's authorize hook ran.
-      const session = relay.sessions.get(change.sid);
-      if (!session) return ended();
-      const result = applySubscription(relay, session, change, o.maxUids, o.now());
-      return 'status' in result ? errorResponse(c, result.status, result.code, result.message) : c.json(result);
+      const result = elsewhere ? await engine.forward!(change) : await subscribeHere(relay, engine, change, o);
+      if (!result) return ended();
+      if (!('status' in result)) return c.json(result);
+      return errorResponse(c, result.status, result.code, result.message, result.status === 503 ? { 'retry-after': '1' } : {});
     },
   );
 }

@@ -7,13 +7,21 @@ export type WindowSize = number;
 
 /** One browser session: its stream, and what it watches, changed in place by `POST /subscribe`. */
 export class Session {
-  /** 128 random bits: holding it is what lets a client change this subscription. */
-  readonly sid = randomBytes(16).toString('base64url');
+  /**
+   * 128 random bits, holding which is what lets a client change this subscription, after the
+   * node's prefix (on Redis), which tells any node where the session lives.
+   */
+  readonly sid: string;
   readonly uids = new Set<Uid>();
   /** The roster window it watches, or null. */
   roster: WindowSize | null = null;
 
-  constructor(readonly connection: SseConnection) {}
+  constructor(
+    readonly connection: SseConnection,
+    prefix = '',
+  ) {
+    this.sid = prefix + randomBytes(16).toString('base64url');
+  }
 }
 
 /**

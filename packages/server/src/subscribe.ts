@@ -9,6 +9,9 @@ import {
   type Uid,
 } from '@presence-kit/core';
 import { eventBytes, windowFrame } from './fan-out.js';
+import type { PresenceEngine } from './engine.js';
+import type { StoredUser } from './last-seen-store.js';
+import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
 import type { Session, WindowSize } from './sessions.js';
 
@@ -25,7 +28,7 @@ export interface SubscriptionChange {
   since: StreamPosition | null;
 }
 
-export type Refusal = { status: 400 | 403 | 404 | 413; code: ErrorCode; message: string };
+export type Refusal = { status: 400 | 403 | 404 | 413 | 503; code: ErrorCode; message: string };
 type Parsed = { ok: true; change: SubscriptionChange } | ({ ok: false } & Refusal);
 
 const FIELDS = ['sid', 'add', 'remove', 'roster', 'known', 'since'];
@@ -87,9 +90,18 @@ export function parseSubscription(body: unknown, maxUids: number): Parsed {
  * Applies a change to a session in one synchronous step, so no tick falls between the
  * change and its frames: the snapshot of the uids it added (those `known` as of a
  * resumable `since` only if they flipped after) and, when the window changed, the roster
- * window. Both go down the stream before the answer is sent.
+ * window. Both go down the stream before the answer is sent. `stored` holds the engine's
+ * facts for the added uids, read before (on Redis, over the network): online flags come
+ * from the relay's set at this very step, so a flip while they were read is not lost.
  */
-export function applySubscription(relay: Relay, session: Session, change: SubscriptionChange, maxUids: number, t: number): Refusal | SubscribeResponse {
+export function applySubscription(
+  relay: Relay,
+  session: Session,
+  change: SubscriptionChange,
+  stored: ReadonlyMap<Uid, StoredUser>,
+  maxUids: number,
+  t: number,
+): Refusal | SubscribeResponse {
   const added = change.add.filter((uid) => !session.uids.has(uid));
   const removed = change.remove.filter((uid) => session.uids.has(uid));
   const watching = session.uids.size - removed.length + added.length;
@@ -107,7 +119,7 @@ export function applySubscription(relay: Relay, session: Session, change: Subscr
   if (added.length > 0) {
     const unchanged = (uid: Uid) => since !== null && change.known.has(uid) && relay.log.unchangedSince(uid, since);
     const uids = added.filter((uid) => !unchanged(uid));
-    const statuses = relay.statuses(uids);
+    const statuses = relay.statuses(uids, stored);
     session.connection.write(eventBytes(EVENT.snapshot, id, encodeStatuses(t, uids.map((uid) => [uid, statuses[uid]!]))));
   }
   if (change.roster !== undefined && change.roster !== session.roster) {
@@ -116,4 +128,21 @@ export function applySubscription(relay: Relay, session: Session, change: Subscr
     if (change.roster !== null && !unchanged) session.connection.write(eventBytes(EVENT.roster, id, windowFrame(relay.roster(), change.roster, t)));
   }
   return { t, watching };
+}
+
+/**
+ * Applies a change to a session this process holds: reads the stored facts for the added
+ * uids, then applies it in one step. Null when the session has ended (its stream may close
+ * while the host's authorize hook or the read runs).
+ */
+export async function subscribeHere(
+  relay: Relay,
+  engine: Pick<PresenceEngine, 'users'>,
+  change: SubscriptionChange,
+  o: Pick<ResolvedOptions, 'maxUids' | 'now'>,
+): Promise<Refusal | SubscribeResponse | null> {
+  if (!relay.sessions.get(change.sid)) return null;
+  const stored = change.add.length > 0 ? await engine.users(change.add) : new Map<Uid, StoredUser>();
+  const session = relay.sessions.get(change.sid);
+  return session ? applySubscription(relay, session, change, stored, o.maxUids, o.now()) : null;
 }

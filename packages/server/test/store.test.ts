@@ -101,7 +101,7 @@ describe('a host’s existing users table', () => {
     internalsOf(presence).relay.tick();
     expect((db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n).toBe(2);
     expect(presence.roster()).toMatchObject({ count: 1, users: [{ uid: '7', name: 'grace', avatar: '/g.png' }] });
-    expect(internalsOf(presence).relay.statuses(['7', '8'])).toEqual({
+    expect(internalsOf(presence).relay.statuses(['7', '8'], internalsOf(presence).store.users(['7', '8']))).toEqual({
       '7': { online: true, last_seen: expect.any(Number) },
       '8': { online: false, last_seen: null },
     });

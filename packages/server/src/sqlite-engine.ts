@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import type { PresenceWindow } from '@presence-kit/core';
+import type { PresenceEngine } from './engine.js';
+import { createLastSeenStore, mapsHostTable, type LastSeenStore, type UsersTable } from './last-seen-store.js';
+import { OnlineSet } from './online-set.js';
+import type { Relay } from './relay.js';
+
+/** Opens a database file the way presence wants it: WAL, and never waiting on a lock. */
+export function openDatabase(path: string): Database {
+  const db = new BetterSqlite3(path);
+  db.pragma('journal_mode = WAL');
+  // A locked database must not stall the host's requests: fail fast, retry on the next one.
+  db.pragma('busy_timeout = 0');
+  return db;
+}
+
+/**
+ * Opens the `db` path. A path meant to hold the host's users table must already exist:
+ * opening would create an empty file, which the host would then find beside its app.
+ */
+function openHostOrKitDatabase(path: string, users: Partial<UsersTable> | undefined): Database {
+  if (mapsHostTable(users) && path !== ':memory:' && !existsSync(path)) {
+    throw new TypeError(
+      `presence-kit: database file "${path}" does not exist, so neither does table "${users?.table}"; point \`db\` at your app's database, or leave \`users\` unset to use the kit's own table.`,
+    );
+  }
+  return openDatabase(path);
+}
+
+export interface SqliteEngineOptions {
+  db: Database | string;
+  users: Partial<UsersTable> | undefined;
+  window: PresenceWindow;
+  now: () => number;
+  monotonic: () => number;
+  writeSeconds: number;
+}
+
+export interface SqliteEngine extends PresenceEngine {
+  readonly store: LastSeenStore;
+  /** The host's own connection, when it passed one in (the recorder writes on it without waiting on a lock). */
+  readonly hostDb: Database | undefined;
+}
+
+/** The embedded default: one SQLite file, and this process's own online set stepped by the relay each tick. */
+export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
+  const ownsDb = typeof o.db === 'string';
+  const db = typeof o.db === 'string' ? openHostOrKitDatabase(o.db, o.users) : o.db;
+  let store: LastSeenStore;
+  try {
+    store = createLastSeenStore(db, o.users);
+  } catch (error) {
+    // A failed start leaves no open connection behind (and so no -wal and -shm files).
+    if (ownsDb) db.close();
+    throw error;
+  }
+  let relay: Relay | undefined;
+  return {
+    kind: 'sqlite',
+    store,
+    hostDb: ownsDb ? undefined : db,
+    writes: store,
+    online: new OnlineSet({ store, window: o.window, now: o.now, monotonic: o.monotonic, writeSeconds: o.writeSeconds }),
+    mapping: store.mapping,
+    ready: Promise.resolve(),
+    sidPrefix: '',
+    users: async (uids) => store.users(uids),
+    usersNow: (uids) => store.users(uids),
+    upsertUser(profile) {
+      store.upsertUser(profile);
+      relay?.profileChanged(profile.uid);
+    },
+    setHidden(uid, hidden) {
+      store.setHidden(uid, hidden);
+      // Hiding does not move last_seen, which is all a tick reads: ask for this row.
+      relay?.recheck(uid);
+    },
+    attach(r) {
+      relay = r;
+    },
+    async close() {
+      if (ownsDb) db.close();
+    },
+  };
+}
