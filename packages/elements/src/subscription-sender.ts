@@ -3,6 +3,9 @@ import { readErrorBody } from './error-body.js';
 import type { ResumePoint } from './resume-point.js';
 import type { SubscriptionChange } from './transport.js';
 
+/** How long a busy server (503, 429) is left alone before the same change is sent again. */
+const RETRY_BUSY_MS = 1000;
+
 /** What the sender cannot settle itself, for the connection around it. */
 export interface SenderEvents {
   /** The session ended (404) or a request got no answer: the stream is as good as dropped. */
@@ -38,6 +41,8 @@ export class SubscriptionSender {
   /** Batches a 403 refused as a whole: tried again in halves to find the one uid at fault. */
   readonly #suspect: Uid[][] = [];
   #posting = false;
+  /** After a 503/429, nothing is sent before this time (epoch ms). */
+  #pausedUntil = 0;
 
   /** `known` is what the session's frames vouch for: what a resubscribe names as `known` + `since`. */
   constructor(endpoint: string, known: ResumePoint, events: SenderEvents) {
@@ -114,7 +119,7 @@ export class SubscriptionSender {
   /** Sends what changed since the last change, once the previous one has been answered. */
   async flush(): Promise<void> {
     const sid = this.#sid;
-    if (sid === null || this.#posting) return;
+    if (sid === null || this.#posting || Date.now() < this.#pausedUntil) return;
     const suspect = this.#suspect.shift()?.filter((uid) => this.#wanted.has(uid) && !this.#subscribed.has(uid));
     const add = suspect ?? [...this.#wanted].filter((uid) => !this.#subscribed.has(uid) && !this.#refused.has(uid));
     const remove = suspect ? [] : [...this.#subscribed].filter((uid) => !this.#wanted.has(uid));
@@ -161,6 +166,12 @@ export class SubscriptionSender {
     this.#awaiting = this.#awaiting.filter((batch) => batch !== add);
     for (const uid of add) this.#subscribed.delete(uid);
     if (roster && this.#wantRoster) this.#setRosterSubscribed(false);
+    if (answer.status === 503 || answer.status === 429) {
+      // Busy, or the node is cut off from its cluster for a moment: the same change goes again shortly.
+      this.#pausedUntil = Date.now() + RETRY_BUSY_MS;
+      setTimeout(() => void this.flush(), RETRY_BUSY_MS);
+      return;
+    }
     if (answer.status === 403 && add.length > 1) {
       const half = Math.ceil(add.length / 2);
       this.#suspect.push(add.slice(0, half), add.slice(half));

@@ -4,7 +4,7 @@ import '../src/define.js';
 import { ENDPOINT, allLive, eventually, openEventSources, server } from './support/helpers.js';
 
 // Window 10 s, margin 5 s.
-describe('a subscribe still in flight when the stream reconnects', () => {
+describe('a subscribe the server cannot answer at once', () => {
   before(() => server.reset());
   afterEach(async () => {
     fixtureCleanup();
@@ -12,7 +12,7 @@ describe('a subscribe still in flight when the stream reconnects', () => {
     await eventually(() => openEventSources().length === 0, 'the stream closes with the last element');
   });
 
-  it('does not stop the new session from subscribing once the old request answers', async () => {
+  it('still in flight when the stream reconnects: the new session subscribes once the old request answers', async () => {
     await server.touch('ss-a');
     await server.touch('ss-b');
     const list = await fixture(html`<div><presence-dot uid="ss-a" endpoint=${ENDPOINT}></presence-dot></div>`);
@@ -37,5 +37,12 @@ describe('a subscribe still in flight when the stream reconnects', () => {
       'both dots live on the new session',
     );
     expect((await server.stats()).watchedUids).to.equal(2);
+  });
+
+  it('sends a change again after the server answers 503, instead of dropping it', async () => {
+    await server.touch('ss-c');
+    await server.busySubscribes(2);
+    const element = await fixture<PresenceDot>(html`<presence-dot uid="ss-c" endpoint=${ENDPOINT}></presence-dot>`);
+    await eventually(() => element.status.live && element.state === 'online', 'the dot goes live once the server answers', 8000);
   });
 });

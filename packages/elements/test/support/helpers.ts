@@ -46,6 +46,8 @@ export const server = {
   down: () => executeServerCommand<boolean, undefined>('presence:down'),
   /** Subscribe requests get no answer until `releaseSubscribes` (a stalled proxy or network). */
   holdSubscribes: () => executeServerCommand<boolean, undefined>('presence:hold-subscribes'),
+  /** The next `count` subscribe requests answer 503 `unavailable`. */
+  busySubscribes: (count: number) => executeServerCommand<boolean, { count: number }>('presence:busy-subscribes', { count }),
   heldSubscribes: () => executeServerCommand<number, undefined>('presence:held-subscribes'),
   releaseSubscribes: () => executeServerCommand<number, undefined>('presence:release-subscribes'),
   up: () => executeServerCommand<boolean, undefined>('presence:up'),

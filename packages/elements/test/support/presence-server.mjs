@@ -30,6 +30,8 @@ export function presenceServer() {
     down: false,
     /** While set, subscribe requests wait for `presence:release-subscribes` (a slow network, a stalled proxy). */
     held: null,
+    /** How many of the next subscribe requests answer 503 (a node cut off from its cluster). */
+    busySubscribes: 0,
     /** What the presence streams sent since the last `presence:traffic` reset: what a browser received. */
     traffic: { streams: 0, bytes: 0, subscribes: 0 },
   };
@@ -116,6 +118,7 @@ export function presenceServer() {
       return held?.waiting ?? 0;
     },
     'presence:held-subscribes': () => state.held?.waiting ?? 0,
+    'presence:busy-subscribes': ({ count }) => ((state.busySubscribes = count), true),
     'presence:up': () => {
       state.down = false;
       start();
@@ -149,6 +152,14 @@ export function presenceServer() {
     if (ctx.path === '/presence/stream') countStream(ctx.res);
     if (ctx.path === '/presence/subscribe') {
       state.traffic.subscribes += 1;
+      if (state.busySubscribes > 0) {
+        state.busySubscribes -= 1;
+        ctx.respond = true;
+        ctx.status = 503;
+        ctx.set('retry-after', '1');
+        ctx.body = { error: { code: 'unavailable', message: 'The presence cluster is out of reach for this test.' } };
+        return;
+      }
       if (state.held) {
         state.held.waiting += 1;
         await state.held.gate;
