@@ -1,10 +1,9 @@
 import type { Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { EVENT, PROTOCOL_VERSION, type HelloFrame } from '@presence-kit/core';
 import { errorResponse } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
-import { checkAuthorized, checkParams } from './request-checks.js';
+import { checkAuthorized, checkParams, limitBody } from './request-checks.js';
 import { Session } from './sessions.js';
 import { nodeBindings, openConnection } from './node-stream.js';
 import { sseFrame } from './sse-frame.js';
@@ -70,7 +69,7 @@ export function sessionRoutes(app: Hono, relay: Relay, o: ResolvedOptions): void
 
   app.post(
     '/subscribe',
-    bodyLimit({
+    limitBody({
       // Room for add, remove and known at maxUids uids of the longest allowed length each, quoted and separated.
       maxSize: o.maxUids * 70 * 3 + 1024,
       onError: (c) => errorResponse(c, 413, 'payload_too_large', `The body is too large; a change may name at most ${o.maxUids} uids per list.`),
