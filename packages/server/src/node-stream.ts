@@ -47,7 +47,9 @@ export function openConnection(node: NodeBindings | undefined, maxBufferedBytes:
  * The head waits for the host's middleware: those after the handler (secureHeaders(),
  * timing(), cors()'s Vary…) add their headers on the way out, so it is written from the
  * final `c.res` once the middleware chain has run, on the next macrotask. Frames written
- * before then (the retry hint and the hello) wait for it.
+ * before then (the retry hint and the hello) wait for it. node-server gives no signal for
+ * the chain's end, so a middleware that awaits I/O of its own after `next()` and only then
+ * sets a header is too late for the head (on the portable path it is not).
  */
 export class NodeSseConnection extends SseConnection {
   readonly #outgoing: NodeResponse;
