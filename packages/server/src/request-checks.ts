@@ -1,4 +1,5 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Uid } from '@presence-kit/core';
 import { errorResponse } from './errors.js';
 import type { ResolvedOptions } from './options.js';
@@ -27,4 +28,21 @@ export async function checkAuthorized(c: Context, o: ResolvedOptions, uids: read
   const refused = uids.find((uid) => !allowed.has(uid));
   if (refused === undefined) return null;
   return errorResponse(c, 403, 'forbidden', `You may not watch uid "${refused}"; ask only for users you can see.`);
+}
+
+/**
+ * Hono's `bodyLimit`, without its cost under @hono/node-server when the request states its
+ * length: `bodyLimit` first asks for `c.req.raw.body`, which there builds the whole Web
+ * `Request` with a stream over the socket, and a subscribe then cost several times what it
+ * does. A stated length is checked as `bodyLimit` checks it; a chunked body goes through
+ * `bodyLimit`, which counts as it reads.
+ */
+export function limitBody(options: { maxSize: number; onError: (c: Context) => Response }): MiddlewareHandler {
+  const counting = bodyLimit(options);
+  return async function limitBody(c, next) {
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return counting(c, next);
+    if (Number.parseInt(length, 10) > options.maxSize) return options.onError(c);
+    await next();
+  };
 }

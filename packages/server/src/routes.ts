@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { parseUidList, type BulkResponse, type RosterResponse, type Uid } from '@presence-kit/core';
 import type { PresenceEngine } from './engine.js';
@@ -7,7 +6,7 @@ import { errorResponse } from './errors.js';
 import { reasonOf, type FaultLog } from './fault-log.js';
 import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
-import { checkAuthorized, checkParams, unknownParameter } from './request-checks.js';
+import { checkAuthorized, checkParams, limitBody, unknownParameter } from './request-checks.js';
 import { sessionRoutes } from './session-routes.js';
 
 /** Builds the presence sub-app: the session routes (`/stream`, `/subscribe`) and the JSON ones (`/status`, `/roster`). */
@@ -36,7 +35,7 @@ export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: Resolved
 
   app.post(
     '/status',
-    bodyLimit({
+    limitBody({
       // Room for maxUids uids of the longest allowed length, quoted and separated.
       maxSize: o.maxUids * 70 + 64,
       onError: (c) => errorResponse(c, 413, 'payload_too_large', `The body is too large; send at most ${o.maxUids} uids.`),

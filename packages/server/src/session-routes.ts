@@ -1,13 +1,12 @@
 import type { Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { EVENT, PROTOCOL_VERSION, type HelloFrame } from '@presence-kit/core';
 import type { PresenceEngine } from './engine.js';
 import { errorResponse } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
-import { checkAuthorized, checkParams } from './request-checks.js';
+import { checkAuthorized, checkParams, limitBody } from './request-checks.js';
 import { Session } from './sessions.js';
-import { SseConnection, type DirectSocket } from './sse-connection.js';
+import { nodeBindings, openConnection } from './node-stream.js';
 import { sseFrame } from './sse-frame.js';
 import { parseSubscription, subscribeHere } from './subscribe.js';
 
@@ -26,6 +25,13 @@ const UPDATE = `update @presence-kit/elements to the release of @presence-kit/se
  */
 export function sessionRoutes(app: Hono, relay: Relay, engine: PresenceEngine, o: ResolvedOptions): void {
   const streamsPerClient = new Map<string, number>();
+  // One function for every stream's end, so a stream holds no closure of its own beyond the call.
+  const ended = (session: Session, key: string) => {
+    relay.sessions.delete(session);
+    const left = (streamsPerClient.get(key) ?? 1) - 1;
+    if (left <= 0) streamsPerClient.delete(key);
+    else streamsPerClient.set(key, left);
+  };
 
   app.get('/stream', (c) => {
     const refused = checkVersion(c) ?? checkParams(c, ['v']);
@@ -41,35 +47,30 @@ export function sessionRoutes(app: Hono, relay: Relay, engine: PresenceEngine, o
     }
     streamsPerClient.set(key, open + 1);
 
-    const connection = new SseConnection(o.maxBufferedBytes, () => {
-      relay.sessions.delete(session);
-      const left = (streamsPerClient.get(key) ?? 1) - 1;
-      if (left <= 0) streamsPerClient.delete(key);
-      else streamsPerClient.set(key, left);
-    });
+    const node = nodeBindings(c);
+    const connection = openConnection(node, o.maxBufferedBytes, () => ended(session, key));
     const session = new Session(connection, relay.sidPrefix);
     relay.sessions.add(session);
-    c.req.raw.signal.addEventListener('abort', () => connection.close(), { once: true });
-    const outgoing = nodeResponse(c);
-    // Its own ETag: a stream never ends, so middleware that hashes the whole body (etag()) would
-    // wait forever unless the response has one. Unique, so no request can match it.
-    const headers: Record<string, string> = { ...STREAM_HEADERS, etag: `W/"stream-${crypto.randomUUID()}"` };
+    const headers: Record<string, string> = { ...STREAM_HEADERS };
+    // A portable stream's own ETag: it never ends, so middleware that hashes the whole body
+    // (etag()) would wait forever unless the response has one. Unique, so no request can match
+    // it. Written to the Node response, the answer has no body to hash.
+    if (!node) headers.etag = `W/"stream-${crypto.randomUUID()}"`;
     // A stream ends only when the server ends it (presence.close(), a slow client dropped): over
     // HTTP/1.1 its socket closes with it, so no idle keep-alive socket holds server.close() up
     // and a reconnect finds the server as it is now. (HTTP/2 forbids the header.)
-    if (httpVersionMajor(c) === 1) headers.connection = 'close';
-    if (outgoing) connection.writeDirectlyTo(outgoing);
+    if (node?.incoming.httpVersionMajor === 1) headers.connection = 'close';
 
     const { timeoutSeconds, marginSeconds } = relay.window;
     const hello: HelloFrame = { v: PROTOCOL_VERSION, sid: session.sid, t: o.now(), window: [timeoutSeconds, marginSeconds], epoch: relay.log.epoch };
     connection.write(sseFrame({ retry: o.retryMs }));
     connection.write(sseFrame({ event: EVENT.hello, data: JSON.stringify(hello) }));
-    return new Response(connection.body, { status: 200, headers });
+    return connection.respond(c, headers);
   });
 
   app.post(
     '/subscribe',
-    bodyLimit({
+    limitBody({
       // Room for add, remove and known at maxUids uids of the longest allowed length each, quoted and separated.
       maxSize: o.maxUids * 70 * 3 + 1024,
       onError: (c) => errorResponse(c, 413, 'payload_too_large', `The body is too large; a change may name at most ${o.maxUids} uids per list.`),
@@ -105,15 +106,4 @@ function checkVersion(c: Context): Response | null {
   if (v === String(PROTOCOL_VERSION)) return null;
   const theirs = v === undefined ? 'version 1 (its stream URL has no `v`)' : `\`v=${v.length > 10 ? `${v.slice(0, 10)}…` : v}\``;
   return errorResponse(c, 400, 'protocol_mismatch', `This presence server speaks protocol version ${PROTOCOL_VERSION} and the page's client speaks ${theirs}; ${UPDATE}.`);
-}
-
-/** The Node response under @hono/node-server (its documented `c.env.outgoing`); undefined elsewhere. */
-function nodeResponse(c: Context): DirectSocket | undefined {
-  const outgoing = (c.env as { outgoing?: Partial<DirectSocket> } | undefined)?.outgoing;
-  return outgoing && typeof outgoing.write === 'function' && typeof outgoing.writableLength === 'number' ? (outgoing as DirectSocket) : undefined;
-}
-
-/** The request's HTTP major version under @hono/node-server; undefined elsewhere. */
-function httpVersionMajor(c: Context): number | undefined {
-  return (c.env as { incoming?: { httpVersionMajor?: number } } | undefined)?.incoming?.httpVersionMajor;
 }

@@ -1,67 +1,42 @@
+import type { Context } from 'hono';
+
 const encoder = new TextEncoder();
 
-/** What `writeDirectlyTo` needs of a Node `ServerResponse`. */
-export interface DirectSocket {
-  readonly headersSent: boolean;
-  readonly writableEnded: boolean;
-  readonly writableLength: number;
-  write(chunk: Uint8Array): boolean;
-}
-
 /**
- * One open SSE response. Frames are queued in a ReadableStream that the HTTP layer
- * drains at the socket's pace; a client that stops reading is dropped once its queue
- * passes `maxBufferedBytes`, so it cannot grow server memory.
+ * One open SSE response, as the relay and the routes see it: frames go out at the
+ * socket's pace, and a client that stops reading is dropped once what it has not taken
+ * passes `maxBufferedBytes`, so it cannot grow server memory. How the bytes reach the
+ * socket is the subclass's: a ReadableStream anywhere (`WebSseConnection`), or the Node
+ * response itself under @hono/node-server (`NodeSseConnection`, node-stream.ts).
  */
-export class SseConnection {
-  readonly body: ReadableStream<Uint8Array>;
-  #controller!: ReadableStreamDefaultController<Uint8Array>;
+export abstract class SseConnection {
   #closed = false;
-  readonly #onClose: (connection: SseConnection) => void;
-  #socket: DirectSocket | undefined;
-  /** True once the HTTP layer asked for more after taking everything queued: all of it reached the socket. */
-  #drained = false;
+  readonly #onClose: () => void;
 
   constructor(
     readonly maxBufferedBytes: number,
-    onClose: (connection: SseConnection) => void,
+    onClose: () => void,
   ) {
     this.#onClose = onClose;
-    this.body = new ReadableStream<Uint8Array>(
-      {
-        start: (controller) => {
-          this.#controller = controller;
-        },
-        pull: () => {
-          this.#drained = true;
-        },
-        cancel: () => this.close(),
-      },
-      // desiredSize then counts queued bytes below zero.
-      { highWaterMark: 0, size: (chunk) => chunk.byteLength },
-    );
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** Bytes queued but not yet taken by the socket. */
-  get bufferedBytes(): number {
-    if (this.#closed) return 0;
-    return Math.max(0, -(this.#controller.desiredSize ?? 0)) + (this.#socket?.writableLength ?? 0);
-  }
+  /** Bytes written but not yet taken by the client's socket. */
+  abstract get bufferedBytes(): number;
 
   /**
-   * Under @hono/node-server: the Node response this stream is piped into. Once the
-   * response is flowing and everything queued has been written, frames go straight to
-   * it — the web-stream bridge costs several times a plain write per frame, which is
-   * what a fan-out to 10,000 streams is made of. Order is kept: while anything is still
-   * queued, frames queue behind it.
+   * The answer the route returns, built with `c.body` so the headers middleware set with
+   * `c.header()` before the handler (requestId()…) are on it; `headers` are the stream's own.
    */
-  writeDirectlyTo(socket: DirectSocket): void {
-    this.#socket = socket;
-  }
+  abstract respond(c: Context, headers: Record<string, string>): Response;
+
+  protected abstract send(bytes: Uint8Array): void;
+
+  /** Ends the response: gracefully, or at once for a client dropped with bytes it will never take. */
+  protected abstract finish(dropped: boolean): void;
 
   /**
    * Sends SSE text framed by `sseFrame`, or bytes already encoded: the relay encodes a
@@ -71,33 +46,70 @@ export class SseConnection {
   write(chunk: string | Uint8Array): boolean {
     if (this.#closed) return false;
     if (this.bufferedBytes > this.maxBufferedBytes) {
-      this.close();
+      this.#end(true);
       return false;
     }
     try {
-      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-      const socket = this.#socket;
-      if (socket && this.#drained && socket.headersSent && !socket.writableEnded) {
-        socket.write(bytes);
-        return true;
-      }
-      this.#drained = false;
-      this.#controller.enqueue(bytes);
+      this.send(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
       return true;
     } catch {
-      this.close();
+      this.#end(true);
       return false;
     }
   }
 
   close(): void {
+    this.#end(false);
+  }
+
+  #end(dropped: boolean): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.finish(dropped);
+    this.#onClose();
+  }
+}
+
+/**
+ * The portable stream: frames are queued in a ReadableStream that the HTTP layer drains
+ * (any runtime, and `app.request` in tests). The client leaving aborts the request's signal.
+ */
+export class WebSseConnection extends SseConnection {
+  readonly body: ReadableStream<Uint8Array>;
+  #controller!: ReadableStreamDefaultController<Uint8Array>;
+
+  constructor(maxBufferedBytes: number, onClose: () => void) {
+    super(maxBufferedBytes, onClose);
+    this.body = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.#controller = controller;
+        },
+        cancel: () => this.close(),
+      },
+      // desiredSize then counts queued bytes below zero.
+      { highWaterMark: 0, size: (chunk) => chunk.byteLength },
+    );
+  }
+
+  get bufferedBytes(): number {
+    return this.closed ? 0 : Math.max(0, -(this.#controller.desiredSize ?? 0));
+  }
+
+  respond(c: Context, headers: Record<string, string>): Response {
+    c.req.raw.signal.addEventListener('abort', () => this.close(), { once: true });
+    return c.body(this.body, 200, headers);
+  }
+
+  protected send(bytes: Uint8Array): void {
+    this.#controller.enqueue(bytes);
+  }
+
+  protected finish(): void {
     try {
       this.#controller.close();
     } catch {
       // Already cancelled by the client: nothing left to close.
     }
-    this.#onClose(this);
   }
 }

@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { createPresence } from '../src/index.js';
+import { Agent, get } from 'node:http';
+import { createPresence, servePresence } from '../src/index.js';
 import { StreamRecorder, tempDbPath } from '../../../test/support/index.js';
 
 describe('shutting down under plain @hono/node-server serve', () => {
@@ -31,6 +32,33 @@ describe('shutting down under plain @hono/node-server serve', () => {
       expect(log).toEqual([]);
     } finally {
       for (const s of streams) s.close();
+      db.cleanup();
+    }
+  });
+});
+
+describe('shutting down under servePresence', () => {
+  it('close() completes at once with an idle keep-alive connection and an EventSource connected', async () => {
+    const db = tempDbPath();
+    const presence = createPresence({ db: db.path, log: () => {} });
+    const app = new Hono();
+    app.route('/presence', presence.app);
+    app.get('/page', (c) => c.text('a page'));
+    const running = await servePresence({ app, presence });
+    const agent = new Agent({ keepAlive: true });
+    const stream = new StreamRecorder(`${running.url}/presence`, { uids: ['1'] });
+    try {
+      await stream.waitFor(1);
+      // A page request whose socket then stays open, idle, in the agent's pool.
+      await new Promise<void>((resolve, reject) => get(`${running.url}/page`, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject));
+      expect(agent.freeSockets).not.toEqual({});
+
+      const started = performance.now();
+      await running.close();
+      expect(performance.now() - started).toBeLessThan(1000);
+    } finally {
+      stream.close();
+      agent.destroy();
       db.cleanup();
     }
   });
