@@ -85,9 +85,14 @@ describe('Redis engine faults', () => {
     for (const w of list) await eventually(() => shownOnline(w, 'carol'), 'carol online everywhere', 10_000);
     await settle(500);
     stop();
-    // All each viewer got since the restart: carol's arrival (a presence frame and a roster delta).
+    // No storm: since the restart each viewer got carol's arrival (a presence frame and a roster
+    // delta), at most one more roster frame when a loaded machine splits them over two ticks,
+    // and nobody leaving and coming back.
     for (const [i, w] of list.entries()) {
-      expect(w.frames.slice(before[i]).map((f) => f.event)).toEqual(['presence', 'roster']);
+      const since = w.frames.slice(before[i]).map((f) => f.event);
+      expect(since.filter((e) => e === 'presence')).toEqual(['presence']);
+      expect(since.filter((e) => e === 'roster').length).toBeGreaterThanOrEqual(1);
+      expect(since.length).toBeLessThanOrEqual(3);
       expect(flags(w, 'ada')).not.toContain(false);
       expect(flags(w, 'bob')).not.toContain(false);
     }
