@@ -51,7 +51,12 @@ async function holdConnections(kind: 'bare' | 'presence', o: ConnectionsOptions)
       const watches = Array.from({ length: total - opened }, (_, k) => watched(opened + k, o.uidsPerStream));
       await Promise.all(
         clients.map((client, c) =>
-          client.call({ type: 'open', base, localAddress: `127.0.0.${2 + c}`, watches: watches.filter((_, k) => k % clients.length === c) }),
+          client.call({
+            type: 'open',
+            base,
+            localAddress: `127.0.0.${2 + c}`,
+            watches: watches.filter((_, k) => k % clients.length === c),
+          }),
         ),
       );
       opened = total;
@@ -111,7 +116,19 @@ export async function runConnections(o: ConnectionsOptions): Promise<{ rows: Con
     `Idle SSE subscribers (${o.uidsPerStream} uids each), load from ${o.clientProcesses} processes on 127.0.0.2-${1 + o.clientProcesses}; memory after forced GC, per connection beyond ${o.warmup} warm-up connections.`,
     '',
     table(
-      ['N', 'held (bare / kit)', 'RSS/conn bare KiB', 'RSS/conn kit KiB', 'RSS ratio', 'heap/conn bare KiB', 'heap/conn kit KiB', 'heap ratio', 'RSS total MiB (bare / kit)', 'fds (bare / kit)', 'opened/s (bare / kit)'],
+      [
+        'N',
+        'held (bare / kit)',
+        'RSS/conn bare KiB',
+        'RSS/conn kit KiB',
+        'RSS ratio',
+        'heap/conn bare KiB',
+        'heap/conn kit KiB',
+        'heap ratio',
+        'RSS total MiB (bare / kit)',
+        'fds (bare / kit)',
+        'opened/s (bare / kit)',
+      ],
       body,
     ),
   ].join('\n');

@@ -44,7 +44,12 @@ const TICK_MS = 1000;
  * A watcher: one session watching `uids`, noting when each uid's first `presence` frame
  * arrives. From its own loopback address, one per 30 streams, as the per-client cap (32) wants.
  */
-function watcher(base: string, uids: string[], arrivals: Map<string, number>[], localAddress: string): Promise<() => void> {
+function watcher(
+  base: string,
+  uids: string[],
+  arrivals: Map<string, number>[],
+  localAddress: string,
+): Promise<() => void> {
   const arrived = new Map<string, number>();
   arrivals.push(arrived);
   return new Promise((resolve, reject) => {
@@ -59,10 +64,14 @@ function watcher(base: string, uids: string[], arrivals: Map<string, number>[], 
         const sid = /"sid":"([^"]+)"/.exec(text)?.[1];
         if (!subscribed && sid) {
           subscribed = true;
-          const post = request(`${base}/presence/subscribe`, { method: 'POST', agent, localAddress, headers: { 'content-type': 'application/json' } }, (answer) => {
-            answer.resume();
-            if (answer.statusCode !== 200) reject(new Error(`subscribe answered ${answer.statusCode}`));
-          });
+          const post = request(
+            `${base}/presence/subscribe`,
+            { method: 'POST', agent, localAddress, headers: { 'content-type': 'application/json' } },
+            (answer) => {
+              answer.resume();
+              if (answer.statusCode !== 200) reject(new Error(`subscribe answered ${answer.statusCode}`));
+            },
+          );
           post.end(JSON.stringify({ sid, add: uids }));
         }
         if (text.includes('event: snapshot') && subscribed && !arrived.has('')) {
@@ -70,7 +79,8 @@ function watcher(base: string, uids: string[], arrivals: Map<string, number>[], 
           resolve(() => req.destroy());
         }
         for (const [, data] of text.matchAll(/event: presence\nid: \S+\ndata: (.*)\n\n/g)) {
-          for (const uid of (JSON.parse(data!) as { on?: string[] }).on ?? []) if (!arrived.has(uid)) arrived.set(uid, at);
+          for (const uid of (JSON.parse(data!) as { on?: string[] }).on ?? [])
+            if (!arrived.has(uid)) arrived.set(uid, at);
         }
         // Keep only a frame not complete yet.
         const end = text.lastIndexOf('\n\n');
@@ -92,10 +102,17 @@ async function opsOver(redis: TestRedis, run: () => Promise<void>): Promise<numb
   await run();
   const calls = await redis.commandCalls();
   // The sampling itself (CONFIG, INFO) is not presence's.
-  return Object.entries(calls).filter(([name]) => !['config|resetstat', 'info', 'config'].includes(name)).reduce((sum, [, n]) => sum + n, 0);
+  return Object.entries(calls)
+    .filter(([name]) => !['config|resetstat', 'info', 'config'].includes(name))
+    .reduce((sum, [, n]) => sum + n, 0);
 }
 
-async function measure(setup: string, nodes: ServerProcess[], redis: TestRedis | null, o: ClusterOptions): Promise<ClusterRow> {
+async function measure(
+  setup: string,
+  nodes: ServerProcess[],
+  redis: TestRedis | null,
+  o: ClusterOptions,
+): Promise<ClusterRow> {
   const uids = Array.from({ length: o.rounds }, (_, r) => `active-${r}`);
   const arrivals: Map<string, number>[] = [];
   const closers: (() => void)[] = [];
@@ -103,7 +120,9 @@ async function measure(setup: string, nodes: ServerProcess[], redis: TestRedis |
   for (let i = 0; i < o.streams; i++) {
     const node = nodes[i % nodes.length]!;
     const before = arrivals.length;
-    closers.push(await watcher(node.url, uids, arrivals, `127.0.${1 + Math.floor(i / 7000)}.${2 + (Math.floor(i / 30) % 250)}`));
+    closers.push(
+      await watcher(node.url, uids, arrivals, `127.0.${1 + Math.floor(i / 7000)}.${2 + (Math.floor(i / 30) % 250)}`),
+    );
     if (node === nodes.at(-1)) onC.push(arrivals[before]!);
   }
   const rand = seededRandom(7);
@@ -118,7 +137,9 @@ async function measure(setup: string, nodes: ServerProcess[], redis: TestRedis |
     const send = async () => {
       const at = performance.now();
       await new Promise<void>((resolve, reject) => {
-        get(`${nodes[0]!.url}/`, { agent, headers: { 'x-forwarded-user': uid } }, (res) => res.resume().on('end', resolve)).on('error', reject);
+        get(`${nodes[0]!.url}/`, { agent, headers: { 'x-forwarded-user': uid } }, (res) =>
+          res.resume().on('end', resolve),
+        ).on('error', reject);
       });
       const deadline = performance.now() + 3 * TICK_MS + 2000;
       while (performance.now() < deadline && onC.some((m) => !m.has(uid))) await sleep(5);
@@ -147,7 +168,16 @@ async function measure(setup: string, nodes: ServerProcess[], redis: TestRedis |
     opsPerTick = { few: idleFew, many: idleMany };
   }
   for (const close of closers) close();
-  return { setup, streams: o.streams, latency: summarize(latencies), delivered, expected: o.rounds * onC.length, opsPerActivity, opsPerTick, cpuPerNodePct };
+  return {
+    setup,
+    streams: o.streams,
+    latency: summarize(latencies),
+    delivered,
+    expected: o.rounds * onC.length,
+    opsPerActivity,
+    opsPerTick,
+    cpuPerNodePct,
+  };
 }
 
 export async function runCluster(o: ClusterOptions): Promise<{ rows: ClusterRow[]; markdown: string }> {
@@ -175,7 +205,18 @@ export async function runCluster(o: ClusterOptions): Promise<{ rows: ClusterRow[
     `${fmt.n(o.streams)} streams in total (dealt evenly over the nodes), ${o.rounds} rounds: one request to node A makes a new user active; the latency is from that request to the \`presence\` frame on each watcher on node C (the last node; on SQLite the one node). Tick ${TICK_MS} ms. Redis commands from INFO commandstats, all nodes together; per tick = per second of an idle cluster.`,
     '',
     table(
-      ['setup', 'streams', 'frames on C', 'p50 ms', 'p99 ms', 'max ms', 'Redis ops / activity', `Redis ops / tick (${fmt.n(o.fewStreams)} streams)`, `Redis ops / tick (${fmt.n(o.streams)} streams)`, 'CPU per node'],
+      [
+        'setup',
+        'streams',
+        'frames on C',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'Redis ops / activity',
+        `Redis ops / tick (${fmt.n(o.fewStreams)} streams)`,
+        `Redis ops / tick (${fmt.n(o.streams)} streams)`,
+        'CPU per node',
+      ],
       rows.map((r) => [
         r.setup,
         fmt.n(r.streams),
@@ -194,7 +235,9 @@ export async function runCluster(o: ClusterOptions): Promise<{ rows: ClusterRow[
 }
 
 if (isMain(import.meta.url)) {
-  const o: ClusterOptions = quick ? { streams: 60, fewStreams: 6, rounds: 5, idleSeconds: 3 } : { streams: 1500, fewStreams: 15, rounds: 40, idleSeconds: 10 };
+  const o: ClusterOptions = quick
+    ? { streams: 60, fewStreams: 6, rounds: 5, idleSeconds: 3 }
+    : { streams: 1500, fewStreams: 15, rounds: 40, idleSeconds: 10 };
   publish('10-cluster', (await runCluster(o)).markdown);
   process.exit(0);
 }

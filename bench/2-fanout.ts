@@ -71,7 +71,12 @@ async function withStreams<T>(
     const watches = Array.from({ length: o.connections }, (_, i) => shape.watch(i));
     await Promise.all(
       clients.map((client, c) =>
-        client.call({ type: 'open', base, localAddress: `127.0.0.${2 + c}`, watches: watches.filter((_, k) => k % clients.length === c) }),
+        client.call({
+          type: 'open',
+          base,
+          localAddress: `127.0.0.${2 + c}`,
+          watches: watches.filter((_, k) => k % clients.length === c),
+        }),
       ),
     );
     const result = await body(server, clients);
@@ -85,7 +90,11 @@ async function withStreams<T>(
 }
 
 /** Arms every client, runs the trigger (which returns its start time), waits, and gathers one receipt per stream. */
-async function transition(clients: Worker[], o: FanoutOptions, trigger: () => Promise<number>): Promise<{ at: number; receipts: number[]; streams: number }> {
+async function transition(
+  clients: Worker[],
+  o: FanoutOptions,
+  trigger: () => Promise<number>,
+): Promise<{ at: number; receipts: number[]; streams: number }> {
   await Promise.all(clients.map((client) => client.call({ type: 'arm' })));
   const at = await trigger();
   await sleep(o.settleMs);
@@ -112,11 +121,32 @@ export async function runFanout(o: FanoutOptions): Promise<{ rows: FanoutRow[]; 
         delivered += t.receipts.length;
         expected += t.streams;
       }
-      return { shape: shape.name, transition: 'bare node:http loop', expected, delivered, tickWait: summarize([]), push: summarize(push), total: summarize(push), tickMs: 0, writeOutMs: Math.max(...writeOut) };
+      return {
+        shape: shape.name,
+        transition: 'bare node:http loop',
+        expected,
+        delivered,
+        tickWait: summarize([]),
+        push: summarize(push),
+        total: summarize(push),
+        tickMs: 0,
+        writeOutMs: Math.max(...writeOut),
+      };
     });
     rows.push(bare);
     const kit = await withStreams('presence', shape, o, async (server, clients) => {
-      const byKind = new Map<string, { tickWait: number[]; push: number[]; total: number[]; tickMs: number[]; writeOut: number[]; delivered: number; expected: number }>();
+      const byKind = new Map<
+        string,
+        {
+          tickWait: number[];
+          push: number[];
+          total: number[];
+          tickMs: number[];
+          writeOut: number[];
+          delivered: number;
+          expected: number;
+        }
+      >();
       for (let r = -1; r < o.rounds; r++) {
         for (const [name, trigger] of [
           ['online: write → nudged tick', () => server.call<number>({ type: 'touch', uids: shape.flipped })],
@@ -128,7 +158,11 @@ export async function runFanout(o: FanoutOptions): Promise<{ rows: FanoutRow[]; 
           if (!tick) throw new Error(`no relay tick carried the ${name} transition`);
           if (r < 0) continue; // warm-up round, not counted
           let acc = byKind.get(name);
-          if (!acc) byKind.set(name, (acc = { tickWait: [], push: [], total: [], tickMs: [], writeOut: [], delivered: 0, expected: 0 }));
+          if (!acc)
+            byKind.set(
+              name,
+              (acc = { tickWait: [], push: [], total: [], tickMs: [], writeOut: [], delivered: 0, expected: 0 }),
+            );
           acc.delivered += t.receipts.length;
           acc.expected += t.streams;
           acc.tickMs.push(tick.end - tick.start);
@@ -173,12 +207,30 @@ export async function runFanout(o: FanoutOptions): Promise<{ rows: FanoutRow[]; 
   const markdown = [
     `${fmt.n(o.connections)} streams from ${o.clientProcesses} client processes, ${o.rounds} rounds of each transition after one warm-up round; times in ms as p50 / p99 / max over every delivery. Push = tick start → frame parsed by the client; tick = the relay's own synchronous time (diff + build + enqueue of every frame); server write-out = tick start → every frame written to its socket, measured inside the server, i.e. without the load generator's share of the 2 cores.`,
     '',
-    table(['watch shape', 'transition', 'delivered / streams', 'tick wait', 'push', 'total', 'tick ms (max)', 'server write-out ms (max)', 'push p99 vs bare'], body),
+    table(
+      [
+        'watch shape',
+        'transition',
+        'delivered / streams',
+        'tick wait',
+        'push',
+        'total',
+        'tick ms (max)',
+        'server write-out ms (max)',
+        'push p99 vs bare',
+      ],
+      body,
+    ),
   ].join('\n');
   return { rows, markdown };
 }
 
 if (isMain(import.meta.url)) {
-  const { markdown } = await runFanout({ connections: quick ? 2000 : 10_000, clientProcesses: 4, rounds: 3, settleMs: 2500 });
+  const { markdown } = await runFanout({
+    connections: quick ? 2000 : 10_000,
+    clientProcesses: 4,
+    rounds: 3,
+    settleMs: 2500,
+  });
   publish('2-fanout', markdown);
 }

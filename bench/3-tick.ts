@@ -87,7 +87,10 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
             if (online.has(i)) {
               // The first ones leave on a schedule, `changesPerKind` a second. The others were seen in the last
               // few seconds, so they stay online to the end and are out of the write band once measuring starts.
-              seen = k < leaving ? clock.now() - longest + Math.floor((k * 1000) / o.changesPerKind) + 500 : clock.now() - 1000 - Math.floor(rand() * staysMs);
+              seen =
+                k < leaving
+                  ? clock.now() - longest + Math.floor((k * 1000) / o.changesPerKind) + 500
+                  : clock.now() - 1000 - Math.floor(rand() * staysMs);
               k++;
             }
             insert.run(String(i), `User ${(i * 7919) % users}`, `/avatars/${i}.png`, seen);
@@ -103,7 +106,16 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
         const clocks = { store, window: DEFAULT_WINDOW, now: clock.now, monotonic: clock.monotonic };
         const before = new FullOnlineSet({ ...clocks, readAll: false });
         const step = new OnlineSet({ ...clocks, writeSeconds: WRITE_SECONDS });
-        const relay = new Relay({ online: new OnlineSet({ ...clocks, writeSeconds: WRITE_SECONDS }), window: DEFAULT_WINDOW, now: clock.now, tickMs: 1000, keepAliveMs: 15_000, onError: (e) => { throw e; } });
+        const relay = new Relay({
+          online: new OnlineSet({ ...clocks, writeSeconds: WRITE_SECONDS }),
+          window: DEFAULT_WINDOW,
+          now: clock.now,
+          tickMs: 1000,
+          keepAliveMs: 15_000,
+          onError: (e) => {
+            throw e;
+          },
+        });
         let rowsRead = 0;
         const counting = store.recentlySeen;
         store.recentlySeen = (cutoff) => {
@@ -114,7 +126,14 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
         const [, firstBeforeMs] = timed(() => before.step());
         const [, firstAfterMs] = timed(() => relay.tick());
         step.step();
-        const samples = { step: [] as number[], before: [] as number[], after: [] as number[], rowsBefore: [] as number[], rowsAfter: [] as number[], changes: [] as number[] };
+        const samples = {
+          step: [] as number[],
+          before: [] as number[],
+          after: [] as number[],
+          rowsBefore: [] as number[],
+          rowsAfter: [] as number[],
+          changes: [] as number[],
+        };
         let disagreements = 0;
         for (let t = -warmup; t < o.repeats; t++) {
           clock.advance(1);
@@ -183,7 +202,19 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
     `One tick per simulated second over a SQLite file (WAL), ${o.repeats} ticks measured after the first tick and ${WRITE_SECONDS + 3} unmeasured ones (so the write band is full); each second ${o.changesPerKind} offline users write (and come online), ${o.changesPerKind} online users' windows end and ${o.changesPerKind} online users write again. Before = the full recomputation the tick did until now (every possibly-online row read, the roster re-sorted with \`localeCompare\` on every change); after = the incremental online set's step alone (\`OnlineSet.step()\`, sorted roster kept in place), and the real \`relay.tick()\` around it (no streams open, but it still builds today's whole-roster frame on every change: the fan-out half, which roster windows replace). All run on the same file after the same writes, rotating which goes first.`,
     '',
     table(
-      ['users', 'online', 'first tick ms (before / after)', 'tick ms p50 before', 'online-set step ms p50 after', 'whole relay.tick ms p50 after', 'p99 ms (before / step / tick)', 'step vs before (p50)', 'rows read per tick (before / after)', 'set changes per tick', 'ticks that disagree'],
+      [
+        'users',
+        'online',
+        'first tick ms (before / after)',
+        'tick ms p50 before',
+        'online-set step ms p50 after',
+        'whole relay.tick ms p50 after',
+        'p99 ms (before / step / tick)',
+        'step vs before (p50)',
+        'rows read per tick (before / after)',
+        'set changes per tick',
+        'ticks that disagree',
+      ],
       rows.map((r) => [
         fmt.n(r.users),
         fmt.n(r.online),
@@ -203,6 +234,11 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
 }
 
 if (isMain(import.meta.url)) {
-  const { markdown } = await runTick({ users: quick ? [100_000] : [100_000, 1_000_000], onlineFractions: [0.01, 0.1], repeats: quick ? 10 : 30, changesPerKind: 50 });
+  const { markdown } = await runTick({
+    users: quick ? [100_000] : [100_000, 1_000_000],
+    onlineFractions: [0.01, 0.1],
+    repeats: quick ? 10 : 30,
+    changesPerKind: 50,
+  });
   publish('3-tick', markdown);
 }

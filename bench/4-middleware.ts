@@ -67,7 +67,12 @@ function hostApp(): Hono {
 export async function runMiddleware(o: MiddlewareOptions): Promise<{ result: MiddlewareResult; markdown: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'presence-mw-'));
   const db = openDatabase(join(dir, 'presence.db'));
-  const presence = createPresence({ db, resolveUser: (c) => c.req.header('x-user') ?? null, writeSeconds: o.writeSeconds, log: () => {} });
+  const presence = createPresence({
+    db,
+    resolveUser: (c) => c.req.header('x-user') ?? null,
+    writeSeconds: o.writeSeconds,
+    log: () => {},
+  });
   // Every write of last_seen, logged by SQLite itself (temp triggers) with the time it
   // happened — not the value written, which for a trailing write is the earlier activity.
   const writtenAt = `CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`;
@@ -91,7 +96,13 @@ export async function runMiddleware(o: MiddlewareOptions): Promise<{ result: Mid
     // CPU the serving process spent per request: far steadier than req/s on a shared machine.
     const run = async (url: string, seconds: number): Promise<LoadResult> => {
       const cpu = process.cpuUsage();
-      const result = await load.call<LoadResult>({ type: 'run', url, users: o.users, seconds, connections: o.connections });
+      const result = await load.call<LoadResult>({
+        type: 'run',
+        url,
+        users: o.users,
+        seconds,
+        connections: o.connections,
+      });
       const used = process.cpuUsage(cpu);
       return { ...result, cpuMicrosPerRequest: (used.user + used.system) / Math.max(1, result.total) };
     };
@@ -112,12 +123,17 @@ export async function runMiddleware(o: MiddlewareOptions): Promise<{ result: Mid
     tracked.server.closeAllConnections();
   }
   const writes = new Map<string, number[]>();
-  for (const { uid, at } of db.prepare('SELECT uid, at FROM write_log ORDER BY rowid').all() as { uid: string; at: number }[]) {
+  for (const { uid, at } of db.prepare('SELECT uid, at FROM write_log ORDER BY rowid').all() as {
+    uid: string;
+    at: number;
+  }[]) {
     const list = writes.get(uid);
     if (list) list.push(at);
     else writes.set(uid, [at]);
   }
-  const usersStored = Number((db.prepare('SELECT count(*) AS n FROM presence_users WHERE last_seen IS NOT NULL').get() as { n: number }).n);
+  const usersStored = Number(
+    (db.prepare('SELECT count(*) AS n FROM presence_users WHERE last_seen IS NOT NULL').get() as { n: number }).n,
+  );
   presence.close();
   db.close();
   rmSync(dir, { recursive: true, force: true });
@@ -129,7 +145,8 @@ export async function runMiddleware(o: MiddlewareOptions): Promise<{ result: Mid
     total += times.length;
     maxWritesPerUser = Math.max(maxWritesPerUser, times.length);
     // SQLite's clock and the throttle's are read microseconds apart: allow them 5 ms.
-    for (let i = 1; i < times.length; i++) if ((times[i] as number) - (times[i - 1] as number) < o.writeSeconds * 1000 - 5) violations++;
+    for (let i = 1; i < times.length; i++)
+      if ((times[i] as number) - (times[i - 1] as number) < o.writeSeconds * 1000 - 5) violations++;
   }
   const ratio = median(results.tracked.map((r) => r.rps)) / median(results.bare.map((r) => r.rps));
   const cpu = (runs: LoadResult[]): number => median(runs.map((r) => r.cpuMicrosPerRequest ?? 0));
@@ -159,29 +176,55 @@ export async function runMiddleware(o: MiddlewareOptions): Promise<{ result: Mid
     `Hono app, \`GET /api/items\` as ${fmt.n(o.users)} distinct users (round robin), autocannon in a second process with ${o.connections} connections, ${o.rounds} alternating ${o.seconds} s runs each; write window ${o.writeSeconds} s (shortened from the default half-timeout so the run spans several windows).`,
     '',
     table(
-      ['app', 'req/s per run', 'req/s median', 'latency p50 ms', 'latency p99 ms', 'server CPU µs / request (median)', 'errors'],
+      [
+        'app',
+        'req/s per run',
+        'req/s median',
+        'latency p50 ms',
+        'latency p99 ms',
+        'server CPU µs / request (median)',
+        'errors',
+      ],
       [row('bare (no middleware)', results.bare), row('with presence.track', results.tracked)],
     ),
     '',
     table(
-      ['tracked / bare throughput', 'tracked / bare by CPU per request', 'tracked requests', 'SQLite writes (logged by trigger)', 'users written / stored', 'write windows elapsed', 'max writes per user', 'writes < 1 window apart', 'writes per request'],
-      [[
-        fmt.ratio(ratio),
-        fmt.ratio(result.cpuRatio),
-        fmt.n(result.trackedRequests),
-        fmt.n(total),
-        `${fmt.n(writes.size)} / ${fmt.n(usersStored)}`,
-        fmt.n(result.windowsElapsed, 1),
-        fmt.n(maxWritesPerUser),
-        fmt.n(violations),
-        (total / Math.max(1, result.trackedRequests)).toExponential(2),
-      ]],
+      [
+        'tracked / bare throughput',
+        'tracked / bare by CPU per request',
+        'tracked requests',
+        'SQLite writes (logged by trigger)',
+        'users written / stored',
+        'write windows elapsed',
+        'max writes per user',
+        'writes < 1 window apart',
+        'writes per request',
+      ],
+      [
+        [
+          fmt.ratio(ratio),
+          fmt.ratio(result.cpuRatio),
+          fmt.n(result.trackedRequests),
+          fmt.n(total),
+          `${fmt.n(writes.size)} / ${fmt.n(usersStored)}`,
+          fmt.n(result.windowsElapsed, 1),
+          fmt.n(maxWritesPerUser),
+          fmt.n(violations),
+          (total / Math.max(1, result.trackedRequests)).toExponential(2),
+        ],
+      ],
     ),
   ].join('\n');
   return { result, markdown };
 }
 
 if (isMain(import.meta.url)) {
-  const { markdown } = await runMiddleware({ users: 1000, seconds: quick ? 2 : 6, rounds: quick ? 1 : 5, connections: 32, writeSeconds: 5 });
+  const { markdown } = await runMiddleware({
+    users: 1000,
+    seconds: quick ? 2 : 6,
+    rounds: quick ? 1 : 5,
+    connections: 32,
+    writeSeconds: 5,
+  });
   publish('4-middleware', markdown);
 }

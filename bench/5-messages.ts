@@ -37,7 +37,8 @@ const decoder = new TextDecoder();
 function responseHeadBytes(headers: Headers): number {
   let head = 'HTTP/1.1 200 OK\r\n';
   headers.forEach((value, name) => (head += `${name}: ${value}\r\n`));
-  head += 'date: Mon, 23 Nov 2026 12:00:00 GMT\r\nconnection: keep-alive\r\nkeep-alive: timeout=5\r\ntransfer-encoding: chunked\r\n\r\n';
+  head +=
+    'date: Mon, 23 Nov 2026 12:00:00 GMT\r\nconnection: keep-alive\r\nkeep-alive: timeout=5\r\ntransfer-encoding: chunked\r\n\r\n';
   return Buffer.byteLength(head);
 }
 
@@ -109,9 +110,17 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
     const previous = mode === 'multi-page' ? lastShown.get(visit.uid) : undefined;
     const subscribe = async (sid: string): Promise<void> => {
       const known = previous ? visit.watches.filter((uid) => previous.display.has(uid)) : [];
-      const body = JSON.stringify({ sid, add: visit.watches, ...(known.length > 0 ? { known, since: previous!.since } : {}) });
+      const body = JSON.stringify({
+        sid,
+        add: visit.watches,
+        ...(known.length > 0 ? { known, since: previous!.since } : {}),
+      });
       page.upstreamFrames++;
-      const answer = await app.request('/presence/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const answer = await app.request('/presence/subscribe', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       if (answer.status !== 200) throw new Error(`subscribe answered ${answer.status}: ${await answer.text()}`);
       const text = await answer.text();
       page.opening.head += responseHeadBytes(answer.headers) + Buffer.byteLength(text);
@@ -129,7 +138,11 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
             page.transportFrames++;
             continue;
           }
-          const field = (name: string) => block.split('\n').find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2) ?? '';
+          const field = (name: string) =>
+            block
+              .split('\n')
+              .find((line) => line.startsWith(`${name}: `))
+              ?.slice(name.length + 2) ?? '';
           const event = field('event');
           if (event === 'hello') {
             page.transportFrames++;
@@ -171,14 +184,22 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
         const firstView = index === 0;
         if (mode === 'multi-page') await closePage(visit.uid); // navigating away ends the old page and its stream
         // The request itself is the activity the middleware records.
-        await app.request(mode === 'multi-page' || firstView ? '/page' : '/api/data', { headers: { 'x-user': visit.uid } });
-        if (mode === 'multi-page' || firstView) schedule.add(next.at + (visit.loads[index] as number), { kind: 'open', visit, index });
+        await app.request(mode === 'multi-page' || firstView ? '/page' : '/api/data', {
+          headers: { 'x-user': visit.uid },
+        });
+        if (mode === 'multi-page' || firstView)
+          schedule.add(next.at + (visit.loads[index] as number), { kind: 'open', visit, index });
         break;
       }
       case 'open':
         // A newer navigation or the tab closing may have overtaken this page's load.
         if (closed.has(action.visit.uid)) break;
-        if (mode === 'multi-page' && action.visit.views[action.index + 1] !== undefined && (action.visit.views[action.index + 1] as number) <= next.at) break;
+        if (
+          mode === 'multi-page' &&
+          action.visit.views[action.index + 1] !== undefined &&
+          (action.visit.views[action.index + 1] as number) <= next.at
+        )
+          break;
         await openPage(action.visit);
         break;
       case 'close':
@@ -195,7 +216,12 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
         break;
       case 'sample':
         await settle();
-        sample(tally, [...open.values()].map((o) => o.page), (uid) => relay.isShownOnline(uid), next.at);
+        sample(
+          tally,
+          [...open.values()].map((o) => o.page),
+          (uid) => relay.isShownOnline(uid),
+          next.at,
+        );
         break;
     }
     await settle();
@@ -225,8 +251,12 @@ function wsBytes(payload: number, masked = false): number {
 const SID = 'x'.repeat(20);
 /** 101 response, engine.io open packet and socket.io connect packet (websocket transport only: kinder to the peer than polling first). */
 const HANDSHAKE_BYTES =
-  Buffer.byteLength(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${'x'.repeat(28)}\r\n\r\n`) +
-  wsBytes(Buffer.byteLength(`0{"sid":"${SID}","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}`)) +
+  Buffer.byteLength(
+    `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${'x'.repeat(28)}\r\n\r\n`,
+  ) +
+  wsBytes(
+    Buffer.byteLength(`0{"sid":"${SID}","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}`),
+  ) +
   wsBytes(Buffer.byteLength(`40{"sid":"${SID}"}`));
 const BULK_HEAD_BYTES = Buffer.byteLength(
   'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 0000\r\ndate: Mon, 23 Nov 2026 12:00:00 GMT\r\nconnection: keep-alive\r\nkeep-alive: timeout=5\r\n\r\n',
@@ -260,7 +290,9 @@ export function replayPeer(trace: readonly Visit[], mode: Mode, durationMs: numb
   };
   // io.emit: every connected client gets every change, whether or not it shows that user.
   const broadcastPresence = (uid: string, status: 'online' | 'offline'): void => {
-    const bytes = wsBytes(Buffer.byteLength(`42["presence",{"userId":"${uid}","status":"${status}","timestamp":${START + now}}]`));
+    const bytes = wsBytes(
+      Buffer.byteLength(`42["presence",{"userId":"${uid}","status":"${status}","timestamp":${START + now}}]`),
+    );
     const users = new Map([[uid, status === 'online']]);
     for (const { page } of sockets.values()) {
       page.bytes += bytes;
@@ -286,7 +318,9 @@ export function replayPeer(trace: readonly Visit[], mode: Mode, durationMs: numb
     setPresence(visit.uid, 'online', sid);
     broadcastPresence(visit.uid, 'online');
     // The pattern's bulk endpoint gives the page its starting picture (without it a new page knows nobody).
-    const body = JSON.stringify(visit.watches.map((userId) => ({ userId, status: presenceMap.get(userId)?.status ?? 'offline' })));
+    const body = JSON.stringify(
+      visit.watches.map((userId) => ({ userId, status: presenceMap.get(userId)?.status ?? 'offline' })),
+    );
     page.bytes += BULK_HEAD_BYTES + Buffer.byteLength(body);
     page.upstreamFrames++;
     page.snapshot(new Map(visit.watches.map((uid) => [uid, presenceMap.get(uid)?.status === 'online'])));
@@ -310,11 +344,17 @@ export function replayPeer(trace: readonly Visit[], mode: Mode, durationMs: numb
         if (closed.has(action.visit.uid)) break;
         // Multi-page: every view unloads the page (its socket disconnects) and the next page connects after loading.
         if (mode === 'multi-page') disconnect(action.visit.uid);
-        if (mode === 'multi-page' || action.index === 0) schedule.add(now + (action.visit.loads[action.index] as number), { kind: 'connect', visit: action.visit, index: action.index });
+        if (mode === 'multi-page' || action.index === 0)
+          schedule.add(now + (action.visit.loads[action.index] as number), {
+            kind: 'connect',
+            visit: action.visit,
+            index: action.index,
+          });
         break;
       case 'connect': {
         const following = action.visit.views[action.index + 1];
-        if (closed.has(action.visit.uid) || (mode === 'multi-page' && following !== undefined && following <= now)) break;
+        if (closed.has(action.visit.uid) || (mode === 'multi-page' && following !== undefined && following <= now))
+          break;
         connect(action.visit);
         break;
       }
@@ -358,7 +398,12 @@ export function replayPeer(trace: readonly Visit[], mode: Mode, durationMs: numb
         }
         break;
       case 'sample':
-        sample(tally, [...sockets.values()].map((s) => s.page), (uid) => presenceMap.get(uid)?.status === 'online', now);
+        sample(
+          tally,
+          [...sockets.values()].map((s) => s.page),
+          (uid) => presenceMap.get(uid)?.status === 'online',
+          now,
+        );
         break;
     }
   }
@@ -415,7 +460,15 @@ export type MessagesOptions = TraceOptions;
 export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesRow[]; markdown: string }> {
   const trace = buildTrace(o);
   const rows: MessagesRow[] = [];
-  const openings: { mode: Mode; head: number; hello: number; snapshot: number; share: number; now: number; peer: number }[] = [];
+  const openings: {
+    mode: Mode;
+    head: number;
+    hello: number;
+    snapshot: number;
+    share: number;
+    now: number;
+    peer: number;
+  }[] = [];
   for (const mode of ['multi-page', 'single-page'] as const) {
     const kit = await replayKit(trace, mode, o.durationMs);
     const kitRow = summarizeResult(kit);
@@ -465,15 +518,49 @@ export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesR
     `Trace: ${fmt.n(o.users)} users over ${o.durationMs / 60_000} min (${[...behaviours].map(([b, n]) => `${n} ${b}`).join(', ')}; ${fmt.n(views)} page views), every page shows ${o.watchesPerPage} other users' dots; ${fmt.n(rows[0]?.samples ?? 0)} page × uid state samples (every 10 s) per system. "Frames" are messages that carry presence (snapshot or bulk answer, then updates); keep-alives/pings are counted apart. Bytes are server → page, including HTTP/WebSocket handshakes.`,
     '',
     table(
-      ['mode', 'system', 'pages', 'watcher-hours', 'frames / page', 'frames / watcher-hour', 'kit vs peer frames', 'KiB / watcher-hour', 'kit / peer bytes', 'bytes in page openings', 'updates that changed nothing', 'updates to idle pages', 'flicker', 'missed state (samples)', 'online while idle > 80 s (samples)', 'keep-alive or ping / watcher-hour', 'upstream frames / watcher-hour'],
+      [
+        'mode',
+        'system',
+        'pages',
+        'watcher-hours',
+        'frames / page',
+        'frames / watcher-hour',
+        'kit vs peer frames',
+        'KiB / watcher-hour',
+        'kit / peer bytes',
+        'bytes in page openings',
+        'updates that changed nothing',
+        'updates to idle pages',
+        'flicker',
+        'missed state (samples)',
+        'online while idle > 80 s (samples)',
+        'keep-alive or ping / watcher-hour',
+        'upstream frames / watcher-hour',
+      ],
       body,
     ),
     '',
     `Where presence-kit's bytes go when every page view opens a session (per page, averaged; a multi-page site's next page resumes from the one before it, so its snapshot carries only what changed):`,
     '',
     table(
-      ['mode', 'HTTP heads + subscribe answer B', 'hello event B', 'snapshot event B', 'opening share of all bytes', 'KiB / watcher-hour', 'peer KiB / watcher-hour'],
-      openings.map((x) => [x.mode, fmt.n(x.head, 0), fmt.n(x.hello, 0), fmt.n(x.snapshot, 0), `${fmt.n(x.share, 0)}%`, fmt.n(x.now, 1), fmt.n(x.peer, 1)]),
+      [
+        'mode',
+        'HTTP heads + subscribe answer B',
+        'hello event B',
+        'snapshot event B',
+        'opening share of all bytes',
+        'KiB / watcher-hour',
+        'peer KiB / watcher-hour',
+      ],
+      openings.map((x) => [
+        x.mode,
+        fmt.n(x.head, 0),
+        fmt.n(x.hello, 0),
+        fmt.n(x.snapshot, 0),
+        `${fmt.n(x.share, 0)}%`,
+        fmt.n(x.now, 1),
+        fmt.n(x.peer, 1),
+      ]),
     ),
   ].join('\n');
   return { rows, markdown };

@@ -151,7 +151,8 @@ export async function runClient(o: ClientOptions): Promise<{ result: ClientResul
       presence.touch(`u${i}`);
       const at = await painted;
       const frames = await page.evaluate(() => (window as any).__bench.presenceAt as number[]);
-      if (frames.length !== before + 1) throw new Error(`expected one presence frame for one change, got ${frames.length - before}`);
+      if (frames.length !== before + 1)
+        throw new Error(`expected one presence frame for one change, got ${frames.length - before}`);
       changeToPaintedMs.push(at - (frames[before] as number));
     }
     const dots = await heapAndNodes(page);
@@ -164,7 +165,12 @@ export async function runClient(o: ClientOptions): Promise<{ result: ClientResul
       navigationToPaintedMs,
       changeToPaintedMs,
       heapPerDot: (dots.heap - emptyWithScript.heap) / o.dots,
-      heapKiB: { empty: empty.heap / 1024, spans: spans.heap / 1024, emptyWithScript: emptyWithScript.heap / 1024, dots: dots.heap / 1024 },
+      heapKiB: {
+        empty: empty.heap / 1024,
+        spans: spans.heap / 1024,
+        emptyWithScript: emptyWithScript.heap / 1024,
+        dots: dots.heap / 1024,
+      },
       nodesPerDot: (dots.nodes - emptyWithScript.nodes) / o.dots,
       nodesPerSpan: (spans.nodes - empty.nodes) / o.dots,
       listenersPerDot: (dots.listeners - emptyWithScript.listeners) / o.dots,
@@ -173,17 +179,30 @@ export async function runClient(o: ClientOptions): Promise<{ result: ClientResul
       `Headless Chromium (${browser.version()}), ${fmt.n(o.dots)} \`<presence-dot>\`s over ${fmt.n(o.dots)} distinct uids (half online, half away), served with the elements bundled from source; painted = the first animation frame after every dot shows its state (frames are ~16.7 ms apart, so times are that coarse). Baseline: the same page with ${fmt.n(o.dots)} plain \`<span>\` dots and no script.`,
       '',
       table(
-        ['streams opened (EventSource / server)', 'snapshot → all dots painted ms', 'navigation → all dots painted ms', `one change: frame → dot repainted ms (median / max of ${o.changes})`, 'JS heap per dot B', 'page JS heap KiB: empty / plain spans / script only / dots', 'DOM nodes per dot (plain span)', 'JS listeners per dot'],
-        [[
-          `${result.eventSources} / ${result.streamRequests}`,
-          fmt.ms(result.snapshotToPaintedMs),
-          fmt.ms(result.navigationToPaintedMs),
-          `${fmt.ms(median(changeToPaintedMs))} / ${fmt.ms(Math.max(...changeToPaintedMs))}`,
-          fmt.n(result.heapPerDot),
-          [result.heapKiB.empty, result.heapKiB.spans, result.heapKiB.emptyWithScript, result.heapKiB.dots].map((x) => fmt.n(x)).join(' / '),
-          `${fmt.n(result.nodesPerDot, 1)} (${fmt.n(result.nodesPerSpan, 1)})`,
-          fmt.n(result.listenersPerDot, 1),
-        ]],
+        [
+          'streams opened (EventSource / server)',
+          'snapshot → all dots painted ms',
+          'navigation → all dots painted ms',
+          `one change: frame → dot repainted ms (median / max of ${o.changes})`,
+          'JS heap per dot B',
+          'page JS heap KiB: empty / plain spans / script only / dots',
+          'DOM nodes per dot (plain span)',
+          'JS listeners per dot',
+        ],
+        [
+          [
+            `${result.eventSources} / ${result.streamRequests}`,
+            fmt.ms(result.snapshotToPaintedMs),
+            fmt.ms(result.navigationToPaintedMs),
+            `${fmt.ms(median(changeToPaintedMs))} / ${fmt.ms(Math.max(...changeToPaintedMs))}`,
+            fmt.n(result.heapPerDot),
+            [result.heapKiB.empty, result.heapKiB.spans, result.heapKiB.emptyWithScript, result.heapKiB.dots]
+              .map((x) => fmt.n(x))
+              .join(' / '),
+            `${fmt.n(result.nodesPerDot, 1)} (${fmt.n(result.nodesPerSpan, 1)})`,
+            fmt.n(result.listenersPerDot, 1),
+          ],
+        ],
       ),
     ].join('\n');
     return { result, markdown };

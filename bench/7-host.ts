@@ -53,7 +53,11 @@ async function run(mode: HostRow['mode'], o: HostOptions): Promise<HostRow> {
           const sid = subscribed ? undefined : /"sid":"([^"]+)"/.exec(chunk.toString())?.[1];
           if (sid === undefined) return;
           subscribed = true;
-          void fetch(`${base}/presence/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sid, roster: { max: 12 } }) });
+          void fetch(`${base}/presence/subscribe`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ sid, roster: { max: 12 } }),
+          });
         }),
       );
     }
@@ -67,7 +71,13 @@ async function run(mode: HostRow['mode'], o: HostOptions): Promise<HostRow> {
       latencies.push(await request(`${base}/api/items`));
       await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
     }
-    const report = await host.call<{ p50: number; p99: number; max: number; ticks: { ms: number; changed: number }[]; online: number }>({ type: 'report' });
+    const report = await host.call<{
+      p50: number;
+      p99: number;
+      max: number;
+      ticks: { ms: number; changed: number }[];
+      online: number;
+    }>({ type: 'report' });
     await host.call({ type: 'stop' }).catch(() => undefined);
     return {
       mode,
@@ -91,7 +101,15 @@ export async function runHost(o: HostOptions): Promise<{ rows: HostRow[]; markdo
     `A host process: \`GET /api/items\` behind \`presence.track\`, ${fmt.n(o.online)} online of ${fmt.n(o.users)} users, ${o.perSecond} joins (\`presence.touch\`) and ${o.perSecond} leaves (windows ending) per second, real 1 s ticks, ${o.seconds} s measured; one request every 20 ms from the bench process. Event-loop delay from \`monitorEventLoopDelay\` (1 ms resolution) in the host, ms.`,
     '',
     table(
-      ['host', 'online at the end', 'set changes / s', 'request ms p50 / p99 / max', 'event-loop delay ms p50 / p99 / max', 'relay.tick ms p50 / max (ticks)', 'roster stream MiB received'],
+      [
+        'host',
+        'online at the end',
+        'set changes / s',
+        'request ms p50 / p99 / max',
+        'event-loop delay ms p50 / p99 / max',
+        'relay.tick ms p50 / max (ticks)',
+        'roster stream MiB received',
+      ],
       rows.map((r) => [
         r.mode,
         r.mode === 'bare' ? '—' : fmt.n(r.online),
@@ -107,6 +125,11 @@ export async function runHost(o: HostOptions): Promise<{ rows: HostRow[]; markdo
 }
 
 if (isMain(import.meta.url)) {
-  const { markdown } = await runHost({ online: quick ? 1000 : 10_000, users: 20_000, perSecond: 10, seconds: quick ? 5 : 20 });
+  const { markdown } = await runHost({
+    online: quick ? 1000 : 10_000,
+    users: 20_000,
+    perSecond: 10,
+    seconds: quick ? 5 : 20,
+  });
   publish('7-host', markdown);
 }

@@ -54,7 +54,8 @@ export async function runProcesses(o: ProcessesOptions): Promise<{ result: Proce
   try {
     // One after the other, and only the first seeds the users: writers on one file never wait on a lock.
     const bases: string[] = [];
-    for (const [s, server] of servers.entries()) bases.push(await server.call<string>({ type: 'start', kind: 'presence', users: USERS, db, seed: s === 0 }));
+    for (const [s, server] of servers.entries())
+      bases.push(await server.call<string>({ type: 'start', kind: 'presence', users: USERS, db, seed: s === 0 }));
     // Stream i of server s is opened by client i % clientProcesses; every client opens server 0's first, then server 1's.
     const started = performance.now();
     const opened: number[][] = clients.map(() => []);
@@ -63,12 +64,19 @@ export async function runProcesses(o: ProcessesOptions): Promise<{ result: Proce
         clients.map((client, c) => {
           const mine = Array.from({ length: o.streamsPerServer }, (_, i) => i).filter((i) => i % clients.length === c);
           for (const i of mine) opened[c]!.push(s * o.streamsPerServer + i);
-          return client.call({ type: 'open', base, localAddress: `127.0.0.${2 + c}`, watches: mine.map((i) => streamUids(i)) });
+          return client.call({
+            type: 'open',
+            base,
+            localAddress: `127.0.0.${2 + c}`,
+            watches: mine.map((i) => streamUids(i)),
+          });
         }),
       );
     }
     const openedPerSecond = (2 * o.streamsPerServer) / ((performance.now() - started) / 1000);
-    const held = (await Promise.all(servers.map((s) => s.call<{ connections: number }>({ type: 'measure' })))).map((m) => m.connections) as [number, number];
+    const held = (await Promise.all(servers.map((s) => s.call<{ connections: number }>({ type: 'measure' })))).map(
+      (m) => m.connections,
+    ) as [number, number];
 
     const same: number[] = [];
     const other: number[] = [];
@@ -97,15 +105,44 @@ export async function runProcesses(o: ProcessesOptions): Promise<{ result: Proce
       }
     }
     await Promise.all(clients.map((c) => c.call({ type: 'close' })));
-    const fdLimit = execSync('ulimit -Sn; ulimit -Hn', { shell: '/bin/bash' }).toString().trim().split('\n').join(' / ');
-    const result: ProcessesResult = { held, sameProcess: summarize(same), otherProcess: summarize(other), expected, delivered, tickMs: TICK_MS, fdLimit, openedPerSecond };
+    const fdLimit = execSync('ulimit -Sn; ulimit -Hn', { shell: '/bin/bash' })
+      .toString()
+      .trim()
+      .split('\n')
+      .join(' / ');
+    const result: ProcessesResult = {
+      held,
+      sameProcess: summarize(same),
+      otherProcess: summarize(other),
+      expected,
+      delivered,
+      tickMs: TICK_MS,
+      fdLimit,
+      openedPerSecond,
+    };
     const s = (v: Summary) => `${fmt.ms(v.p50)} / ${fmt.ms(v.p99)} / ${fmt.ms(v.max)}`;
     const markdown = [
       `Two presence server processes on one SQLite file (WAL), ${fmt.n(o.streamsPerServer)} idle streams each (${UIDS_PER_STREAM} of ${fmt.n(USERS)} uids per stream), opened by ${o.clientProcesses} client processes from 127.0.0.2-${1 + o.clientProcesses}; open files per process (soft / hard): ${fdLimit}. ${2 * o.rounds} rounds, alternating the process that sees the activity: ${o.flipsPerRound} users come online there (\`presence.touch\`). Latency = write → frame parsed by the client, ms, p50 / p99 / max over every delivery; \`tickMs\` = ${TICK_MS}.`,
       '',
       table(
-        ['streams held (process a / b)', 'opened/s (both)', 'deliveries / expected', 'same process (nudged tick)', 'other process (its next periodic tick)', 'other process p99 vs one tick + 100 ms'],
-        [[`${fmt.n(held[0])} / ${fmt.n(held[1])}`, fmt.n(openedPerSecond), `${fmt.n(delivered)} / ${fmt.n(expected)}`, s(result.sameProcess), s(result.otherProcess), fmt.ratio(result.otherProcess.p99 / (TICK_MS + 100))]],
+        [
+          'streams held (process a / b)',
+          'opened/s (both)',
+          'deliveries / expected',
+          'same process (nudged tick)',
+          'other process (its next periodic tick)',
+          'other process p99 vs one tick + 100 ms',
+        ],
+        [
+          [
+            `${fmt.n(held[0])} / ${fmt.n(held[1])}`,
+            fmt.n(openedPerSecond),
+            `${fmt.n(delivered)} / ${fmt.n(expected)}`,
+            s(result.sameProcess),
+            s(result.otherProcess),
+            fmt.ratio(result.otherProcess.p99 / (TICK_MS + 100)),
+          ],
+        ],
       ),
     ].join('\n');
     return { result, markdown };
@@ -117,6 +154,11 @@ export async function runProcesses(o: ProcessesOptions): Promise<{ result: Proce
 }
 
 if (isMain(import.meta.url)) {
-  const { markdown } = await runProcesses({ streamsPerServer: quick ? 1000 : 19_000, clientProcesses: 4, flipsPerRound: 10, rounds: 3 });
+  const { markdown } = await runProcesses({
+    streamsPerServer: quick ? 1000 : 19_000,
+    clientProcesses: 4,
+    flipsPerRound: 10,
+    rounds: 3,
+  });
   publish('8-processes', markdown);
 }

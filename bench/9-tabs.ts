@@ -51,9 +51,21 @@ export async function runTabs(o: TabsOptions): Promise<{ rows: TabsRow[]; markdo
     `${o.tabs} tabs of one origin in one browser profile, over HTTP/1.1 (6 connections per origin), each showing a team of ${o.team} (and one uid of its own); ${o.changes} team members come online, one every ${o.intervalMs / 1000} s. A page that has not loaded after ${LOAD_TIMEOUT_MS / 1000} s counts as not loaded. Bytes are the presence streams' bodies as the server wrote them, all tabs together: the openings once, plus the measured rate of changes and keep-alives over an hour (one change every ${o.intervalMs / 1000} s).`,
     '',
     table(
-      ['path', 'tabs loaded', 'tabs live', 'tabs that saw every change', 'server streams', 'stream KiB / browser-hour', 'vs one connection per tab'],
+      [
+        'path',
+        'tabs loaded',
+        'tabs live',
+        'tabs that saw every change',
+        'server streams',
+        'stream KiB / browser-hour',
+        'vs one connection per tab',
+      ],
       rows.map((r) => [
-        r.path === 'tab' ? 'one connection per tab (before)' : r.path === 'leader' ? 'Web Locks leader tab' : 'SharedWorker',
+        r.path === 'tab'
+          ? 'one connection per tab (before)'
+          : r.path === 'leader'
+            ? 'Web Locks leader tab'
+            : 'SharedWorker',
         `${r.loaded} of ${r.tabs}`,
         `${r.live} of ${r.tabs}`,
         `${r.sawEveryChange} of ${r.tabs}`,
@@ -66,7 +78,11 @@ export async function runTabs(o: TabsOptions): Promise<{ rows: TabsRow[]; markdo
   return { rows, markdown };
 }
 
-async function measure(path: TabsPath, o: TabsOptions, browser: Awaited<ReturnType<typeof launchChromium>>): Promise<TabsRow> {
+async function measure(
+  path: TabsPath,
+  o: TabsOptions,
+  browser: Awaited<ReturnType<typeof launchChromium>>,
+): Promise<TabsRow> {
   const server = await startTabsServer();
   const context = await browser.newContext();
   const team = Array.from({ length: o.team }, (_, i) => `member-${i}`);
@@ -78,14 +94,24 @@ async function measure(path: TabsPath, o: TabsOptions, browser: Awaited<ReturnTy
       const page = await context.newPage();
       pages.push(page);
       const ok = await page
-        .goto(`${server.url}/page?uids=${[...team, `own-${i}`].join(',')}&transport=${path}`, { waitUntil: 'load', timeout: LOAD_TIMEOUT_MS })
+        .goto(`${server.url}/page?uids=${[...team, `own-${i}`].join(',')}&transport=${path}`, {
+          waitUntil: 'load',
+          timeout: LOAD_TIMEOUT_MS,
+        })
         .then(() => true)
         .catch(() => false);
       if (ok) loaded += 1;
     }
     const live = (page: Page) =>
       page
-        .waitForFunction(() => [...document.querySelectorAll('presence-dot')].every((dot) => (dot as unknown as { status: { live: boolean } }).status.live), undefined, { timeout: LOAD_TIMEOUT_MS })
+        .waitForFunction(
+          () =>
+            [...document.querySelectorAll('presence-dot')].every(
+              (dot) => (dot as unknown as { status: { live: boolean } }).status.live,
+            ),
+          undefined,
+          { timeout: LOAD_TIMEOUT_MS },
+        )
         .then(() => true)
         .catch(() => false);
     const liveTabs = (await Promise.all(pages.map(live))).filter(Boolean).length;
@@ -98,7 +124,14 @@ async function measure(path: TabsPath, o: TabsOptions, browser: Awaited<ReturnTy
     const changed = team.slice(0, Math.min(o.changes, team.length));
     const sawAll = (page: Page) =>
       page
-        .waitForFunction((uids) => uids.every((uid) => document.querySelector(`presence-dot[uid="${uid}"]`)?.getAttribute('state') === 'online'), changed, { timeout: 2000 })
+        .waitForFunction(
+          (uids) =>
+            uids.every(
+              (uid) => document.querySelector(`presence-dot[uid="${uid}"]`)?.getAttribute('state') === 'online',
+            ),
+          changed,
+          { timeout: 2000 },
+        )
         .then(() => true)
         .catch(() => false);
     const saw = (await Promise.all(pages.map(sawAll))).filter(Boolean).length;

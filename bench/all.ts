@@ -10,7 +10,18 @@ import { writeMachine } from './lib/machine.js';
 import { spliceResults } from './lib/splice.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const scenarios = ['1-connections', '2-fanout', '3-tick', '4-middleware', '5-messages', '6-client', '7-host', '8-processes', '9-tabs', '10-cluster'];
+const scenarios = [
+  '1-connections',
+  '2-fanout',
+  '3-tick',
+  '4-middleware',
+  '5-messages',
+  '6-client',
+  '7-host',
+  '8-processes',
+  '9-tabs',
+  '10-cluster',
+];
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
 
@@ -19,12 +30,18 @@ let failed = 0;
 for (const name of scenarios.filter((s) => only.length === 0 || only.some((o) => s.startsWith(o)))) {
   console.log(`\n## ${name}\n`);
   const started = performance.now();
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--conditions', 'source', join(here, `${name}.ts`), ...flags], {
-    stdio: 'inherit',
-    cwd: join(here, '..'),
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--conditions', 'source', join(here, `${name}.ts`), ...flags],
+    {
+      stdio: 'inherit',
+      cwd: join(here, '..'),
+    },
+  );
   if (run.status !== 0) failed++;
-  console.log(`(${name}: ${((performance.now() - started) / 1000).toFixed(0)} s${run.status !== 0 ? `, exited ${run.status}` : ''})`);
+  console.log(
+    `(${name}: ${((performance.now() - started) / 1000).toFixed(0)} s${run.status !== 0 ? `, exited ${run.status}` : ''})`,
+  );
 }
 spliceResults();
 // A scenario that crashed is an error; a slow one never is.

@@ -29,7 +29,9 @@ await demo.listening(running.url);
 
 const w = demo.presence.window;
 console.log(`presence-kit demo: ${running.url}/`);
-console.log(`  db ${db} · online window ${w.timeoutSeconds}s + margin ${w.marginSeconds}s · crowd ${env.DEMO_CROWD === '0' ? 'off' : 'on'} · Ctrl+C to stop`);
+console.log(
+  `  db ${db} · online window ${w.timeoutSeconds}s + margin ${w.marginSeconds}s · crowd ${env.DEMO_CROWD === '0' ? 'off' : 'on'} · Ctrl+C to stop`,
+);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -24,7 +24,13 @@ const PACKAGES: { dir: string; extra: string[] }[] = [
   { dir: 'packages/server', extra: [] },
   {
     dir: 'packages/elements',
-    extra: ['custom-elements.json', 'dist/presence-kit.js', 'dist/presence-kit.js.map', 'dist/presence-kit-worker.js', 'dist/presence-kit-worker.js.map'],
+    extra: [
+      'custom-elements.json',
+      'dist/presence-kit.js',
+      'dist/presence-kit.js.map',
+      'dist/presence-kit-worker.js',
+      'dist/presence-kit-worker.js.map',
+    ],
   },
 ];
 
@@ -48,7 +54,8 @@ function expectedFiles(dir: string, extra: string[]): Set<string> {
     if (!entry.endsWith('.ts')) continue;
     const file = entry.split('\\').join('/');
     const out = `dist/${file.slice(0, -'.ts'.length)}`;
-    for (const path of [`src/${file}`, `${out}.js`, `${out}.js.map`, `${out}.d.ts`, `${out}.d.ts.map`]) expected.add(path);
+    for (const path of [`src/${file}`, `${out}.js`, `${out}.js.map`, `${out}.d.ts`, `${out}.d.ts.map`])
+      expected.add(path);
   }
   return expected;
 }
@@ -80,7 +87,8 @@ try {
     const files = new Set(pack.files.map((f) => f.path));
     const expected = expectedFiles(dir, extra);
     for (const path of expected) {
-      if (!files.has(path)) problems.push(`missing from the tarball: ${path}${path.startsWith('dist/') ? ' (run `npm run build`)' : ''}`);
+      if (!files.has(path))
+        problems.push(`missing from the tarball: ${path}${path.startsWith('dist/') ? ' (run `npm run build`)' : ''}`);
     }
     for (const path of files) {
       if (!expected.has(path)) {
@@ -96,14 +104,19 @@ try {
       pack: { tarball: new Uint8Array(readFileSync(tarball)).buffer },
       strict: true,
     });
-    for (const message of messages) problems.push(`publint ${message.type}: ${formatMessage(message, pkg, { color: false })}`);
+    for (const message of messages)
+      problems.push(`publint ${message.type}: ${formatMessage(message, pkg, { color: false })}`);
 
     try {
-      execFileSync(join(root, 'node_modules/.bin/attw'), [tarball, '--profile', ATTW_PROFILE, '--format', 'ascii', '--no-color'], {
-        cwd: root,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      execFileSync(
+        join(root, 'node_modules/.bin/attw'),
+        [tarball, '--profile', ATTW_PROFILE, '--format', 'ascii', '--no-color'],
+        {
+          cwd: root,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
     } catch (error) {
       const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
       problems.push(`attw --profile ${ATTW_PROFILE}:`, ...`${stdout}${stderr}`.trim().split('\n'));

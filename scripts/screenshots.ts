@@ -16,7 +16,11 @@ await buildDemoClient();
 const demo = await startDemo({ timeoutSeconds: 60, marginSeconds: 20, crowd: false });
 const browser = await launchChromium();
 try {
-  const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const context = await browser.newContext({
+    colorScheme: 'light',
+    viewport: { width: 1280, height: 800 },
+    deviceScaleFactor: 1,
+  });
   const page = await context.newPage();
   await page.goto(`${demo.url}/signin?as=ada&next=/`);
   for (const uid of ONLINE) {
@@ -26,7 +30,9 @@ try {
   // Load the feed after they arrived: the server renders them online (no arrival toasts in the picture).
   await page.goto(`${demo.url}/`);
   // Everyone made active is in the Online now panel (plus Ada, who is browsing).
-  await page.waitForFunction((n) => (document.querySelector('online-now')?.count ?? 0) >= n, ONLINE.length + 1, { timeout: 15_000 });
+  await page.waitForFunction((n) => (document.querySelector('online-now')?.count ?? 0) >= n, ONLINE.length + 1, {
+    timeout: 15_000,
+  });
   await page.waitForFunction(() => document.fonts.ready.then(() => true));
   // Let the roster's enter animations finish before the picture.
   await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));

@@ -56,7 +56,9 @@ describe('benchmark scenarios at smoke size', () => {
     const peer = rows.filter((r) => r.system !== 'presence-kit');
     expect(kit.map((r) => r.mode)).toEqual(['multi-page', 'single-page']);
     for (const r of kit) {
-      expect([r.flicker, r.missedSamples, r.framesToIdlePages, r.uselessUpdates, r.onlineWhileIdleSamples]).toEqual([0, 0, 0, 0, 0]);
+      expect([r.flicker, r.missedSamples, r.framesToIdlePages, r.uselessUpdates, r.onlineWhileIdleSamples]).toEqual([
+        0, 0, 0, 0, 0,
+      ]);
       expect(r.samples).toBeGreaterThan(0);
     }
     // Same trace, same pages: both systems served the same page views.

@@ -30,7 +30,9 @@ describe('custom-elements.json', () => {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       const fresh = readFileSync(join(out.path, 'custom-elements.json'), 'utf8');
-      expect(fresh, 'stale: run `npm run manifest` (or `npm run build`) and commit custom-elements.json').toBe(committed);
+      expect(fresh, 'stale: run `npm run manifest` (or `npm run build`) and commit custom-elements.json').toBe(
+        committed,
+      );
     } finally {
       out.cleanup();
     }
@@ -41,9 +43,15 @@ describe('custom-elements.json', () => {
     const declarations = manifest.modules.flatMap((m) => m.declarations ?? []);
     expect(declarations.map((d) => d.tagName).sort()).toEqual(['online-now', 'presence-dot', 'presence-status']);
     const hidden = declarations.flatMap((d) =>
-      (d.members ?? []).filter((m) => m.privacy !== undefined || m.name.startsWith('#')).map((m) => `${d.name}.${m.name}`),
+      (d.members ?? [])
+        .filter((m) => m.privacy !== undefined || m.name.startsWith('#'))
+        .map((m) => `${d.name}.${m.name}`),
     );
     expect(hidden).toEqual([]);
-    expect(manifest.modules.map((m) => m.path).sort()).toEqual(['dist/online-now.js', 'dist/presence-dot.js', 'dist/presence-status.js']);
+    expect(manifest.modules.map((m) => m.path).sort()).toEqual([
+      'dist/online-now.js',
+      'dist/presence-dot.js',
+      'dist/presence-status.js',
+    ]);
   });
 });

@@ -70,7 +70,11 @@ export function serveRequests(handler: (request: Request) => unknown): void {
       const value = await handler(message);
       process.send?.({ id: message.id, ok: true, value });
     } catch (error) {
-      process.send?.({ id: message.id, ok: false, error: error instanceof Error ? error.stack ?? error.message : String(error) });
+      process.send?.({
+        id: message.id,
+        ok: false,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
     }
   });
   // A worker dies with its parent instead of lingering.

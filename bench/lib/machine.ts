@@ -16,7 +16,7 @@ export function writeMachine(): void {
     'machine',
     [
       `- CPU: ${run('nproc', [])} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other work while the benchmarks ran`,
-      `- Memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB (\`free -h\`: ${run('sh', ['-c', "free -h | awk '/Mem:/ {print $2\" total, \"$7\" available\"}'"])})`,
+      `- Memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB (\`free -h\`: ${run('sh', ['-c', 'free -h | awk \'/Mem:/ {print $2" total, "$7" available"}\''])})`,
       `- Node ${process.version}, ${run('uname', ['-sr'])}, open files per process: ${limits}`,
       `- Chromium: ${run('/usr/bin/chromium', ['--version'])}`,
       `- Run at ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,

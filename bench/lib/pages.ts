@@ -55,7 +55,8 @@ export class Page {
         // window (every system here runs with the default) between the activity before the offline and the one after it.
         const off = this.#offAt.get(uid);
         const window = DEFAULT_WINDOW.timeoutSeconds * 1000;
-        if (off !== undefined && this.truth.lastActivity(uid, at) - this.truth.lastActivity(uid, off) < window) this.flicker++;
+        if (off !== undefined && this.truth.lastActivity(uid, at) - this.truth.lastActivity(uid, off) < window)
+          this.flicker++;
         this.#offAt.delete(uid);
       }
     }
@@ -116,7 +117,8 @@ export function sample(tally: Tally, open: Iterable<Page>, serverOnline: (uid: s
       tally.samples++;
       if (shown !== serverOnline(uid)) tally.missedSamples++;
       // One tick (1 s) of slack past the moment the window rule lets them go.
-      if (shown && at > offlineAt(true, page.truth.lastActivity(uid, at), DEFAULT_WINDOW) + 1_000) tally.onlineWhileIdleSamples++;
+      if (shown && at > offlineAt(true, page.truth.lastActivity(uid, at), DEFAULT_WINDOW) + 1_000)
+        tally.onlineWhileIdleSamples++;
     }
   }
 }

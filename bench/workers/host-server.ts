@@ -44,13 +44,18 @@ async function start(o: Start): Promise<string> {
     const longest = offlineAt(true, 0, DEFAULT_WINDOW);
     const leaving = o.perSecond * (o.seconds + 10);
     file.transaction(() => {
-    for (let i = 0; i < o.users; i++) {
-      // The first `leaving` online users leave on a schedule, `perSecond` a second; the other online
-      // users stay through the run; everyone else was seen an hour ago.
-      const seen = i >= o.online ? now - 3_600_000 : i < leaving ? now - longest + 2000 + Math.floor((i * 1000) / o.perSecond) : now - 33_000 - ((i * 7) % 5000);
-      store.upsertUser({ uid: String(i), name: `User ${(i * 7919) % o.users}`, avatar: `/a/${i}.png` });
-      store.touch(String(i), seen);
-    }
+      for (let i = 0; i < o.users; i++) {
+        // The first `leaving` online users leave on a schedule, `perSecond` a second; the other online
+        // users stay through the run; everyone else was seen an hour ago.
+        const seen =
+          i >= o.online
+            ? now - 3_600_000
+            : i < leaving
+              ? now - longest + 2000 + Math.floor((i * 1000) / o.perSecond)
+              : now - 33_000 - ((i * 7) % 5000);
+        store.upsertUser({ uid: String(i), name: `User ${(i * 7919) % o.users}`, avatar: `/a/${i}.png` });
+        store.touch(String(i), seen);
+      }
     })();
     const p = (presence = createPresence({
       db: file,
@@ -76,7 +81,9 @@ async function start(o: Start): Promise<string> {
   }
   app.get('/api/items', (c) => c.json({ items: [1, 2, 3] }));
   return new Promise((resolve) => {
-    serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`));
+    serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      resolve(`http://127.0.0.1:${info.port}`),
+    );
   });
 }
 
@@ -93,7 +100,13 @@ serveRequests((request) => {
     case 'report': {
       histogram?.disable();
       const h = histogram!;
-      return { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, ticks: ticks.splice(0), online: presence?.roster().count ?? 0 };
+      return {
+        p50: h.percentile(50) / 1e6,
+        p99: h.percentile(99) / 1e6,
+        max: h.max / 1e6,
+        ticks: ticks.splice(0),
+        online: presence?.roster().count ?? 0,
+      };
     }
     case 'stop':
       clearInterval(churn);

@@ -26,7 +26,10 @@ serveRequests(async (request) => {
     requests: [
       {
         // Each request is a different signed-in user, round robin over `users`.
-        setupRequest: (req: RequestParams) => ({ ...req, headers: { ...req.headers, 'x-user': String(next++ % users) } }),
+        setupRequest: (req: RequestParams) => ({
+          ...req,
+          headers: { ...req.headers, 'x-user': String(next++ % users) },
+        }),
       },
     ],
   });

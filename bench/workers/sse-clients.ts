@@ -19,11 +19,15 @@ const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
 function subscribe(base: string, sid: string, uids: readonly string[], localAddress: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ sid, add: uids });
-    const req = post(`${base}/presence/subscribe`, { method: 'POST', agent, localAddress, headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      if (res.statusCode !== 200) reject(new Error(`subscribe answered ${res.statusCode}`));
-      else res.on('end', () => resolve());
-    });
+    const req = post(
+      `${base}/presence/subscribe`,
+      { method: 'POST', agent, localAddress, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        if (res.statusCode !== 200) reject(new Error(`subscribe answered ${res.statusCode}`));
+        else res.on('end', () => resolve());
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -35,31 +39,40 @@ function openOne(base: string, uids: readonly string[], localAddress: string): P
     let text = '';
     let subscribed = false;
     let snapshot = false;
-    stream.request = get(`${base}/presence/stream?v=2`, { agent, localAddress, headers: { accept: 'text/event-stream' } }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        if (!subscribed) {
-          text += chunk;
-          const sid = /"sid":"([^"]+)"/.exec(text)?.[1];
-          if (sid) {
-            subscribed = true;
-            subscribe(base, sid, uids, localAddress).catch(reject);
+    stream.request = get(
+      `${base}/presence/stream?v=2`,
+      { agent, localAddress, headers: { accept: 'text/event-stream' } },
+      (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (!subscribed) {
+            text += chunk;
+            const sid = /"sid":"([^"]+)"/.exec(text)?.[1];
+            if (sid) {
+              subscribed = true;
+              subscribe(base, sid, uids, localAddress).catch(reject);
+            }
           }
-        }
-        if (!snapshot && chunk.includes('event: snapshot')) {
-          snapshot = true;
-          resolve(stream);
-        }
-        if (chunk.includes('event: presence')) stream.received.push(clockMs());
-      });
-    });
+          if (!snapshot && chunk.includes('event: snapshot')) {
+            snapshot = true;
+            resolve(stream);
+          }
+          if (chunk.includes('event: presence')) stream.received.push(clockMs());
+        });
+      },
+    );
     stream.request.on('error', reject);
   });
 }
 
 /** Opens one session per uid list, `concurrency` handshakes at a time so the server's accept backlog never overflows. */
-async function open(base: string, watches: readonly string[][], localAddress: string, concurrency = 64): Promise<number> {
+async function open(
+  base: string,
+  watches: readonly string[][],
+  localAddress: string,
+  concurrency = 64,
+): Promise<number> {
   let next = 0;
   const first = streams.length;
   const runner = async (): Promise<void> => {

@@ -52,7 +52,13 @@ async function startPresence(users: number, db = join(dir, 'presence.db'), seed 
     const start = clockMs();
     const result = tick();
     if (result.changed.length > 0) {
-      const stamp: TickStamp = { start, end: clockMs(), flushed: 0, changed: result.changed.length, framesSent: result.framesSent };
+      const stamp: TickStamp = {
+        start,
+        end: clockMs(),
+        flushed: 0,
+        changed: result.changed.length,
+        framesSent: result.framesSent,
+      };
       // The stream bodies drain into the sockets in microtasks right after the tick.
       setImmediate(() => (stamp.flushed = clockMs()));
       ticks.push(stamp);
@@ -82,7 +88,10 @@ function startBare(users: number): Promise<string> {
         const uids = list.ok ? list.uids : [];
         if (stream) {
           const t = Date.now();
-          const statuses = uids.map((uid): [string, UserStatus] => [uid, { online: false, last_seen: seeded.get(uid) ?? null }]);
+          const statuses = uids.map((uid): [string, UserStatus] => [
+            uid,
+            { online: false, last_seen: seeded.get(uid) ?? null },
+          ]);
           stream.write(`event: snapshot\nid: bare:0\ndata: ${JSON.stringify(encodeStatuses(t, statuses))}\n\n`);
           open.set(stream, uids);
         }
@@ -92,9 +101,15 @@ function startBare(users: number): Promise<string> {
       return;
     }
     const sid = randomBytes(16).toString('base64url');
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    });
     res.write('retry: 2000\n\n');
-    res.write(`event: hello\ndata: ${JSON.stringify({ v: 2, sid, t: Date.now(), window: [60, 20], epoch: 'bare' })}\n\n`);
+    res.write(
+      `event: hello\ndata: ${JSON.stringify({ v: 2, sid, t: Date.now(), window: [60, 20], epoch: 'bare' })}\n\n`,
+    );
     sessions.set(sid, res);
     res.on('close', () => {
       sessions.delete(sid);
@@ -104,10 +119,12 @@ function startBare(users: number): Promise<string> {
   server.keepAliveTimeout = 0;
   server.headersTimeout = 0;
   server.requestTimeout = 0;
-  return new Promise((resolve) => server.listen(0, '0.0.0.0', () => {
-    const address = server.address();
-    resolve(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '0.0.0.0', () => {
+      const address = server.address();
+      resolve(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+    }),
+  );
 }
 
 function measure(): Record<string, number> {
@@ -127,7 +144,11 @@ serveRequests((request) => {
   switch (request.type) {
     case 'start':
       if (request.kind === 'bare') return startBare(Number(request.users));
-      return startPresence(Number(request.users), request.db === undefined ? undefined : String(request.db), request.seed !== false);
+      return startPresence(
+        Number(request.users),
+        request.db === undefined ? undefined : String(request.db),
+        request.seed !== false,
+      );
     case 'measure':
       return measure();
     case 'touch': {
@@ -152,10 +173,18 @@ serveRequests((request) => {
       const changed = new Set(request.uids as string[]);
       const t = Date.now();
       for (const [res, uids] of bareOpen ?? []) {
-        const flipped = uids.filter((uid) => changed.has(uid)).map((uid): [string, UserStatus] => [uid, { online: true, last_seen: t }]);
+        const flipped = uids
+          .filter((uid) => changed.has(uid))
+          .map((uid): [string, UserStatus] => [uid, { online: true, last_seen: t }]);
         res.write(`event: presence\nid: bare:1\ndata: ${JSON.stringify(encodeStatuses(t, flipped))}\n\n`);
       }
-      const stamp: TickStamp = { start: at, end: clockMs(), flushed: 0, changed: changed.size, framesSent: bareOpen?.size ?? 0 };
+      const stamp: TickStamp = {
+        start: at,
+        end: clockMs(),
+        flushed: 0,
+        changed: changed.size,
+        framesSent: bareOpen?.size ?? 0,
+      };
       // Stamped like the relay's ticks: at the next macrotask, after the write completions.
       setImmediate(() => (stamp.flushed = clockMs()));
       lastBroadcast = stamp;

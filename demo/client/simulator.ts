@@ -7,7 +7,11 @@ interface SimulatorState {
 const ACTIVITY_TEXT: Record<Activity, string> = { active: 'browsing', crowd: 'in the crowd', idle: 'idle' };
 
 async function post(path: string, body: unknown): Promise<SimulatorState> {
-  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json: unknown = await res.json();
   if (!res.ok) throw new Error((json as { error?: { message?: string } }).error?.message ?? `HTTP ${res.status}`);
   return json as SimulatorState;
@@ -39,13 +43,22 @@ export function wireSimulator(doc: Document): void {
     const action = button.dataset.simAction;
     const uid = button.dataset.uid;
     const request =
-      action === 'idle-all' ? post('/api/simulator/idle-all', {}) : post(`/api/simulator/${action === 'active' ? 'active' : 'idle'}`, { uid });
+      action === 'idle-all'
+        ? post('/api/simulator/idle-all', {})
+        : post(`/api/simulator/${action === 'active' ? 'active' : 'idle'}`, { uid });
     button.disabled = true;
     request
       .then((state) => {
         render(doc, state);
         const who = button.closest('[data-sim-user]')?.querySelector('.sim-row__name')?.textContent ?? '';
-        say(doc, action === 'active' ? `${who} is browsing: watch the dots turn green.` : action === 'idle' ? `${who} stopped: grey after the window and margin.` : 'Everyone stopped browsing.');
+        say(
+          doc,
+          action === 'active'
+            ? `${who} is browsing: watch the dots turn green.`
+            : action === 'idle'
+              ? `${who} stopped: grey after the window and margin.`
+              : 'Everyone stopped browsing.',
+        );
       })
       .catch((error: unknown) => say(doc, String(error instanceof Error ? error.message : error)))
       .finally(() => {

@@ -91,8 +91,15 @@ export function createDemo(options: DemoOptions): Demo {
   });
   // The kit's markup and snapshots state the server's window; only the gallery's frozen
   // examples, which no server speaks for, get one of their own.
-  const page = (c: Context, v: View, title: string, name: string, body: Safe, withDrawer = true, fallbackWindow?: string) =>
-    c.html(layout(v, { title, page: name, body, drawer: withDrawer ? panel() : null, fallbackWindow }));
+  const page = (
+    c: Context,
+    v: View,
+    title: string,
+    name: string,
+    body: Safe,
+    withDrawer = true,
+    fallbackWindow?: string,
+  ) => c.html(layout(v, { title, page: name, body, drawer: withDrawer ? panel() : null, fallbackWindow }));
 
   const app = new Hono();
   // Assets first: they are not activity, and need no user.
@@ -104,9 +111,13 @@ export function createDemo(options: DemoOptions): Demo {
     return c.body(avatarSvg(user), 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=3600' });
   });
   app.get('/favicon.svg', (c) =>
-    c.body(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="#1f883d"/></svg>`, 200, {
-      'content-type': 'image/svg+xml',
-    }),
+    c.body(
+      `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="#1f883d"/></svg>`,
+      200,
+      {
+        'content-type': 'image/svg+xml',
+      },
+    ),
   );
 
   app.use(presence.track);
@@ -131,7 +142,11 @@ export function createDemo(options: DemoOptions): Demo {
   app.get('/profile', (c) => c.redirect(`/u/${signedIn(c) ?? USERS[0]!.uid}`, 302));
   app.get('/u/:uid', (c) => {
     const user = findUser(c.req.param('uid'));
-    if (!user) return c.html(layout(view(c), { title: 'Not found', page: 'error', body: notFound('No such person in the demo.') }), 404);
+    if (!user)
+      return c.html(
+        layout(view(c), { title: 'Not found', page: 'error', body: notFound('No such person in the demo.') }),
+        404,
+      );
     const v = view(c);
     return page(c, v, user.name, 'profile', profileBody(v, user));
   });
@@ -139,7 +154,11 @@ export function createDemo(options: DemoOptions): Demo {
     const me = signedIn(c);
     const uid = c.req.param('uid') ?? USERS.find((u) => u.uid !== me)!.uid;
     const other = findUser(uid);
-    if (!other) return c.html(layout(view(c), { title: 'Not found', page: 'error', body: notFound('No conversation with that person.') }), 404);
+    if (!other)
+      return c.html(
+        layout(view(c), { title: 'Not found', page: 'error', body: notFound('No conversation with that person.') }),
+        404,
+      );
     const v = view(c);
     return page(c, v, `Messages · ${other.name}`, 'messages', messagesBody(v, other));
   });
@@ -164,7 +183,15 @@ export function createDemo(options: DemoOptions): Demo {
     }
     const uid = typeof body === 'object' && body !== null ? (body as { uid?: unknown }).uid : undefined;
     if (typeof uid !== 'string' || !simulator.knows(uid)) {
-      return c.json({ error: { code: 'unknown_user', message: `Pick a uid from the demo cast: ${USERS.map((u) => u.uid).join(', ')}.` } }, 400);
+      return c.json(
+        {
+          error: {
+            code: 'unknown_user',
+            message: `Pick a uid from the demo cast: ${USERS.map((u) => u.uid).join(', ')}.`,
+          },
+        },
+        400,
+      );
     }
     return uid;
   };
@@ -188,15 +215,20 @@ export function createDemo(options: DemoOptions): Demo {
   app.post('/api/simulator/crowd', async (c) => {
     const body: unknown = await c.req.json().catch(() => null);
     const on = typeof body === 'object' && body !== null ? (body as { on?: unknown }).on : undefined;
-    if (typeof on !== 'boolean') return c.json({ error: { code: 'invalid_body', message: 'Send JSON like {"on": true}.' } }, 400);
+    if (typeof on !== 'boolean')
+      return c.json({ error: { code: 'invalid_body', message: 'Send JSON like {"on": true}.' } }, 400);
     await simulator.setCrowd(on);
     return simState(c);
   });
 
-  app.notFound((c) => c.html(layout(view(c), { title: 'Not found', page: 'error', body: notFound('This page does not exist.') }), 404));
+  app.notFound((c) =>
+    c.html(layout(view(c), { title: 'Not found', page: 'error', body: notFound('This page does not exist.') }), 404),
+  );
 
   if (!existsSync(options.clientDir)) {
-    log(`demo: no front end in ${options.clientDir}; run \`npm run demo:build\` (pages render, but without live updates).`);
+    log(
+      `demo: no front end in ${options.clientDir}; run \`npm run demo:build\` (pages render, but without live updates).`,
+    );
   }
 
   return {
@@ -212,5 +244,9 @@ export function createDemo(options: DemoOptions): Demo {
 }
 
 function notFound(message: string): Safe {
-  return html`<section class="card empty"><h1>Not found</h1><p>${message}</p><p><a href="/">Back to the feed</a></p></section>`;
+  return html`<section class="card empty">
+    <h1>Not found</h1>
+    <p>${message}</p>
+    <p><a href="/">Back to the feed</a></p>
+  </section>`;
 }

@@ -117,7 +117,8 @@ export class Simulator {
       this.#failing = false;
     } catch (error) {
       // Once per episode: a stopped server would otherwise log every interval.
-      if (!this.#failing) this.#o.log?.(`demo simulator: a request as "${uid}" failed (${String(error)}); it retries next interval.`);
+      if (!this.#failing)
+        this.#o.log?.(`demo simulator: a request as "${uid}" failed (${String(error)}); it retries next interval.`);
       this.#failing = true;
     }
   }

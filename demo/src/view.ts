@@ -41,9 +41,20 @@ export interface AvatarOptions {
   decorative?: boolean;
 }
 
-export function avatarImg(uid: string, { size, shape = 'circle', className = '', decorative = false }: AvatarOptions): Safe {
+export function avatarImg(
+  uid: string,
+  { size, shape = 'circle', className = '', decorative = false }: AvatarOptions,
+): Safe {
   const name = decorative ? '' : (findUser(uid)?.name ?? uid);
-  return html`<img class="avatar avatar--${shape} ${className}" src="${avatarUrl(uid)}" width="${size}" height="${size}" alt="${name}" loading="lazy" decoding="async">`;
+  return html`<img
+    class="avatar avatar--${shape} ${className}"
+    src="${avatarUrl(uid)}"
+    width="${size}"
+    height="${size}"
+    alt="${name}"
+    loading="lazy"
+    decoding="async"
+  />`;
 }
 
 /** An avatar with its presence dot, rendered by the kit so it is right before any JS runs. */

@@ -18,7 +18,8 @@ export default {
 
 /** Drops everything that is not a custom element's public API, and points modules at the shipped JS. */
 function publicApiOnly() {
-  const isPublic = (member) => member.privacy !== 'private' && member.privacy !== 'protected' && !member.name.startsWith('#');
+  const isPublic = (member) =>
+    member.privacy !== 'private' && member.privacy !== 'protected' && !member.name.startsWith('#');
   const shipped = (path) => path.replace(/^\/?src\//, 'dist/').replace(/\.ts$/, '.js');
   return {
     name: 'presence-kit-public-api-only',

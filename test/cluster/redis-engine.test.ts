@@ -16,7 +16,12 @@ beforeAll(async () => {
 afterAll(() => redis?.stop());
 
 async function node(): Promise<{ presence: Presence; app: Hono }> {
-  const presence = createPresence({ redis: redis.url, tickMs: 100, log: () => {}, resolveUser: (c) => c.req.header('x-user') ?? null });
+  const presence = createPresence({
+    redis: redis.url,
+    tickMs: 100,
+    log: () => {},
+    resolveUser: (c) => c.req.header('x-user') ?? null,
+  });
   await presence.ready;
   const app = new Hono();
   app.use(presence.track);
@@ -30,7 +35,11 @@ async function watch(app: Hono, uids: string[]): Promise<{ reader: FrameReader; 
   const reader = new FrameReader(await app.request('/presence/stream?v=2'));
   const [, hello] = await reader.next(2);
   const sid = /"sid":"([^"]+)"/.exec(hello!)![1];
-  await app.request('/presence/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sid, add: uids }) });
+  await app.request('/presence/subscribe', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sid, add: uids }),
+  });
   const [snapshot] = await reader.next(1);
   return { reader, snapshot: snapshot! };
 }
@@ -43,17 +52,27 @@ describe('the Redis engine', () => {
     const { reader } = await watch(a.app, ['grace']);
     await b.app.request('/page', { headers: { 'x-user': 'grace' } });
     expect((await reader.next(1, 3000))[0]).toMatch(/event: presence\nid: \S+\ndata: \{"t":\d+,"on":\["grace"\]\}/);
-    await eventually(() => a.presence.roster().users[0]?.name === 'Grace Hopper', 'the roster on node a shows the name set on node b');
+    await eventually(
+      () => a.presence.roster().users[0]?.name === 'Grace Hopper',
+      'the roster on node a shows the name set on node b',
+    );
 
     b.presence.upsertUser({ uid: 'grace', name: 'Admiral Hopper', avatar: '/g.png' });
-    await eventually(() => a.presence.roster().users[0]?.name === 'Admiral Hopper', 'a rename while online reaches node a');
+    await eventually(
+      () => a.presence.roster().users[0]?.name === 'Admiral Hopper',
+      'a rename while online reaches node a',
+    );
 
     b.presence.setHidden('grace', true);
     expect((await reader.next(1, 3000))[0]).toMatch(/event: presence\nid: \S+\ndata: \{"t":\d+,"never":\["grace"\]\}/);
-    const status = (await (await a.app.request('/presence/status?uids=grace')).json()) as { users: Record<string, unknown> };
+    const status = (await (await a.app.request('/presence/status?uids=grace')).json()) as {
+      users: Record<string, unknown>;
+    };
     expect(status.users.grace).toEqual({ online: false, last_seen: null });
     expect(a.presence.roster().count).toBe(0);
-    expect([...(await a.presence.loadUsers(['grace'])).values()]).toMatchObject([{ uid: 'grace', name: 'Admiral Hopper', hidden: true }]);
+    expect([...(await a.presence.loadUsers(['grace'])).values()]).toMatchObject([
+      { uid: 'grace', name: 'Admiral Hopper', hidden: true },
+    ]);
     expect(() => a.presence.users(['grace'])).toThrow('on Redis use `await presence.loadUsers(uids)`');
     await reader.cancel();
     await Promise.all([a.presence.close(), b.presence.close()]);
@@ -67,9 +86,16 @@ describe('the Redis engine', () => {
     }
     await eventually(() => a.presence.roster().count === 10, 'all ten online');
     expect(await redis.client.zcard('presence:seen')).toBe(10 + 1); // and grace, from the test before
-    expect((await redis.client.keys('presence:*')).filter((key) => !key.startsWith('presence:node:')).sort()).toEqual(
-      ['presence:changed', 'presence:changes', 'presence:hidden', 'presence:leader', 'presence:online', 'presence:profiles', 'presence:seen', 'presence:state'],
-    );
+    expect((await redis.client.keys('presence:*')).filter((key) => !key.startsWith('presence:node:')).sort()).toEqual([
+      'presence:changed',
+      'presence:changes',
+      'presence:hidden',
+      'presence:leader',
+      'presence:online',
+      'presence:profiles',
+      'presence:seen',
+      'presence:state',
+    ]);
     expect(await redis.client.xlen('presence:changes')).toBeLessThanOrEqual(1100);
     await Promise.all([a.presence.close(), b.presence.close()]);
   });

@@ -22,15 +22,28 @@ describe('three nodes on Redis behind a round-robin balancer', () => {
     expect(await cluster.visit('ada')).toBe(200);
     for (const watcher of watchers) await watcher.waitFor(4);
     // (Each node states its own clock `t`, so only the flags and the people are compared.)
-    const seen = watchers.map((w) => w.frames.slice(2).map((f) => [f.event, f.id, f.event === 'presence' ? f.users!.ada!.online : f.data.join.map((j: unknown[]) => j[0])]));
+    const seen = watchers.map((w) =>
+      w.frames
+        .slice(2)
+        .map((f) => [
+          f.event,
+          f.id,
+          f.event === 'presence' ? f.users!.ada!.online : f.data.join.map((j: unknown[]) => j[0]),
+        ]),
+    );
     expect(seen[1]).toEqual(seen[0]);
     expect(seen[2]).toEqual(seen[0]);
     expect(watchers[0]!.frames[2]).toMatchObject({ event: 'presence', users: { ada: { online: true } } });
 
     // Ada goes quiet: she leaves after window + margin, once, on every node, with the same id.
     for (const watcher of watchers) await watcher.waitFor(6, 10_000);
-    const left = watchers.map((w) => w.frames.slice(4).map((f) => [f.event, f.id, f.event === 'presence' ? f.users!.ada!.online : f.data.leave]));
-    expect(left[0]).toEqual([['presence', left[0]![0]![1], false], ['roster', left[0]![0]![1], ['ada']]]);
+    const left = watchers.map((w) =>
+      w.frames.slice(4).map((f) => [f.event, f.id, f.event === 'presence' ? f.users!.ada!.online : f.data.leave]),
+    );
+    expect(left[0]).toEqual([
+      ['presence', left[0]![0]![1], false],
+      ['roster', left[0]![0]![1], ['ada']],
+    ]);
     expect(left[1]).toEqual(left[0]);
     expect(left[2]).toEqual(left[0]);
     await settle(300);
@@ -69,7 +82,10 @@ describe('three nodes on Redis behind a round-robin balancer', () => {
     expect(answer.status).toBe(200);
     while (!text.includes('event: snapshot')) text += new TextDecoder().decode((await reader.read()).value);
     // cy did not flip since: only dee is sent.
-    expect(/event: snapshot\nid: (\S+)\ndata: (.*)\n/.exec(text)!.slice(1)).toEqual([since, expect.stringContaining('"never":["dee"]')]);
+    expect(/event: snapshot\nid: (\S+)\ndata: (.*)\n/.exec(text)!.slice(1)).toEqual([
+      since,
+      expect.stringContaining('"never":["dee"]'),
+    ]);
     expect(text).not.toContain('"cy"');
     await reader.cancel();
   });

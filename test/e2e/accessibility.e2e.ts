@@ -10,9 +10,13 @@ let demo: RunningDemo;
 let browser: Browser;
 
 beforeAll(async () => {
-  [demo, browser] = await Promise.all([startDemo({ timeoutSeconds: 60, marginSeconds: 20, crowd: false }), launchChromium()]);
+  [demo, browser] = await Promise.all([
+    startDemo({ timeoutSeconds: 60, marginSeconds: 20, crowd: false }),
+    launchChromium(),
+  ]);
   // A few people online, so every page shows both states.
-  for (const uid of ['grace', 'linus']) await fetch(`${demo.url}/api/simulator/active`, { method: 'POST', body: JSON.stringify({ uid }) });
+  for (const uid of ['grace', 'linus'])
+    await fetch(`${demo.url}/api/simulator/active`, { method: 'POST', body: JSON.stringify({ uid }) });
 });
 
 afterAll(async () => {
@@ -50,8 +54,13 @@ describe('the demo for assistive technology (axe-core, Chromium)', () => {
         const problems: string[] = [];
         let measured = 0;
         const dots = [
-          ...[...document.querySelectorAll('presence-dot[uid]')].map((host) => ({ host, dot: host.shadowRoot!.querySelector('[part~="dot"]')! })),
-          ...[...document.querySelectorAll('online-now')].flatMap((host) => [...host.shadowRoot!.querySelectorAll('[part~="dot"]')].map((dot) => ({ host, dot }))),
+          ...[...document.querySelectorAll('presence-dot[uid]')].map((host) => ({
+            host,
+            dot: host.shadowRoot!.querySelector('[part~="dot"]')!,
+          })),
+          ...[...document.querySelectorAll('online-now')].flatMap((host) =>
+            [...host.shadowRoot!.querySelectorAll('[part~="dot"]')].map((dot) => ({ host, dot })),
+          ),
         ];
         // Measure the colours a designer ends up seeing, not a frame of a transition (one example lasts 2s).
         await Promise.all(dots.flatMap(({ dot }) => dot.getAnimations().map((animation) => animation.finished)));
@@ -64,9 +73,12 @@ describe('the demo for assistive technology (axe-core, Chromium)', () => {
           const ring = /^(\w+\([^)]*\))/.exec(style.boxShadow)?.[1];
           const where = `${host.closest('[data-property], [data-part], [data-state-example], [data-theme-panel], [data-sizes]')?.outerHTML.slice(0, 60) ?? host.localName}`;
           measured += 1;
-          if (ring && contrast(ink, ring) < 3) problems.push(`${where}: ${ink} on ring ${ring} is ${contrast(ink, ring).toFixed(2)}:1`);
+          if (ring && contrast(ink, ring) < 3)
+            problems.push(`${where}: ${ink} on ring ${ring} is ${contrast(ink, ring).toFixed(2)}:1`);
           if (!online && parseFloat(style.borderTopWidth) > 0 && contrast(ink, style.backgroundColor) < 3) {
-            problems.push(`${where}: ring ${ink} around ${style.backgroundColor} is ${contrast(ink, style.backgroundColor).toFixed(2)}:1`);
+            problems.push(
+              `${where}: ring ${ink} around ${style.backgroundColor} is ${contrast(ink, style.backgroundColor).toFixed(2)}:1`,
+            );
           }
         }
         return { measured, problems };
@@ -90,14 +102,19 @@ describe('the demo for assistive technology (axe-core, Chromium)', () => {
     await expect(page.getByRole('region', { name: /online now/i }).count()).resolves.toBe(0);
     const perPost = await page.$$eval('article.post', (posts) =>
       posts.map((post) => {
-        const stops = [...post.querySelectorAll<HTMLAnchorElement>('.post__head a[href]')].filter((a) => a.tabIndex >= 0);
+        const stops = [...post.querySelectorAll<HTMLAnchorElement>('.post__head a[href]')].filter(
+          (a) => a.tabIndex >= 0,
+        );
         return stops.map((a) => a.getAttribute('href'));
       }),
     );
     expect(perPost.length).toBeGreaterThan(2);
     for (const stops of perPost) expect(stops).toHaveLength(1);
     // A message link says the person's name once.
-    const message = await page.locator('.rail .message-item').first().evaluate((a) => a.querySelectorAll('img[alt]:not([alt=""])').length);
+    const message = await page
+      .locator('.rail .message-item')
+      .first()
+      .evaluate((a) => a.querySelectorAll('img[alt]:not([alt=""])').length);
     expect(message).toBe(0);
     await context.close();
   });

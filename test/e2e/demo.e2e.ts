@@ -18,7 +18,10 @@ let demo: RunningDemo;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-async function signedInPage(uid: string, path: string): Promise<{ page: Page; context: BrowserContext; streams: string[] }> {
+async function signedInPage(
+  uid: string,
+  path: string,
+): Promise<{ page: Page; context: BrowserContext; streams: string[] }> {
   const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1280, height: 900 } });
   contexts.push(context);
   await context.addInitScript(COUNT_EVENT_SOURCES);
@@ -67,7 +70,9 @@ async function waitUntilShown(page: Page, uid: string, online: boolean, timeout:
         return online ? style.backgroundColor === green : style.borderTopColor === grey;
       });
       const rosterOk = !roster || roster.people.some((p) => p.uid === uid) === online;
-      return dots.length > 0 && colorOk && rosterOk && dots.every((d) => (d.getAttribute('state') === 'online') === online);
+      return (
+        dots.length > 0 && colorOk && rosterOk && dots.every((d) => (d.getAttribute('state') === 'online') === online)
+      );
     },
     { uid, online, green: GREEN, grey: GREY },
     { timeout, polling: 100 },
@@ -76,11 +81,17 @@ async function waitUntilShown(page: Page, uid: string, online: boolean, timeout:
 
 /** The words the profile header's `<presence-status>` shows (its shadow label). */
 const profileLabel = (page: Page) =>
-  page.evaluate(() => document.querySelector('.profile__status presence-status')?.shadowRoot?.querySelector('[part~="label"]')?.textContent ?? null);
+  page.evaluate(
+    () =>
+      document.querySelector('.profile__status presence-status')?.shadowRoot?.querySelector('[part~="label"]')
+        ?.textContent ?? null,
+  );
 
 async function waitForLabel(page: Page, text: string, timeout: number): Promise<void> {
   await page.waitForFunction(
-    (text) => document.querySelector('.profile__status presence-status')?.shadowRoot?.querySelector('[part~="label"]')?.textContent === text,
+    (text) =>
+      document.querySelector('.profile__status presence-status')?.shadowRoot?.querySelector('[part~="label"]')
+        ?.textContent === text,
     text,
     { timeout, polling: 100 },
   );
@@ -135,7 +146,11 @@ describe('the demo in Chromium', () => {
     // One presence connection for the whole page, however many avatars it shows: the shared worker's.
     const dotCount = await a.page.locator('presence-dot').count();
     expect(dotCount).toBeGreaterThan(20);
-    expect(await eventSourceStats(a.page)).toMatchObject({ created: 0, closed: 0, workers: [expect.stringMatching(/\/assets\/presence-worker-[\w-]+\.js$/)] });
+    expect(await eventSourceStats(a.page)).toMatchObject({
+      created: 0,
+      closed: 0,
+      workers: [expect.stringMatching(/\/assets\/presence-worker-[\w-]+\.js$/)],
+    });
     await a.context.close();
   });
 
@@ -149,8 +164,16 @@ describe('the demo in Chromium', () => {
     expect(counts.dots + counts.labels).toBeGreaterThan(60);
     expect(counts.rosters).toBeGreaterThan(5);
     // Every store on the page talks to the one shared worker (its own file in the demo's build), which holds the stream.
-    await page.waitForFunction(() => [...document.querySelectorAll('presence-dot')].some((dot) => (dot as unknown as { status: { live: boolean } }).status.live));
-    expect(await eventSourceStats(page)).toMatchObject({ created: 0, closed: 0, workers: [expect.stringMatching(/\/assets\/presence-worker-[\w-]+\.js$/)] });
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('presence-dot')].some(
+        (dot) => (dot as unknown as { status: { live: boolean } }).status.live,
+      ),
+    );
+    expect(await eventSourceStats(page)).toMatchObject({
+      created: 0,
+      closed: 0,
+      workers: [expect.stringMatching(/\/assets\/presence-worker-[\w-]+\.js$/)],
+    });
     // The page itself never opened a stream (the worker's requests are not the page's).
     expect(streams).toHaveLength(0);
   });
@@ -175,7 +198,9 @@ describe('the demo in Chromium', () => {
     const properties = [...new Set(text.match(/--presence-[a-z-]+[a-z]/g))].sort();
     const parts = new Set<string>();
     for (const f of sources) {
-      const tag = /static define\(tag = '([a-z-]+)'/.exec(readFileSync(join(REPO, 'packages/elements/src', f), 'utf8'))?.[1];
+      const tag = /static define\(tag = '([a-z-]+)'/.exec(
+        readFileSync(join(REPO, 'packages/elements/src', f), 'utf8'),
+      )?.[1];
       const source = readFileSync(join(REPO, 'packages/elements/src', f), 'utf8');
       for (const m of source.matchAll(/@csspart ([a-z-]+)/g)) parts.add(`${tag ?? f}::part(${m[1]})`);
     }

@@ -8,7 +8,10 @@ let demo: RunningDemo;
 let browser: Browser;
 
 beforeAll(async () => {
-  [demo, browser] = await Promise.all([startDemo({ timeoutSeconds: 60, marginSeconds: 20, crowd: false }), launchChromium()]);
+  [demo, browser] = await Promise.all([
+    startDemo({ timeoutSeconds: 60, marginSeconds: 20, crowd: false }),
+    launchChromium(),
+  ]);
 });
 
 afterAll(async () => {
@@ -40,7 +43,11 @@ async function hiddenFocusStops(page: Page, key: 'Tab' | 'Shift+Tab'): Promise<s
       const host = (el.getRootNode() as ShadowRoot).host;
       const onTop = !!hit && (hit === el || el.contains(hit) || hit === host);
       const id = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}" @${Math.round(r.top + scrollY)},${Math.round(r.left)}`;
-      return { id, visible: onTop && r.bottom > 0 && r.top < innerHeight, covering: hit?.closest('header, details')?.className ?? hit?.tagName ?? '' };
+      return {
+        id,
+        visible: onTop && r.bottom > 0 && r.top < innerHeight,
+        covering: hit?.closest('header, details')?.className ?? hit?.tagName ?? '',
+      };
     });
     if (!stop || seen.has(stop.id)) break;
     seen.add(stop.id);

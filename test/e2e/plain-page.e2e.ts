@@ -25,9 +25,17 @@ beforeAll(async () => {
   app.route('/presence', presence.app);
   // The bundle and, beside it, the SharedWorker it starts.
   for (const name of ['presence-kit.js', 'presence-kit-worker.js']) {
-    app.get(`/${name}`, (c) => c.body(readFileSync(file(`packages/elements/dist/${name}`), 'utf8'), 200, { 'content-type': 'text/javascript' }));
+    app.get(`/${name}`, (c) =>
+      c.body(readFileSync(file(`packages/elements/dist/${name}`), 'utf8'), 200, { 'content-type': 'text/javascript' }),
+    );
   }
-  app.get('/avatars/7.svg', (c) => c.body('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#888"/></svg>', 200, { 'content-type': 'image/svg+xml' }));
+  app.get('/avatars/7.svg', (c) =>
+    c.body(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#888"/></svg>',
+      200,
+      { 'content-type': 'image/svg+xml' },
+    ),
+  );
   app.get('/', (c) => c.html(plainHtml));
   // Browsers ask for one; a 404 here would be the page's only console line.
   app.get('/favicon.ico', (c) => c.body(null, 204));
@@ -45,7 +53,7 @@ describe('a plain HTML page with one script tag', () => {
     expect(readFileSync(file('README.md'), 'utf8')).toContain(plainHtml.trim());
   });
 
-  it('states the bundle\'s real gzipped size in the README (npm run build writes it)', () => {
+  it("states the bundle's real gzipped size in the README (npm run build writes it)", () => {
     const bundle = readFileSync(file('packages/elements/dist/presence-kit.js'));
     expect(statedSize(readFileSync(file('README.md'), 'utf8'))).toBe(gzippedSize(bundle));
     // Lit's development build says so in its code; the production build has no such string.
@@ -60,12 +68,18 @@ describe('a plain HTML page with one script tag', () => {
     page.on('pageerror', (error) => logged.push(`pageerror: ${error.message}`));
     await page.addInitScript(COUNT_EVENT_SOURCES);
     await page.goto(running.url);
-    await page.waitForFunction(() => document.querySelector('presence-status')?.shadowRoot?.textContent?.includes('offline'));
+    await page.waitForFunction(() =>
+      document.querySelector('presence-status')?.shadowRoot?.textContent?.includes('offline'),
+    );
 
     presence.touch('7');
     await page.waitForFunction(() => document.querySelector('presence-dot')?.getAttribute('state') === 'online');
-    await page.waitForFunction(() => document.querySelector('presence-status')?.shadowRoot?.textContent?.includes('online'));
-    await page.waitForFunction(() => (document.querySelector('online-now') as HTMLElement & { count: number })?.count === 1);
+    await page.waitForFunction(() =>
+      document.querySelector('presence-status')?.shadowRoot?.textContent?.includes('online'),
+    );
+    await page.waitForFunction(
+      () => (document.querySelector('online-now') as HTMLElement & { count: number })?.count === 1,
+    );
     // The shared worker beside the bundle holds the one stream, for this tab and any other.
     const stats = await eventSourceStats(page);
     expect(stats.created).toBe(0);

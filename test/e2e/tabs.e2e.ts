@@ -37,14 +37,26 @@ async function openTabs(count: number, query: (i: number) => string, init?: stri
 }
 
 const allLive = (page: Page) =>
-  page.waitForFunction(() => [...document.querySelectorAll('presence-dot')].every((dot) => (dot as unknown as { status: { live: boolean } }).status.live), undefined, { timeout: 10_000 });
+  page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('presence-dot')].every(
+        (dot) => (dot as unknown as { status: { live: boolean } }).status.live,
+      ),
+    undefined,
+    { timeout: 10_000 },
+  );
 const online = (page: Page, uid: string) =>
-  page.waitForFunction((u) => document.querySelector(`presence-dot[uid="${u}"]`)?.getAttribute('state') === 'online', uid, { timeout: 10_000 });
+  page.waitForFunction(
+    (u) => document.querySelector(`presence-dot[uid="${u}"]`)?.getAttribute('state') === 'online',
+    uid,
+    { timeout: 10_000 },
+  );
 const pageStreams = async (page: Page) => {
   const stats = await eventSourceStats(page);
   return stats.created - stats.closed;
 };
-const teamPage = (transport?: string) => (i: number) => `uids=${[...TEAM, `tab-${i}`].join(',')}${transport ? `&transport=${transport}` : ''}`;
+const teamPage = (transport?: string) => (i: number) =>
+  `uids=${[...TEAM, `tab-${i}`].join(',')}${transport ? `&transport=${transport}` : ''}`;
 
 describe('one presence connection per browser, 8 tabs over HTTP/1.1', () => {
   it('SharedWorker (the default in Chromium): every tab loads and goes live, a fetch in the 8th completes, the server holds ONE stream', async () => {
@@ -80,7 +92,12 @@ describe('one presence connection per browser, 8 tabs over HTTP/1.1', () => {
     // A transition while nobody holds the connection: the new leader's snapshot must carry it.
     server.presence.touch('bea');
     const rest = pages.filter((page) => page !== leaders[0]);
-    await expect.poll(async () => (await Promise.all(rest.map(pageStreams))).reduce((a, b) => a + b, 0), { timeout: 2000, interval: 50 }).toBe(1);
+    await expect
+      .poll(async () => (await Promise.all(rest.map(pageStreams))).reduce((a, b) => a + b, 0), {
+        timeout: 2000,
+        interval: 50,
+      })
+      .toBe(1);
     for (const page of rest) await allLive(page);
     const tookOver = Date.now() - closedAt;
     expect(tookOver).toBeLessThan(2000);
@@ -90,7 +107,11 @@ describe('one presence connection per browser, 8 tabs over HTTP/1.1', () => {
 
   it('without SharedWorker and Web Locks each tab keeps its own stream, and it works', async () => {
     server = await startTabsServer();
-    const pages = await openTabs(3, teamPage(), 'delete window.SharedWorker; Object.defineProperty(navigator, "locks", { value: undefined });');
+    const pages = await openTabs(
+      3,
+      teamPage(),
+      'delete window.SharedWorker; Object.defineProperty(navigator, "locks", { value: undefined });',
+    );
     for (const page of pages) await allLive(page);
     for (const page of pages) expect(await pageStreams(page)).toBe(1);
     expect(server.presence.stats().streams).toBe(3);
@@ -111,7 +132,9 @@ describe('a multi-page site', () => {
       server.resetTraffic();
 
       await page!.goto(`${server.url}/page?uids=${uids.join(',')}&transport=${transport}`);
-      const first = await page!.waitForFunction(() => (window as unknown as { __firstPaint?: unknown }).__firstPaint).then((handle) => handle.jsonValue());
+      const first = await page!
+        .waitForFunction(() => (window as unknown as { __firstPaint?: unknown }).__firstPaint)
+        .then((handle) => handle.jsonValue());
       // Right at first paint, from the tab's resume cache, before any frame of the new page.
       expect(first).toEqual(uids.map((uid) => ({ uid, state: uid === 'm3' ? 'online' : 'offline', live: false })));
       await allLive(page!);
@@ -134,7 +157,10 @@ describe('client and server of different protocol versions', () => {
   it('a new client against an old server: one clear console error, no retry storm, the server-rendered state stays', async () => {
     // The v1 server's real answer to a parameter it does not know.
     const old = new Hono().get('/stream', (c) =>
-      c.json({ error: { code: 'unknown_parameter', message: 'Unknown parameter `v`; expected only `uids` and `roster`.' } }, 400),
+      c.json(
+        { error: { code: 'unknown_parameter', message: 'Unknown parameter `v`; expected only `uids` and `roster`.' } },
+        400,
+      ),
     );
     server = await startTabsServer({ presenceApp: old });
     server.presence.touch('ada');
@@ -144,7 +170,9 @@ describe('client and server of different protocol versions', () => {
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
     await page.goto(`${server.url}/page?uids=ada&ssr=1`);
     await expect.poll(() => errors.filter((text) => text.startsWith('presence-kit:')).length).toBe(1);
-    expect(errors.find((text) => text.startsWith('presence-kit:'))).toMatch(/older protocol.*update @presence-kit\/server.*Unknown parameter `v`/);
+    expect(errors.find((text) => text.startsWith('presence-kit:'))).toMatch(
+      /older protocol.*update @presence-kit\/server.*Unknown parameter `v`/,
+    );
     await page.waitForTimeout(3000);
     // The stream once, and the one fetch that read why it was refused.
     expect(server.streamRequests).toBeLessThanOrEqual(2);

@@ -38,7 +38,9 @@ describe('a system clock that jumps', () => {
       for (const uid of browsing) await server.visit(uid);
       await tick();
     }
-    const offline = flips().filter(([, s]) => !s.online).map(([uid]) => uid);
+    const offline = flips()
+      .filter(([, s]) => !s.online)
+      .map(([uid]) => uid);
     expect(offline.sort()).toEqual(USERS.slice(10).sort());
     expect(flips().filter(([, s]) => s.online)).toEqual([]);
   });

@@ -31,12 +31,16 @@ describe('kill -9 and restart', () => {
     expect(acknowledged.status).toBe(200);
     await stream.waitFor(2);
     expect(stream.frames[1]!.users!.ada!.online).toBe(true);
-    const lastSeen = ((await (await fetch(`${first.url}/presence/status?uids=ada`)).json()) as { users: { ada: { last_seen: number } } }).users.ada.last_seen;
+    const lastSeen = (
+      (await (await fetch(`${first.url}/presence/status?uids=ada`)).json()) as { users: { ada: { last_seen: number } } }
+    ).users.ada.last_seen;
 
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe(null);
     const db = new BetterSqlite3(file.path, { readonly: true });
-    expect(db.prepare('SELECT uid, last_seen FROM presence_users').all()).toEqual([{ uid: 'ada', last_seen: lastSeen }]);
+    expect(db.prepare('SELECT uid, last_seen FROM presence_users').all()).toEqual([
+      { uid: 'ada', last_seen: lastSeen },
+    ]);
     db.close();
 
     const second = await spawnServer(file.path, { PORT: port });

@@ -32,8 +32,12 @@ describe('several server processes on one SQLite file', () => {
     for (let i = 0; i < 20; i++) await fetch(`${i % 2 ? a.url : b.url}/`, { headers: { 'x-forwarded-user': 'ada' } });
     await Promise.all([onA.waitFor(4), onB.waitFor(4)]);
 
-    const seen = (s: StreamRecorder) => s.frames.slice(2).map((f) => [f.event, f.event === 'presence' ? f.users!.ada!.online : f.data.count]);
-    expect(seen(onA)).toEqual([['presence', true], ['roster', 1]]);
+    const seen = (s: StreamRecorder) =>
+      s.frames.slice(2).map((f) => [f.event, f.event === 'presence' ? f.users!.ada!.online : f.data.count]);
+    expect(seen(onA)).toEqual([
+      ['presence', true],
+      ['roster', 1],
+    ]);
     expect(seen(onB)).toEqual(seen(onA));
     expect((counter.prepare('SELECT n FROM writes').get() as { n: number }).n).toBeLessThanOrEqual(2);
     counter.close();

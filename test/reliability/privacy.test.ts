@@ -67,7 +67,9 @@ describe('who may watch whom', () => {
     expect(server.presence.stats().watchedUids).toBe(0);
     const body = await json('/presence/status?uids=secret');
     expect(body.error).toEqual({ code: 'forbidden', message: expect.stringContaining('"secret"') });
-    expect((await fetch(`${server.url}/presence/status?uids=secret`, { headers: { 'x-test-user': 'admin' } })).status).toBe(200);
+    expect(
+      (await fetch(`${server.url}/presence/status?uids=secret`, { headers: { 'x-test-user': 'admin' } })).status,
+    ).toBe(200);
   });
 
   it('sends no CORS headers unless configured, and the configured origin when it is', async () => {
@@ -89,10 +91,17 @@ describe('the privacy promise', () => {
     server = await startServer();
     const db = new BetterSqlite3(server.dbPath);
     const snapshot = () => {
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+        name: string;
+      }[];
       return {
         schema: db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all(),
-        rows: Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get() as { n: number }).n])),
+        rows: Object.fromEntries(
+          tables.map(({ name }) => [
+            name,
+            (db.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get() as { n: number }).n,
+          ]),
+        ),
       };
     };
     const browse = async () => {

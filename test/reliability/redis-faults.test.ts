@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, freePort, settle, spawnServer, startCluster, StreamRecorder, type TestCluster } from '../support/index.js';
+import {
+  eventually,
+  freePort,
+  settle,
+  spawnServer,
+  startCluster,
+  StreamRecorder,
+  type TestCluster,
+} from '../support/index.js';
 
 // Faults of a 3-node cluster on Redis, each on a fresh cluster (window 60 s + 20 s: nobody
 // active goes offline on their own during a test, so any offline frame is the fault's).
@@ -70,7 +78,8 @@ describe('Redis engine faults', () => {
     const list = await watchers(cluster);
     await cluster.visit('ada');
     await cluster.visit('bob');
-    for (const w of list) await eventually(() => shownOnline(w, 'ada') && shownOnline(w, 'bob'), 'ada and bob online everywhere');
+    for (const w of list)
+      await eventually(() => shownOnline(w, 'ada') && shownOnline(w, 'bob'), 'ada and bob online everywhere');
     const before = list.map((w) => w.frames.length);
     const stop = keepActive(cluster, 'ada');
 
@@ -97,7 +106,12 @@ describe('Redis engine faults', () => {
       expect(flags(w, 'bob')).not.toContain(false);
     }
     // Redis holds the set again: the leader wrote back what it showed, and activity refilled last_seen.
-    expect(Object.keys(await cluster.redis.client.hgetall('presence:online')).sort()).toEqual(['ada', 'bob', 'carol', 'dan']);
+    expect(Object.keys(await cluster.redis.client.hgetall('presence:online')).sort()).toEqual([
+      'ada',
+      'bob',
+      'carol',
+      'dan',
+    ]);
     expect(await cluster.redis.client.zscore('presence:seen', 'ada')).not.toBeNull();
   }, 60_000);
 
@@ -123,7 +137,11 @@ describe('Redis engine faults', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ sid: late.hellos[0]!.sid, add: ['bob'] }),
     });
-    expect([elsewhere.status, elsewhere.headers.get('retry-after'), ((await elsewhere.json()) as { error: { code: string } }).error.code]).toEqual([503, '1', 'unavailable']);
+    expect([
+      elsewhere.status,
+      elsewhere.headers.get('retry-after'),
+      ((await elsewhere.json()) as { error: { code: string } }).error.code,
+    ]).toEqual([503, '1', 'unavailable']);
     await down;
     for (const w of list) expect(w.hellos).toHaveLength(1);
     console.log(`Redis down: slowest of 20 page requests ${slowest} ms`);
@@ -143,7 +161,8 @@ describe('Redis engine faults', () => {
     cluster.redis.pause();
     const started = Date.now();
     let slowest = 0;
-    while (Date.now() - started < 5000) slowest = Math.max(slowest, await slowestOf(5, () => cluster!.visit(`user${Math.floor(Math.random() * 1000)}`)));
+    while (Date.now() - started < 5000)
+      slowest = Math.max(slowest, await slowestOf(5, () => cluster!.visit(`user${Math.floor(Math.random() * 1000)}`)));
     cluster.redis.resume();
     console.log(`Redis stalled 5 s: slowest page request ${slowest} ms`);
     expect(slowest).toBeLessThan(250);
@@ -157,7 +176,9 @@ describe('Redis engine faults', () => {
     const port = await freePort();
     const start = spawnServer('unused.db', { PRESENCE_REDIS_URL: `redis://:secret@127.0.0.1:${port}` });
     await expect(start).rejects.toThrow(
-      new RegExp(`server exited with 1 before listening: presence-kit: cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} \\(connect ECONNREFUSED [^)]+\\); start Redis there, or fix the \`redis\` option \\(PRESENCE_REDIS_URL for the standalone server\\)\\.\\n$`),
+      new RegExp(
+        `server exited with 1 before listening: presence-kit: cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} \\(connect ECONNREFUSED [^)]+\\); start Redis there, or fix the \`redis\` option \\(PRESENCE_REDIS_URL for the standalone server\\)\\.\\n$`,
+      ),
     );
   });
 });

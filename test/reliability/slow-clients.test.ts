@@ -14,7 +14,9 @@ afterEach(() => server?.close());
 function rawSession(url: string, watch: Watch): Promise<{ socket: Socket; sid: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(`GET /presence/stream?v=2 HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`));
+    const socket = connect(Number(port), hostname, () =>
+      socket.write(`GET /presence/stream?v=2 HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`),
+    );
     let text = '';
     const read = (chunk: Buffer) => {
       text += chunk;
@@ -29,9 +31,11 @@ function rawSession(url: string, watch: Watch): Promise<{ socket: Socket; sid: s
 }
 
 function subscribe(url: string, sid: string, change: object): Promise<number> {
-  return fetch(`${url}/presence/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sid, ...change }) }).then(
-    async (response) => (await response.arrayBuffer(), response.status),
-  );
+  return fetch(`${url}/presence/subscribe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sid, ...change }),
+  }).then(async (response) => (await response.arrayBuffer(), response.status));
 }
 
 describe('slow and dead clients', () => {
@@ -39,7 +43,11 @@ describe('slow and dead clients', () => {
     server = await startServer({ maxBufferedBytes: 64 * 1024 });
     const users = Array.from({ length: 1000 }, (_, i) => String(i));
     for (const uid of users) {
-      server.presence.upsertUser({ uid, name: `A rather long display name number ${uid}`, avatar: `/avatars/${uid}.png` });
+      server.presence.upsertUser({
+        uid,
+        name: `A rather long display name number ${uid}`,
+        avatar: `/avatars/${uid}.png`,
+      });
       server.presence.touch(uid);
     }
     internalsOf(server.presence).relay.tick(); // the whole roster now is ~65 KB of JSON
@@ -72,14 +80,20 @@ describe('slow and dead clients', () => {
     server = await startServer({ maxStreamsPerClient: 10_000, maxBufferedBytes: 16 * 1024 });
     server.presence.touch('1');
     internalsOf(server.presence).relay.tick();
-    const warm = await Promise.all(Array.from({ length: 50 }, () => rawSession(server.url, { uids: ['1', '2', '3'], roster: { max: 12 } })));
+    const warm = await Promise.all(
+      Array.from({ length: 50 }, () => rawSession(server.url, { uids: ['1', '2', '3'], roster: { max: 12 } })),
+    );
     for (const s of warm) s.socket.destroy();
     await eventually(() => server.presence.stats().streams === 0, 'the warm-up clients are gone');
     const before = heapAfterGc();
 
     for (let round = 0; round < 5; round++) {
       const sockets = (
-        await Promise.all(Array.from({ length: 200 }, (_, i) => rawSession(server.url, { uids: [`${i}`, `${i + 1}`, `${i + 2}`], roster: { max: 12 } })))
+        await Promise.all(
+          Array.from({ length: 200 }, (_, i) =>
+            rawSession(server.url, { uids: [`${i}`, `${i + 1}`, `${i + 2}`], roster: { max: 12 } }),
+          ),
+        )
       ).map((s) => s.socket);
       expect(server.presence.stats().streams).toBe(200);
       // Half vanish without a goodbye (RST); half stall and are dropped by the bound or their own close.

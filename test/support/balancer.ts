@@ -22,15 +22,19 @@ export async function startBalancer(backends: () => readonly string[]): Promise<
     const index = next++ % urls.length;
     const target = new URL(req.url ?? '/', urls[index]);
     const forwardedFor = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
-    const upstream = request(target, { method: req.method, headers: { ...req.headers, host: target.host, 'x-forwarded-for': forwardedFor } }, (answer) => {
-      routed.push(index);
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-      // A backend that dies mid-stream drops its clients, as a real balancer does: they reconnect.
-      answer.on('aborted', () => res.destroy());
-      answer.on('error', () => res.destroy());
-      res.on('close', () => answer.destroy());
-    });
+    const upstream = request(
+      target,
+      { method: req.method, headers: { ...req.headers, host: target.host, 'x-forwarded-for': forwardedFor } },
+      (answer) => {
+        routed.push(index);
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        // A backend that dies mid-stream drops its clients, as a real balancer does: they reconnect.
+        answer.on('aborted', () => res.destroy());
+        answer.on('error', () => res.destroy());
+        res.on('close', () => answer.destroy());
+      },
+    );
     upstream.on('error', () => {
       if (res.headersSent) return res.destroy();
       if (tries + 1 < urls.length) return forward(req, res, body, tries + 1);

@@ -27,7 +27,8 @@ export async function startCluster(size = 3, env: Record<string, string> = {}): 
   const redis = await startRedis();
   const nodes: ServerProcess[] = [];
   const dead = new Set<ServerProcess>();
-  for (let i = 0; i < size; i++) nodes.push(await spawnServer('unused.db', { PRESENCE_REDIS_URL: redis.url, PRESENCE_TRUST_PROXY: '1', ...env }));
+  for (let i = 0; i < size; i++)
+    nodes.push(await spawnServer('unused.db', { PRESENCE_REDIS_URL: redis.url, PRESENCE_TRUST_PROXY: '1', ...env }));
   const balancer = await startBalancer(() => nodes.filter((node) => !dead.has(node)).map((node) => node.url));
   const ids = new Map<ServerProcess, string>();
   return {

@@ -30,7 +30,10 @@ export class StreamRecorder {
   #waiters: (() => void)[] = [];
 
   /** `base` is where presence is mounted, e.g. `http://127.0.0.1:1234/presence`. */
-  constructor(readonly base: string, readonly watch: Watch) {
+  constructor(
+    readonly base: string,
+    readonly watch: Watch,
+  ) {
     this.source = new EventSource(`${base}/stream?v=2`);
     this.source.addEventListener('hello', (e) => {
       const hello = JSON.parse((e as MessageEvent<string>).data) as HelloFrame;
@@ -138,8 +141,10 @@ export class FrameReader {
   async next(count = 1, timeout = 2000): Promise<string[]> {
     const deadline = Date.now() + timeout;
     while (this.#frames.length < count) {
-      if (this.#ended) throw new Error(`the stream ended after ${JSON.stringify(this.#frames)}; expected ${count} frames`);
-      if (Date.now() >= deadline) throw new Error(`expected ${count} frames within ${timeout} ms, got ${JSON.stringify(this.#frames)}`);
+      if (this.#ended)
+        throw new Error(`the stream ended after ${JSON.stringify(this.#frames)}; expected ${count} frames`);
+      if (Date.now() >= deadline)
+        throw new Error(`expected ${count} frames within ${timeout} ms, got ${JSON.stringify(this.#frames)}`);
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
         setTimeout(resolve, 50);

@@ -57,7 +57,10 @@ export class FullOnlineSet {
     for (const user of store.recentlySeen(cutoff)) {
       if (user.lastSeen === null) continue;
       const known = this.#observed.get(user.uid);
-      const seen = known && known.lastSeen === user.lastSeen ? known : { lastSeen: user.lastSeen, at: mono - Math.max(0, now - user.lastSeen) };
+      const seen =
+        known && known.lastSeen === user.lastSeen
+          ? known
+          : { lastSeen: user.lastSeen, at: mono - Math.max(0, now - user.lastSeen) };
       observed.set(user.uid, seen);
       if (user.hidden) {
         hidden.add(user.uid);
@@ -65,7 +68,12 @@ export class FullOnlineSet {
       }
       const shown = this.#online.get(user.uid);
       if (staysOnline(!this.#primed || shown !== undefined, seen.at, mono, window)) {
-        next.set(user.uid, shown && shown.last_seen === user.lastSeen ? shown : { uid: user.uid, name: shown?.name ?? user.uid, avatar: shown?.avatar ?? null, last_seen: user.lastSeen });
+        next.set(
+          user.uid,
+          shown && shown.last_seen === user.lastSeen
+            ? shown
+            : { uid: user.uid, name: shown?.name ?? user.uid, avatar: shown?.avatar ?? null, last_seen: user.lastSeen },
+        );
         if (!shown) entered.push(user.uid);
       }
     }
@@ -77,7 +85,9 @@ export class FullOnlineSet {
         if (profile && entry) Object.assign(entry, { name: profile.name, avatar: profile.avatar });
       }
     }
-    const left = [...this.#online.keys()].filter((uid) => !next.has(uid)).map((uid) => ({ uid, hidden: hidden.has(uid) }));
+    const left = [...this.#online.keys()]
+      .filter((uid) => !next.has(uid))
+      .map((uid) => ({ uid, hidden: hidden.has(uid) }));
     this.#observed = observed;
     this.#primed = true;
     this.#online = next;

@@ -6,7 +6,16 @@
 export { FrameReader, StreamRecorder, type Frame, type Watch } from './event-stream.js';
 export { seededRandom } from './random.js';
 export { compareByLocaleCompare, FullOnlineSet, type FullStep } from './full-online-set.js';
-export { createTestApp, FakeClock, spawnServer, startServer, type ServerProcess, type TestApp, type TestServer, type TestSession } from './server.js';
+export {
+  createTestApp,
+  FakeClock,
+  spawnServer,
+  startServer,
+  type ServerProcess,
+  type TestApp,
+  type TestServer,
+  type TestSession,
+} from './server.js';
 export { tempDbPath, tempDir, type TempPath } from './temp.mjs';
 export { eventually, settle } from './wait.js';
 export { freePort } from './ports.js';

@@ -24,10 +24,16 @@ export interface TestRedis {
 }
 
 function launch(port: number): Promise<ChildProcess> {
-  const child = spawn(BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   return new Promise((resolve, reject) => {
-    child.on('error', (error) => reject(new Error(`could not start ${BINARY} (${error.message}); install it with \`apt-get install redis-server\`.`)));
+    child.on('error', (error) =>
+      reject(
+        new Error(`could not start ${BINARY} (${error.message}); install it with \`apt-get install redis-server\`.`),
+      ),
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk;
       if (out.includes('Ready to accept connections')) resolve(child);

@@ -1,7 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
-import { createPresence, servePresence, type Presence, type PresenceOptions, type RunningServer } from '../../packages/server/src/index.js';
+import {
+  createPresence,
+  servePresence,
+  type Presence,
+  type PresenceOptions,
+  type RunningServer,
+} from '../../packages/server/src/index.js';
 import type { HelloFrame, SubscribeRequest } from '@presence-kit/core';
 import { FrameReader } from './event-stream.js';
 import { tempDbPath } from './temp.mjs';
@@ -50,7 +56,11 @@ export interface TestSession {
   subscribe(change: Omit<SubscribeRequest, 'sid'>): Promise<Response>;
 }
 
-function createHost(options: Partial<PresenceOptions>, clock: FakeClock, dbPath: string): { app: Hono; presence: Presence } {
+function createHost(
+  options: Partial<PresenceOptions>,
+  clock: FakeClock,
+  dbPath: string,
+): { app: Hono; presence: Presence } {
   const presence = createPresence({
     db: dbPath,
     resolveUser: (c) => c.req.header('x-test-user') ?? null,
@@ -78,7 +88,11 @@ export function createTestApp(options: Partial<PresenceOptions> = {}): TestApp {
   const { app, presence } = createHost(options, clock, db.path);
   const readers: FrameReader[] = [];
   const subscribe = async (body: object | string): Promise<Response> =>
-    app.request('/presence/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    app.request('/presence/subscribe', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   return {
     app,
     presence,

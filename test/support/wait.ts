@@ -10,7 +10,11 @@ export function settle(ms = 150): Promise<void> {
  * Polls `predicate` (awaited, every 25 ms) until it is truthy, for a condition a stream or
  * a socket will bring about; fails with `message` after `timeout` ms.
  */
-export async function eventually(predicate: () => unknown | Promise<unknown>, message: string, timeout = 5000): Promise<void> {
+export async function eventually(
+  predicate: () => unknown | Promise<unknown>,
+  message: string,
+  timeout = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeout;
   while (!(await predicate())) {
     if (Date.now() >= deadline) throw new Error(`Timed out after ${timeout} ms: ${message}`);

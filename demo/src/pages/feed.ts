@@ -6,10 +6,16 @@ import { avatar, avatarLink, type View } from '../view.js';
 
 function sidebar(view: View): Safe {
   return html`<aside class="sidebar" aria-label="Navigation and who is online">
-    ${view.me
-      ? html`<a class="sidebar__me" href="/u/${view.me.uid}">${avatar(view, view.me.uid, { size: 48 })}
-          <span><strong>${view.me.name}</strong><span class="muted">@${view.me.handle}</span></span></a>`
-      : html`<p class="sidebar__guest muted">You are browsing as a guest, so you are not shown online. Pick someone in the top-right menu.</p>`}
+    ${
+      view.me
+        ? html`<a class="sidebar__me" href="/u/${view.me.uid}"
+            >${avatar(view, view.me.uid, { size: 48 })}
+            <span><strong>${view.me.name}</strong><span class="muted">@${view.me.handle}</span></span></a
+          >`
+        : html`<p class="sidebar__guest muted">
+            You are browsing as a guest, so you are not shown online. Pick someone in the top-right menu.
+          </p>`
+    }
     <nav class="sidebar__nav" aria-label="Sections">
       <a href="/" aria-current="page">${icon('home')} Home</a>
       <a href="/messages">${icon('chat')} Messages</a>
@@ -32,13 +38,18 @@ function post(view: View, p: (typeof POSTS)[number]): Safe {
     </header>
     <p class="post__body">${p.body}</p>
     <p class="post__tags">${p.tags.map((t) => html`<span class="tag">#${t}</span>`)}</p>
-    <footer class="post__meta muted"><span>${icon('heart')} ${p.likes}</span><span>${icon('chat')} ${p.comments.length}</span></footer>
+    <footer class="post__meta muted">
+      <span>${icon('heart')} ${p.likes}</span><span>${icon('chat')} ${p.comments.length}</span>
+    </footer>
     <ul class="comments">
       ${p.comments.map((c) => {
         const who = findUser(c.author)!;
         return html`<li class="comment">
           ${avatarLink(who.uid, avatar(view, who.uid, { size: 28 }))}
-          <div class="comment__bubble"><a class="comment__author" href="/u/${who.uid}">${who.name}</a> <span class="muted small">${c.ago}</span><p>${c.body}</p></div>
+          <div class="comment__bubble">
+            <a class="comment__author" href="/u/${who.uid}">${who.name}</a> <span class="muted small">${c.ago}</span>
+            <p>${c.body}</p>
+          </div>
         </li>`;
       })}
     </ul>
@@ -53,10 +64,14 @@ function messages(view: View): Safe {
       <ul class="message-list">
         ${others.map((uid) => {
           const u = findUser(uid)!;
-          return html`<li><a class="message-item" href="/messages/${uid}">
-            ${avatar(view, uid, { size: 40, decorative: true })}
-            <span class="message-item__text"><strong>${u.name}</strong><span class="muted truncate">${LAST_MESSAGE[uid]}</span></span>
-          </a></li>`;
+          return html`<li>
+            <a class="message-item" href="/messages/${uid}">
+              ${avatar(view, uid, { size: 40, decorative: true })}
+              <span class="message-item__text"
+                ><strong>${u.name}</strong><span class="muted truncate">${LAST_MESSAGE[uid]}</span></span
+              >
+            </a>
+          </li>`;
         })}
       </ul>
     </section>
@@ -65,14 +80,14 @@ function messages(view: View): Safe {
 
 export function feedBody(view: View): Safe {
   return html`${sidebar(view)}
-  <section class="feed" aria-labelledby="feed-title">
-    <h1 id="feed-title" class="visually-hidden">Feed</h1>
-    <form class="card composer" onsubmit="return false">
-      ${view.me ? avatar(view, view.me.uid, { size: 40 }) : ''}
-      <input class="composer__input" placeholder="Share something with the team…" aria-label="New post">
-      <button class="btn" type="submit">Post</button>
-    </form>
-    ${POSTS.map((p) => post(view, p))}
-  </section>
-  ${messages(view)}`;
+    <section class="feed" aria-labelledby="feed-title">
+      <h1 id="feed-title" class="visually-hidden">Feed</h1>
+      <form class="card composer" onsubmit="return false">
+        ${view.me ? avatar(view, view.me.uid, { size: 40 }) : ''}
+        <input class="composer__input" placeholder="Share something with the team…" aria-label="New post" />
+        <button class="btn" type="submit">Post</button>
+      </form>
+      ${POSTS.map((p) => post(view, p))}
+    </section>
+    ${messages(view)}`;
 }

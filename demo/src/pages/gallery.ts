@@ -25,7 +25,8 @@ type State = (typeof STATES)[number];
 
 function frozenAttrs(s: State, now: number): Safe {
   if (s.agoMs === null) return html`uid="frozen-${s.key}"`;
-  return html`uid="frozen-${s.key}" last-seen="${now - s.agoMs}" data-frozen-ago="${s.agoMs}"${s.online ? raw(' online') : ''}`;
+  return html`uid="frozen-${s.key}" last-seen="${now - s.agoMs}"
+  data-frozen-ago="${s.agoMs}"${s.online ? raw(' online') : ''}`;
 }
 
 function stateCard(s: State, now: number, size = 64): Safe {
@@ -51,26 +52,166 @@ interface PropertyDoc {
 
 /** Every public custom property of the elements, each with a value that makes its effect obvious. */
 export const PROPERTIES: readonly PropertyDoc[] = [
-  { name: '--presence-online-color', applies: 'dot, status', defaultValue: '#1f883d (dark #3fb950)', example: '#8b5cf6', description: 'Dot colour when online.', on: 'dot-online' },
-  { name: '--presence-offline-color', applies: 'dot, status', defaultValue: '#6e7781 (dark #8b949e)', example: '#b45309', description: 'The hollow dot’s ring when away or never seen.', on: 'dot-offline' },
-  { name: '--presence-offline-fill', applies: 'dot, status', defaultValue: 'the ring colour', example: 'light-dark(#fef3c7, #451a03)', description: 'Inside the hollow dot.', on: 'dot-offline' },
-  { name: '--presence-offline-stroke', applies: 'dot, status', defaultValue: '2px', example: '4px', description: 'Thickness of the hollow dot’s ring.', on: 'dot-offline' },
-  { name: '--presence-ring-color', applies: 'dot', defaultValue: 'white (dark #0d1117)', example: '#000000', description: 'Ring that separates the dot from the avatar (and fills the hollow one).', on: 'dot-online' },
-  { name: '--presence-ring-width', applies: 'dot', defaultValue: '2px', example: '4px', description: 'Ring thickness.', on: 'dot-online' },
-  { name: '--presence-dot-size', applies: 'dot, status', defaultValue: 'proportional (status: 0.5em)', example: '20px', description: 'A fixed size instead of the proportional one.', on: 'dot-online' },
-  { name: '--presence-dot-ratio', applies: 'dot', defaultValue: '28%', example: '40%', description: 'Share of the avatar’s width (then clamped).', on: 'dot-online' },
-  { name: '--presence-dot-min-size', applies: 'dot', defaultValue: '8px', example: '16px', description: 'Smallest proportional size.', on: 'dot-online' },
-  { name: '--presence-dot-max-size', applies: 'dot', defaultValue: '14px', example: '8px', description: 'Largest proportional size.', on: 'dot-online' },
-  { name: '--presence-dot-offset', applies: 'dot', defaultValue: '0px', example: '6px', description: 'Moves the dot in from where it sits (negative: out).', on: 'dot-online' },
-  { name: '--presence-transition-duration', applies: 'dot, status', defaultValue: '200ms (0 under reduced motion)', example: '2s', description: 'How long the colour change takes.', on: 'dot-online' },
-  { name: '--presence-text-color', applies: 'status', defaultValue: 'inherit', example: 'light-dark(#15803d, #4ade80)', description: 'Label colour when online.', on: 'status-online' },
-  { name: '--presence-muted-color', applies: 'status', defaultValue: '#59636e (dark #9198a1)', example: 'light-dark(#be185d, #f472b6)', description: 'Label colour otherwise.', on: 'status-offline' },
-  { name: '--presence-avatar-size', applies: 'online-now', defaultValue: '32px', example: '44px', description: 'Avatar size in the roster.', on: 'roster' },
-  { name: '--presence-avatar-gap', applies: 'online-now', defaultValue: '6px', example: '14px', description: 'Space between roster avatars.', on: 'roster' },
-  { name: '--presence-avatar-radius', applies: 'online-now', defaultValue: '50%', example: '8px', description: 'Roster avatar corner radius.', on: 'roster' },
-  { name: '--presence-avatar-background', applies: 'online-now', defaultValue: '#d0d7de (dark #3d444d)', example: 'light-dark(#fde68a, #78350f)', description: 'Behind initials and the +N chip.', on: 'roster' },
-  { name: '--presence-avatar-color', applies: 'online-now', defaultValue: '#1f2328 (dark #f0f6fc)', example: 'light-dark(#92400e, #fde68a)', description: 'Initials and +N text.', on: 'roster' },
-  { name: '--presence-status-gap', applies: 'status', defaultValue: '0.375em', example: '1em', description: 'Space between the small dot and the label.', on: 'status-online' },
+  {
+    name: '--presence-online-color',
+    applies: 'dot, status',
+    defaultValue: '#1f883d (dark #3fb950)',
+    example: '#8b5cf6',
+    description: 'Dot colour when online.',
+    on: 'dot-online',
+  },
+  {
+    name: '--presence-offline-color',
+    applies: 'dot, status',
+    defaultValue: '#6e7781 (dark #8b949e)',
+    example: '#b45309',
+    description: 'The hollow dot’s ring when away or never seen.',
+    on: 'dot-offline',
+  },
+  {
+    name: '--presence-offline-fill',
+    applies: 'dot, status',
+    defaultValue: 'the ring colour',
+    example: 'light-dark(#fef3c7, #451a03)',
+    description: 'Inside the hollow dot.',
+    on: 'dot-offline',
+  },
+  {
+    name: '--presence-offline-stroke',
+    applies: 'dot, status',
+    defaultValue: '2px',
+    example: '4px',
+    description: 'Thickness of the hollow dot’s ring.',
+    on: 'dot-offline',
+  },
+  {
+    name: '--presence-ring-color',
+    applies: 'dot',
+    defaultValue: 'white (dark #0d1117)',
+    example: '#000000',
+    description: 'Ring that separates the dot from the avatar (and fills the hollow one).',
+    on: 'dot-online',
+  },
+  {
+    name: '--presence-ring-width',
+    applies: 'dot',
+    defaultValue: '2px',
+    example: '4px',
+    description: 'Ring thickness.',
+    on: 'dot-online',
+  },
+  {
+    name: '--presence-dot-size',
+    applies: 'dot, status',
+    defaultValue: 'proportional (status: 0.5em)',
+    example: '20px',
+    description: 'A fixed size instead of the proportional one.',
+    on: 'dot-online',
+  },
+  {
+    name: '--presence-dot-ratio',
+    applies: 'dot',
+    defaultValue: '28%',
+    example: '40%',
+    description: 'Share of the avatar’s width (then clamped).',
+    on: 'dot-online',
+  },
+  {
+    name: '--presence-dot-min-size',
+    applies: 'dot',
+    defaultValue: '8px',
+    example: '16px',
+    description: 'Smallest proportional size.',
+    on: 'dot-online',
+  },
+  {
+    name: '--presence-dot-max-size',
+    applies: 'dot',
+    defaultValue: '14px',
+    example: '8px',
+    description: 'Largest proportional size.',
+    on: 'dot-online',
+  },
+  {
+    name: '--presence-dot-offset',
+    applies: 'dot',
+    defaultValue: '0px',
+    example: '6px',
+    description: 'Moves the dot in from where it sits (negative: out).',
+    on: 'dot-online',
+  },
+  {
+    name: '--presence-transition-duration',
+    applies: 'dot, status',
+    defaultValue: '200ms (0 under reduced motion)',
+    example: '2s',
+    description: 'How long the colour change takes.',
+    on: 'dot-online',
+  },
+  {
+    name: '--presence-text-color',
+    applies: 'status',
+    defaultValue: 'inherit',
+    example: 'light-dark(#15803d, #4ade80)',
+    description: 'Label colour when online.',
+    on: 'status-online',
+  },
+  {
+    name: '--presence-muted-color',
+    applies: 'status',
+    defaultValue: '#59636e (dark #9198a1)',
+    example: 'light-dark(#be185d, #f472b6)',
+    description: 'Label colour otherwise.',
+    on: 'status-offline',
+  },
+  {
+    name: '--presence-avatar-size',
+    applies: 'online-now',
+    defaultValue: '32px',
+    example: '44px',
+    description: 'Avatar size in the roster.',
+    on: 'roster',
+  },
+  {
+    name: '--presence-avatar-gap',
+    applies: 'online-now',
+    defaultValue: '6px',
+    example: '14px',
+    description: 'Space between roster avatars.',
+    on: 'roster',
+  },
+  {
+    name: '--presence-avatar-radius',
+    applies: 'online-now',
+    defaultValue: '50%',
+    example: '8px',
+    description: 'Roster avatar corner radius.',
+    on: 'roster',
+  },
+  {
+    name: '--presence-avatar-background',
+    applies: 'online-now',
+    defaultValue: '#d0d7de (dark #3d444d)',
+    example: 'light-dark(#fde68a, #78350f)',
+    description: 'Behind initials and the +N chip.',
+    on: 'roster',
+  },
+  {
+    name: '--presence-avatar-color',
+    applies: 'online-now',
+    defaultValue: '#1f2328 (dark #f0f6fc)',
+    example: 'light-dark(#92400e, #fde68a)',
+    description: 'Initials and +N text.',
+    on: 'roster',
+  },
+  {
+    name: '--presence-status-gap',
+    applies: 'status',
+    defaultValue: '0.375em',
+    example: '1em',
+    description: 'Space between the small dot and the label.',
+    on: 'status-online',
+  },
 ];
 
 interface PartDoc {
@@ -82,23 +223,125 @@ interface PartDoc {
 }
 
 export const PARTS: readonly PartDoc[] = [
-  { element: 'presence-dot', part: 'base', css: 'outline: 2px dashed #8b5cf6; outline-offset: 2px;', description: 'The box around the avatar the dot is placed in.', on: 'dot-online' },
-  { element: 'presence-dot', part: 'dot', css: 'border-radius: 3px; box-shadow: none;', description: 'The dot itself (role="img", named like the label, the exact time as its description).', on: 'dot-online' },
-  { element: 'presence-status', part: 'base', css: 'padding: 2px 8px; border-radius: 999px; background: color-mix(in srgb, currentColor 12%, transparent);', description: 'Wrapper of the small dot and the label.', on: 'status-online' },
-  { element: 'presence-status', part: 'dot', css: 'display: none;', description: 'The small dot before the label.', on: 'status-online' },
-  { element: 'online-now', part: 'base', css: 'padding: 8px; border: 1px dashed #8b5cf6; border-radius: 12px;', description: 'The whole element (a labelled group).', on: 'roster' },
-  { element: 'online-now', part: 'header', css: 'justify-content: space-between;', description: 'The row with the label and the count.', on: 'roster' },
-  { element: 'online-now', part: 'label', css: 'font-weight: 700; color: light-dark(#6d28d9, #c4b5fd);', description: 'The heading text (attribute label).', on: 'roster' },
-  { element: 'online-now', part: 'count', css: 'padding: 0 6px; border-radius: 999px; background: #6d28d9; color: white;', description: 'The number of people online.', on: 'roster' },
-  { element: 'online-now', part: 'list', css: 'flex-direction: row-reverse; justify-content: flex-end;', description: 'The list of avatars.', on: 'roster' },
-  { element: 'online-now', part: 'item', css: 'filter: drop-shadow(0 2px 3px rgb(0 0 0 / .35));', description: 'One person (avatar and dot).', on: 'roster' },
-  { element: 'online-now', part: 'avatar', css: 'border-radius: 6px;', description: 'The avatar image, or initials without a usable image.', on: 'roster' },
-  { element: 'online-now', part: 'dot', css: 'background: #b45309;', description: 'The plain green dot on each roster avatar.', on: 'roster' },
-  { element: 'online-now', part: 'overflow', css: 'background: #6d28d9; color: white;', description: 'The +N chip when more are online than max (max="2" here).', on: 'roster' },
-  { element: 'online-now', part: 'toggle', css: 'border-style: dashed; font-weight: 600;', description: 'The "Names" button (attribute names-toggle): one tab stop for the whole roster.', on: 'roster' },
-  { element: 'online-now', part: 'names', css: 'font-style: italic;', description: 'The list of names the button opens (open it to see).', on: 'roster' },
-  { element: 'online-now', part: 'empty', css: 'font-style: italic;', description: 'The empty-state text, shown when nobody is online.', on: 'roster' },
-  { element: 'presence-status', part: 'label', css: 'text-transform: uppercase; letter-spacing: .08em; font-size: .75em; font-weight: 600;', description: 'The label text.', on: 'status-offline' },
+  {
+    element: 'presence-dot',
+    part: 'base',
+    css: 'outline: 2px dashed #8b5cf6; outline-offset: 2px;',
+    description: 'The box around the avatar the dot is placed in.',
+    on: 'dot-online',
+  },
+  {
+    element: 'presence-dot',
+    part: 'dot',
+    css: 'border-radius: 3px; box-shadow: none;',
+    description: 'The dot itself (role="img", named like the label, the exact time as its description).',
+    on: 'dot-online',
+  },
+  {
+    element: 'presence-status',
+    part: 'base',
+    css: 'padding: 2px 8px; border-radius: 999px; background: color-mix(in srgb, currentColor 12%, transparent);',
+    description: 'Wrapper of the small dot and the label.',
+    on: 'status-online',
+  },
+  {
+    element: 'presence-status',
+    part: 'dot',
+    css: 'display: none;',
+    description: 'The small dot before the label.',
+    on: 'status-online',
+  },
+  {
+    element: 'online-now',
+    part: 'base',
+    css: 'padding: 8px; border: 1px dashed #8b5cf6; border-radius: 12px;',
+    description: 'The whole element (a labelled group).',
+    on: 'roster',
+  },
+  {
+    element: 'online-now',
+    part: 'header',
+    css: 'justify-content: space-between;',
+    description: 'The row with the label and the count.',
+    on: 'roster',
+  },
+  {
+    element: 'online-now',
+    part: 'label',
+    css: 'font-weight: 700; color: light-dark(#6d28d9, #c4b5fd);',
+    description: 'The heading text (attribute label).',
+    on: 'roster',
+  },
+  {
+    element: 'online-now',
+    part: 'count',
+    css: 'padding: 0 6px; border-radius: 999px; background: #6d28d9; color: white;',
+    description: 'The number of people online.',
+    on: 'roster',
+  },
+  {
+    element: 'online-now',
+    part: 'list',
+    css: 'flex-direction: row-reverse; justify-content: flex-end;',
+    description: 'The list of avatars.',
+    on: 'roster',
+  },
+  {
+    element: 'online-now',
+    part: 'item',
+    css: 'filter: drop-shadow(0 2px 3px rgb(0 0 0 / .35));',
+    description: 'One person (avatar and dot).',
+    on: 'roster',
+  },
+  {
+    element: 'online-now',
+    part: 'avatar',
+    css: 'border-radius: 6px;',
+    description: 'The avatar image, or initials without a usable image.',
+    on: 'roster',
+  },
+  {
+    element: 'online-now',
+    part: 'dot',
+    css: 'background: #b45309;',
+    description: 'The plain green dot on each roster avatar.',
+    on: 'roster',
+  },
+  {
+    element: 'online-now',
+    part: 'overflow',
+    css: 'background: #6d28d9; color: white;',
+    description: 'The +N chip when more are online than max (max="2" here).',
+    on: 'roster',
+  },
+  {
+    element: 'online-now',
+    part: 'toggle',
+    css: 'border-style: dashed; font-weight: 600;',
+    description: 'The "Names" button (attribute names-toggle): one tab stop for the whole roster.',
+    on: 'roster',
+  },
+  {
+    element: 'online-now',
+    part: 'names',
+    css: 'font-style: italic;',
+    description: 'The list of names the button opens (open it to see).',
+    on: 'roster',
+  },
+  {
+    element: 'online-now',
+    part: 'empty',
+    css: 'font-style: italic;',
+    description: 'The empty-state text, shown when nobody is online.',
+    on: 'roster',
+  },
+  {
+    element: 'presence-status',
+    part: 'label',
+    css: 'text-transform: uppercase; letter-spacing: .08em; font-size: .75em; font-weight: 600;',
+    description: 'The label text.',
+    on: 'status-offline',
+  },
 ];
 
 function liveExample(view: View, on: PropertyDoc['on'], live: { online: string; offline: string }): Safe {
@@ -118,34 +361,49 @@ function liveExample(view: View, on: PropertyDoc['on'], live: { online: string; 
 
 function propertyRows(view: View, live: { online: string; offline: string }): Safe {
   return html`${PROPERTIES.map(
-    (p) => html`<tr data-property="${p.name}">
-      <th scope="row"><code>${p.name}</code><span class="muted small">${p.applies}</span></th>
-      <td class="small">${p.description}<br><span class="muted">Default ${p.defaultValue}</span></td>
-      <td><label class="prop-input"><span class="visually-hidden">Value of ${p.name}</span>
-        <input type="text" value="${p.example}" data-prop-input="${p.name}" spellcheck="false"></label></td>
-      <td class="prop-example" data-prop-example="${p.name}" style="${p.name}: ${p.example}">${liveExample(view, p.on, live)}</td>
-    </tr>`,
+    (p) =>
+      html`<tr data-property="${p.name}">
+        <th scope="row"><code>${p.name}</code><span class="muted small">${p.applies}</span></th>
+        <td class="small">${p.description}<br /><span class="muted">Default ${p.defaultValue}</span></td>
+        <td>
+          <label class="prop-input"
+            ><span class="visually-hidden">Value of ${p.name}</span>
+            <input type="text" value="${p.example}" data-prop-input="${p.name}" spellcheck="false"
+          /></label>
+        </td>
+        <td class="prop-example" data-prop-example="${p.name}" style="${p.name}: ${p.example}">
+          ${liveExample(view, p.on, live)}
+        </td>
+      </tr>`,
   )}`;
 }
 
 function partRows(view: View, live: { online: string; offline: string }): Safe {
   return html`${PARTS.map(
-    (p, i) => html`<tr data-part="${p.element}::part(${p.part})">
-      <th scope="row"><code>${p.element}::part(${p.part})</code></th>
-      <td class="small">${p.description}</td>
-      <td><code class="small">${p.css}</code></td>
-      <td class="prop-example part-example-${i}">${liveExample(view, p.on, live)}</td>
-    </tr>`,
-  )}
-  <style>${raw(PARTS.map((p, i) => `.part-example-${i} ${p.element}::part(${p.part}) { ${p.css} }`).join('\n'))}</style>`;
+      (p, i) =>
+        html`<tr data-part="${p.element}::part(${p.part})">
+          <th scope="row"><code>${p.element}::part(${p.part})</code></th>
+          <td class="small">${p.description}</td>
+          <td><code class="small">${p.css}</code></td>
+          <td class="prop-example part-example-${i}">${liveExample(view, p.on, live)}</td>
+        </tr>`,
+    )}
+    <style>
+      ${raw(PARTS.map((p, i) => `.part-example-${i} ${p.element}::part(${p.part}) { ${p.css} }`).join('\n'))}
+    </style>`;
 }
 
 function sizes(view: View, uid: string, offline: string): Safe {
-  const row = (who: string, shape: 'circle' | 'rounded') => html`<div class="size-row" data-sizes="${shape}">
-    ${SIZES.map(
-      (size) => html`<figure class="size-cell">${avatar(view, who, { size, shape })}<figcaption class="muted small">${size}px</figcaption></figure>`,
-    )}
-  </div>`;
+  const row = (who: string, shape: 'circle' | 'rounded') =>
+    html`<div class="size-row" data-sizes="${shape}">
+      ${SIZES.map(
+        (size) =>
+          html`<figure class="size-cell">
+            ${avatar(view, who, { size, shape })}
+            <figcaption class="muted small">${size}px</figcaption>
+          </figure>`,
+      )}
+    </div>`;
   return html`<div class="size-rows">${row(uid, 'circle')}${row(offline, 'rounded')}</div>`;
 }
 
@@ -155,44 +413,84 @@ export function galleryBody(view: View, now: number): Safe {
   const offline = online === 'edsger' ? 'frances' : 'edsger';
   const live = { online, offline };
   return html`<header class="page-head">
-    <h1>Gallery</h1>
-    <p class="muted">Every state, size and theme of <code>&lt;presence-dot&gt;</code> and <code>&lt;presence-status&gt;</code>, and every knob a designer can turn.</p>
-  </header>
+      <h1>Gallery</h1>
+      <p class="muted">
+        Every state, size and theme of <code>&lt;presence-dot&gt;</code> and <code>&lt;presence-status&gt;</code>, and
+        every knob a designer can turn.
+      </p>
+    </header>
 
-  <section class="card gallery-section" aria-labelledby="states-title">
-    <h2 id="states-title">States</h2>
-    <p class="muted small">Frozen examples: attributes only, no live subscription. Markup:
-      <code>&lt;presence-dot uid="7" last-seen="…" online&gt;&lt;img …&gt;&lt;/presence-dot&gt;</code></p>
-    ${states(now)}
-  </section>
+    <section class="card gallery-section" aria-labelledby="states-title">
+      <h2 id="states-title">States</h2>
+      <p class="muted small">
+        Frozen examples: attributes only, no live subscription. Markup:
+        <code>&lt;presence-dot uid="7" last-seen="…" online&gt;&lt;img …&gt;&lt;/presence-dot&gt;</code>
+      </p>
+      ${states(now)}
+    </section>
 
-  <section class="gallery-section theme-pair" aria-labelledby="themes-title">
-    <h2 id="themes-title" class="visually-hidden">Light and dark</h2>
-    <div class="card theme-panel theme-light" data-theme-panel="light"><h3>Light</h3>${states(now)}</div>
-    <div class="card theme-panel theme-dark" data-theme-panel="dark"><h3>Dark</h3>${states(now)}</div>
-  </section>
+    <section class="gallery-section theme-pair" aria-labelledby="themes-title">
+      <h2 id="themes-title" class="visually-hidden">Light and dark</h2>
+      <div class="card theme-panel theme-light" data-theme-panel="light">
+        <h3>Light</h3>
+        ${states(now)}
+      </div>
+      <div class="card theme-panel theme-dark" data-theme-panel="dark">
+        <h3>Dark</h3>
+        ${states(now)}
+      </div>
+    </section>
 
-  <section class="card gallery-section" aria-labelledby="sizes-title">
-    <h2 id="sizes-title">Sizes, 16px to 160px</h2>
-    <p class="muted small">Live: ${findUser(online)?.name ?? online} (round: the dot sits on the circle’s edge) and ${findUser(offline)?.name ?? offline} (rounded square: in the corner). The dot reads the avatar’s border-radius; <code>shape="round"</code> or <code>shape="square"</code> decides instead. It is 28% of the avatar, clamped to 8–14px; a clamped-up dot overhangs the corner like a badge.</p>
-    ${sizes(view, online, offline)}
-  </section>
+    <section class="card gallery-section" aria-labelledby="sizes-title">
+      <h2 id="sizes-title">Sizes, 16px to 160px</h2>
+      <p class="muted small">
+        Live: ${findUser(online)?.name ?? online} (round: the dot sits on the circle’s edge) and
+        ${findUser(offline)?.name ?? offline} (rounded square: in the corner). The dot reads the avatar’s border-radius;
+        <code>shape="round"</code> or <code>shape="square"</code> decides instead. It is 28% of the avatar, clamped to
+        8–14px; a clamped-up dot overhangs the corner like a badge.
+      </p>
+      ${sizes(view, online, offline)}
+    </section>
 
-  <section class="card gallery-section" aria-labelledby="props-title">
-    <h2 id="props-title">CSS custom properties</h2>
-    <p class="muted small">Set them on <code>:root</code> or any ancestor. Each example below is live; edit a value to try your own.</p>
-    <div class="table-scroll" role="region" aria-labelledby="props-title" tabindex="0"><table class="props">
-      <thead><tr><th scope="col">Property</th><th scope="col">What it does</th><th scope="col">Try a value</th><th scope="col">Live example</th></tr></thead>
-      <tbody>${propertyRows(view, live)}</tbody>
-    </table></div>
-  </section>
+    <section class="card gallery-section" aria-labelledby="props-title">
+      <h2 id="props-title">CSS custom properties</h2>
+      <p class="muted small">
+        Set them on <code>:root</code> or any ancestor. Each example below is live; edit a value to try your own.
+      </p>
+      <div class="table-scroll" role="region" aria-labelledby="props-title" tabindex="0">
+        <table class="props">
+          <thead>
+            <tr>
+              <th scope="col">Property</th>
+              <th scope="col">What it does</th>
+              <th scope="col">Try a value</th>
+              <th scope="col">Live example</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${propertyRows(view, live)}
+          </tbody>
+        </table>
+      </div>
+    </section>
 
-  <section class="card gallery-section" aria-labelledby="parts-title">
-    <h2 id="parts-title">Parts</h2>
-    <p class="muted small">Style the inside of the elements with <code>::part()</code>.</p>
-    <div class="table-scroll" role="region" aria-labelledby="parts-title" tabindex="0"><table class="props">
-      <thead><tr><th scope="col">Part</th><th scope="col">What it is</th><th scope="col">Example CSS</th><th scope="col">Live example</th></tr></thead>
-      <tbody>${partRows(view, live)}</tbody>
-    </table></div>
-  </section>`;
+    <section class="card gallery-section" aria-labelledby="parts-title">
+      <h2 id="parts-title">Parts</h2>
+      <p class="muted small">Style the inside of the elements with <code>::part()</code>.</p>
+      <div class="table-scroll" role="region" aria-labelledby="parts-title" tabindex="0">
+        <table class="props">
+          <thead>
+            <tr>
+              <th scope="col">Part</th>
+              <th scope="col">What it is</th>
+              <th scope="col">Example CSS</th>
+              <th scope="col">Live example</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${partRows(view, live)}
+          </tbody>
+        </table>
+      </div>
+    </section>`;
 }

@@ -45,7 +45,8 @@ export function encodeStatuses(t: number, statuses: Iterable<[Uid, UserStatus]>)
 export function decodeStatuses(frame: StatusFrame): StatusMap {
   const users: StatusMap = Object.create(null);
   for (const uid of frame.on ?? []) users[uid] = { online: true, last_seen: frame.t };
-  for (const uid of Object.keys(frame.off ?? {})) users[uid] = { online: false, last_seen: timeBefore(frame.t, frame.off![uid]!) };
+  for (const uid of Object.keys(frame.off ?? {}))
+    users[uid] = { online: false, last_seen: timeBefore(frame.t, frame.off![uid]!) };
   for (const uid of frame.never ?? []) users[uid] = { online: false, last_seen: null };
   return users;
 }

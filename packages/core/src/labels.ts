@@ -69,12 +69,7 @@ function dateFormat(locale: string): Intl.DateTimeFormat {
 }
 
 /** `just now`, `5m ago`, `3h ago`, `2d ago`…, bucketed and never in the future. */
-export function relativeTime(
-  lastSeen: number,
-  now: number,
-  locale = 'en',
-  strings: LabelStrings = ENGLISH,
-): string {
+export function relativeTime(lastSeen: number, now: number, locale = 'en', strings: LabelStrings = ENGLISH): string {
   const elapsed = elapsedSince(lastSeen, now);
   if (elapsed < MINUTE) return strings.justNow;
   const bucket = BUCKETS.find((b) => elapsed < b.below) ?? BUCKETS[BUCKETS.length - 1]!;

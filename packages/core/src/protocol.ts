@@ -156,7 +156,11 @@ export function parseUidList(input: string | readonly unknown[] | null | undefin
   const seen = new Set<Uid>();
   for (const item of items) {
     if (typeof item !== 'string' && typeof item !== 'number') {
-      return { ok: false, code: 'invalid_uid', message: 'Every uid must be a string or a number; send a list like "1,2,3".' };
+      return {
+        ok: false,
+        code: 'invalid_uid',
+        message: 'Every uid must be a string or a number; send a list like "1,2,3".',
+      };
     }
     const uid = String(item).trim();
     if (!isValidUid(uid)) {

@@ -45,7 +45,8 @@ export function decodeRosterEntry([uid, name, avatar, ago]: RosterTuple, t: numb
  * who left and adds who joined, in roster order. The count is the frame's.
  */
 export function applyRosterFrame(window: readonly RosterEntry[], frame: RosterWindowFrame | RosterDeltaFrame): Roster {
-  if ('users' in frame) return { count: frame.count, users: frame.users.map((tuple) => decodeRosterEntry(tuple, frame.t)) };
+  if ('users' in frame)
+    return { count: frame.count, users: frame.users.map((tuple) => decodeRosterEntry(tuple, frame.t)) };
   const leaving = new Set(frame.leave ?? []);
   const users = window.filter((entry) => !leaving.has(entry.uid));
   for (const tuple of frame.join ?? []) users.push(decodeRosterEntry(tuple, frame.t));

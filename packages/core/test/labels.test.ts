@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { clockOffset, exactTime, msUntilLabelChanges, parseTimestamp, presenceLabel, presenceState, presenceTitle, relativeTime } from '../src/index.js';
+import {
+  clockOffset,
+  exactTime,
+  msUntilLabelChanges,
+  parseTimestamp,
+  presenceLabel,
+  presenceState,
+  presenceTitle,
+  relativeTime,
+} from '../src/index.js';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const SEC = 1000;

@@ -33,17 +33,25 @@ describe('parseUidList', () => {
 
 describe('isValidUid', () => {
   it('accepts short opaque ids, odd-but-valid names included', () => {
-    for (const uid of ['7', 'alice@x', 'a.b:c-d_e', 'x'.repeat(64), '__proto__', 'constructor', 'toString']) expect(isValidUid(uid)).toBe(true);
+    for (const uid of ['7', 'alice@x', 'a.b:c-d_e', 'x'.repeat(64), '__proto__', 'constructor', 'toString'])
+      expect(isValidUid(uid)).toBe(true);
   });
   it('refuses what no endpoint would accept: long values, markup, lists, blanks and non-strings', () => {
-    for (const value of ['x'.repeat(65), '<b>', 'a,b', ' 7', '', 7, null, undefined, {}]) expect(isValidUid(value)).toBe(false);
+    for (const value of ['x'.repeat(65), '<b>', 'a,b', ' 7', '', 7, null, undefined, {}])
+      expect(isValidUid(value)).toBe(false);
   });
 });
 
 describe('compareRosterEntries', () => {
   it('orders by name, case- and accent-insensitively, then uid', () => {
     const entry = (uid: string, name: string) => ({ uid, name, avatar: null, last_seen: 0 });
-    const sorted = [entry('3', 'bob'), entry('2', 'Alice'), entry('1', 'álice'), entry('4', 'Carol'), entry('5', 'Émile')].sort(compareRosterEntries);
+    const sorted = [
+      entry('3', 'bob'),
+      entry('2', 'Alice'),
+      entry('1', 'álice'),
+      entry('4', 'Carol'),
+      entry('5', 'Émile'),
+    ].sort(compareRosterEntries);
     expect(sorted.map((e) => e.uid)).toEqual(['1', '2', '3', '4', '5']);
   });
 });
@@ -60,7 +68,9 @@ describe('compact statuses', () => {
     expect(JSON.stringify(encodeStatuses(t, []))).toBe(`{"t":${t}}`);
   });
   it('decodes to { online, last_seen }: an online uid as seen at t, and odd uids as own keys', () => {
-    const users = decodeStatuses(JSON.parse(`{"t":${t},"on":["__proto__"],"off":{"constructor":80},"never":["toString"]}`));
+    const users = decodeStatuses(
+      JSON.parse(`{"t":${t},"on":["__proto__"],"off":{"constructor":80},"never":["toString"]}`),
+    );
     expect(Object.entries(users)).toEqual([
       ['__proto__', { online: true, last_seen: t }],
       ['constructor', { online: false, last_seen: t - 80_000 }],
@@ -77,9 +87,22 @@ describe('roster tuples and windows', () => {
     expect(decodeRosterEntry(encodeRosterEntry(entry, t), t)).toEqual({ ...entry, last_seen: t - 12_000 });
   });
   it('applies a window, then deltas in roster order', () => {
-    const window = applyRosterFrame([], { t, count: 5, users: [['2', 'bea', null, 0], ['3', 'cid', null, 0]] });
+    const window = applyRosterFrame([], {
+      t,
+      count: 5,
+      users: [
+        ['2', 'bea', null, 0],
+        ['3', 'cid', null, 0],
+      ],
+    });
     const next = applyRosterFrame(window.users, { t, count: 5, join: [['1', 'Ada', null, 1]], leave: ['3'] });
-    expect(next).toEqual({ count: 5, users: [{ uid: '1', name: 'Ada', avatar: null, last_seen: t - 1000 }, { uid: '2', name: 'bea', avatar: null, last_seen: t }] });
+    expect(next).toEqual({
+      count: 5,
+      users: [
+        { uid: '1', name: 'Ada', avatar: null, last_seen: t - 1000 },
+        { uid: '2', name: 'bea', avatar: null, last_seen: t },
+      ],
+    });
   });
 });
 
@@ -91,8 +114,24 @@ describe('stream positions', () => {
   });
 
   it('gives the order localeCompare gives (base sensitivity: accents and case ignored), then uid', () => {
-    const names = ['Émile', 'emile', 'Zoë', 'zoe', 'Ångström', 'angstrom', 'bob', 'Bob', 'Çelik', 'celik', 'Ada', 'ada lovelace', ''];
-    const entries = names.flatMap((name, i) => [String(i), `x${i}`].map((uid) => ({ uid, name, avatar: null, last_seen: 0 })));
+    const names = [
+      'Émile',
+      'emile',
+      'Zoë',
+      'zoe',
+      'Ångström',
+      'angstrom',
+      'bob',
+      'Bob',
+      'Çelik',
+      'celik',
+      'Ada',
+      'ada lovelace',
+      '',
+    ];
+    const entries = names.flatMap((name, i) =>
+      [String(i), `x${i}`].map((uid) => ({ uid, name, avatar: null, last_seen: 0 })),
+    );
     const byLocaleCompare = (a: (typeof entries)[number], b: (typeof entries)[number]) =>
       a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0);
     expect([...entries].reverse().sort(compareRosterEntries)).toEqual([...entries].sort(byLocaleCompare));

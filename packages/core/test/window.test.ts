@@ -19,7 +19,10 @@ describe('parseWindow: the one window parser', () => {
     }
     expect(parseWindow('0 -1')).toEqual(DEFAULT_WINDOW);
     expect(parseWindow('90')).toEqual({ timeoutSeconds: 90, marginSeconds: 20 });
-    expect(parseWindow(null, { timeoutSeconds: 10, marginSeconds: 5 })).toEqual({ timeoutSeconds: 10, marginSeconds: 5 });
+    expect(parseWindow(null, { timeoutSeconds: 10, marginSeconds: 5 })).toEqual({
+      timeoutSeconds: 10,
+      marginSeconds: 5,
+    });
   });
   it('reads back what formatWindow writes', () => {
     const window = { timeoutSeconds: 45, marginSeconds: 0 };

@@ -28,7 +28,8 @@ export function readmeBundleSize(options: { fileName: string; readme: string; wr
       const chunk = bundle[options.fileName];
       if (!options.write || chunk?.type !== 'chunk') return;
       const readme = readFileSync(options.readme, 'utf8');
-      if (!MARKED.test(readme)) this.error(`${options.readme} has no <!-- bundle-size --> marker to write the size into.`);
+      if (!MARKED.test(readme))
+        this.error(`${options.readme} has no <!-- bundle-size --> marker to write the size into.`);
       const next = readme.replace(MARKED, `$1${gzippedSize(chunk.code)}$3`);
       if (next !== readme) writeFileSync(options.readme, next);
     },

@@ -30,7 +30,8 @@ export class HubClient implements PresenceTransport {
     this.#listener = listener;
     this.#cache = new ResumeCache(endpoint);
     const saved = this.#cache.load();
-    if (saved) listener({ type: 'restore', users: saved.statuses, at: saved.at, window: saved.window, roster: saved.roster });
+    if (saved)
+      listener({ type: 'restore', users: saved.statuses, at: saved.at, window: saved.window, roster: saved.roster });
     if (typeof window !== 'undefined') {
       window.addEventListener('pagehide', () => {
         this.#cache.save(serverNow());
@@ -38,7 +39,10 @@ export class HubClient implements PresenceTransport {
       });
       // A page back from the back-forward cache rejoins with everything it watches.
       window.addEventListener('pageshow', (event) => event.persisted && this.relink(link));
-      document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && this.#cache.save(serverNow()));
+      document.addEventListener(
+        'visibilitychange',
+        () => document.visibilityState === 'hidden' && this.#cache.save(serverNow()),
+      );
     }
     this.relink(link);
   }
@@ -89,7 +93,20 @@ export class HubClient implements PresenceTransport {
     this.receive({ type: 'dropped' });
     this.#link = link(this);
     const visible = typeof document === 'undefined' || document.visibilityState === 'visible';
-    this.send({ type: 'attach', client: this.id, endpoint: this.endpoint, resume: this.#cache.resumeState(), lock: this.#link.lock, visible });
-    if (this.wantsAnything) this.send({ type: 'update', client: this.id, endpoint: this.endpoint, change: { add: [...this.#wanted], remove: [], roster: this.#roster } });
+    this.send({
+      type: 'attach',
+      client: this.id,
+      endpoint: this.endpoint,
+      resume: this.#cache.resumeState(),
+      lock: this.#link.lock,
+      visible,
+    });
+    if (this.wantsAnything)
+      this.send({
+        type: 'update',
+        client: this.id,
+        endpoint: this.endpoint,
+        change: { add: [...this.#wanted], remove: [], roster: this.#roster },
+      });
   }
 }

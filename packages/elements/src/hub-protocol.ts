@@ -8,7 +8,14 @@ import type { SubscriptionChange, TransportEvent } from './transport.js';
  */
 export type ClientMessage =
   /** A tab's store joins. `lock` is a Web Lock the tab holds while it lives: once it is free, the tab is gone. */
-  | { type: 'attach'; client: string; endpoint: string; resume: ResumeState | null; lock: string | null; visible: boolean }
+  | {
+      type: 'attach';
+      client: string;
+      endpoint: string;
+      resume: ResumeState | null;
+      lock: string | null;
+      visible: boolean;
+    }
   | { type: 'update'; client: string; endpoint: string; change: SubscriptionChange }
   | { type: 'detach'; client: string; endpoint: string }
   | { type: 'reconnect'; client: string; endpoint: string };

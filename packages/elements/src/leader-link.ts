@@ -141,7 +141,11 @@ class Election {
   }
 
   #announce(): void {
-    this.#channel.postMessage({ kind: 'leader', tab: this.#tab, visible: document.visibilityState === 'visible' } satisfies Broadcast);
+    this.#channel.postMessage({
+      kind: 'leader',
+      tab: this.#tab,
+      visible: document.visibilityState === 'visible',
+    } satisfies Broadcast);
   }
 
   #onVisibility(): void {

@@ -12,7 +12,6 @@ import { RosterMotion } from './roster-motion.js';
 import { diffRoster } from './roster-diff.js';
 import { initials, safeImageUrl } from './safe-url.js';
 
-
 /**
  * Everyone online now: avatars in alphabetical order (so positions stay stable) with
  * a live count. It renders the roster the server put inside it before the stream
@@ -159,15 +158,25 @@ export class OnlineNow extends LitElement {
     return html`<div part="base" role="group" aria-label=${this.label}>
       <div part="header">
         <span part="label" aria-hidden="true">${this.label}</span><span part="count">${count}</span>
-        ${this.namesToggle
-          ? html`<button part="toggle" type="button" aria-expanded=${String(open)} aria-controls="names" @click=${this.#toggleNames}>
-              Names
-            </button>`
-          : nothing}
+        ${
+          this.namesToggle
+            ? html`<button
+                part="toggle"
+                type="button"
+                aria-expanded=${String(open)}
+                aria-controls="names"
+                @click=${this.#toggleNames}
+              >
+                Names
+              </button>`
+            : nothing
+        }
       </div>
-      ${count === 0 && this.#motion.leaving.length === 0
-        ? html`<slot name="empty"><span part="empty">Nobody is online right now</span></slot>`
-        : this.#renderList(shown, overflow, open)}
+      ${
+        count === 0 && this.#motion.leaving.length === 0
+          ? html`<slot name="empty"><span part="empty">Nobody is online right now</span></slot>`
+          : this.#renderList(shown, overflow, open)
+      }
       ${open ? this.#renderNames(shown, overflow) : nothing}
       <span class="visually-hidden" aria-live="polite" aria-atomic="true">${this.#announcer.text}</span>
     </div>`;
@@ -199,11 +208,13 @@ export class OnlineNow extends LitElement {
         (entry) => entry.uid,
         (entry) => this.#renderItem(entry),
       )}
-      ${overflow > 0
-        ? html`<li part="overflow" title=${`${overflow} more online`}>
-            <span aria-hidden="true">+${overflow}</span><span class="visually-hidden">${overflow} more online</span>
-          </li>`
-        : nothing}
+      ${
+        overflow > 0
+          ? html`<li part="overflow" title=${`${overflow} more online`}>
+              <span aria-hidden="true">+${overflow}</span><span class="visually-hidden">${overflow} more online</span>
+            </li>`
+          : nothing
+      }
     </ul>`;
   }
 
@@ -226,9 +237,13 @@ export class OnlineNow extends LitElement {
       aria-hidden=${leaving ? 'true' : nothing}
       @animationend=${leaving ? () => this.#motion.done(entry.uid) : nothing}
     >
-      ${src
-        ? html`<img part="avatar" src=${src} alt=${entry.name} title=${entry.name} loading="lazy" decoding="async" />`
-        : html`<span part="avatar" role="img" aria-label=${entry.name} title=${entry.name}>${initials(entry.name)}</span>`}
+      ${
+        src
+          ? html`<img part="avatar" src=${src} alt=${entry.name} title=${entry.name} loading="lazy" decoding="async" />`
+          : html`<span part="avatar" role="img" aria-label=${entry.name} title=${entry.name}
+              >${initials(entry.name)}</span
+            >`
+      }
       <span part="dot" aria-hidden="true"></span>
     </li>`;
   }

@@ -71,7 +71,8 @@ export class PresenceDot extends PresenceElement {
     this.hasAvatar = nodes.some(isVisibleContent);
     const avatar = nodes.find((node): node is Element => node.nodeType === Node.ELEMENT_NODE);
     // A link or wrapper around the image is common: look one level in.
-    this.roundAvatar = !!avatar && (isCircle(avatar) || (!!avatar.firstElementChild && isCircle(avatar.firstElementChild)));
+    this.roundAvatar =
+      !!avatar && (isCircle(avatar) || (!!avatar.firstElementChild && isCircle(avatar.firstElementChild)));
   }
 
   #placement(): string {
@@ -102,5 +103,7 @@ function isCircle(element: Element): boolean {
 }
 
 function isVisibleContent(node: Node): boolean {
-  return node.nodeType === Node.ELEMENT_NODE || (node.nodeType === Node.TEXT_NODE && (node.textContent ?? '').trim() !== '');
+  return (
+    node.nodeType === Node.ELEMENT_NODE || (node.nodeType === Node.TEXT_NODE && (node.textContent ?? '').trim() !== '')
+  );
 }

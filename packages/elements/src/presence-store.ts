@@ -1,4 +1,11 @@
-import { parseWindow, type PresenceWindow, type Roster, type RosterEntry, type Uid, type UserStatus } from '@presence-kit/core';
+import {
+  parseWindow,
+  type PresenceWindow,
+  type Roster,
+  type RosterEntry,
+  type Uid,
+  type UserStatus,
+} from '@presence-kit/core';
 import { RosterFeed, type RosterListener } from './roster-feed.js';
 import { learnServerTime, serverNow } from './server-clock.js';
 import {
@@ -103,7 +110,12 @@ export class PresenceStore {
     const known = this.#known.get(uid);
     if (!known) return undefined;
     const live = this.#live.has(uid);
-    return { online: known.online, lastSeen: known.last_seen, live, vouchedUntil: live ? null : (this.#vouchedUntil.get(uid) ?? null) };
+    return {
+      online: known.online,
+      lastSeen: known.last_seen,
+      live,
+      vouchedUntil: live ? null : (this.#vouchedUntil.get(uid) ?? null),
+    };
   }
 
   /** The last known roster (null until the first one arrives). */
@@ -232,7 +244,8 @@ export class PresenceStore {
     };
     const previous = this.#known.get(uid);
     this.#known.set(uid, status);
-    const changed = previous !== undefined && (previous.online !== status.online || previous.last_seen !== status.last_seen);
+    const changed =
+      previous !== undefined && (previous.online !== status.online || previous.last_seen !== status.last_seen);
     if (!quiet && (changed || previous === undefined || livenessChanged)) this.#notify(uid);
     if (changed) {
       const change: PresenceChange = { uid, online: status.online, lastSeen: status.last_seen };

@@ -66,7 +66,13 @@ export class ResumeCache {
   save(now: number): void {
     const { position, statuses } = this.#point;
     if (position === null || !this.#window || statuses.size > MAX_SAVED) return;
-    const saved: SavedPresence = { position, at: now, window: this.#window, statuses: [...statuses], roster: this.#roster };
+    const saved: SavedPresence = {
+      position,
+      at: now,
+      window: this.#window,
+      statuses: [...statuses],
+      roster: this.#roster,
+    };
     try {
       sessionStorage.setItem(this.#key, JSON.stringify(saved));
     } catch {
@@ -78,14 +84,19 @@ export class ResumeCache {
 function read(key: string): SavedPresence | null {
   try {
     const value = JSON.parse(sessionStorage.getItem(key) ?? 'null') as Partial<SavedPresence> | null;
-    if (!value || !parsePosition(value.position) || typeof value.at !== 'number' || !Array.isArray(value.statuses)) return null;
+    if (!value || !parsePosition(value.position) || typeof value.at !== 'number' || !Array.isArray(value.statuses))
+      return null;
     const statuses = value.statuses.filter(
       (pair): pair is [Uid, UserStatus] =>
-        Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1]?.online === 'boolean' && (typeof pair[1].last_seen === 'number' || pair[1].last_seen === null),
+        Array.isArray(pair) &&
+        typeof pair[0] === 'string' &&
+        typeof pair[1]?.online === 'boolean' &&
+        (typeof pair[1].last_seen === 'number' || pair[1].last_seen === null),
     );
     const window = value.window;
     if (typeof window?.timeoutSeconds !== 'number' || typeof window.marginSeconds !== 'number') return null;
-    const roster = value.roster && Array.isArray(value.roster.users) && typeof value.roster.count === 'number' ? value.roster : null;
+    const roster =
+      value.roster && Array.isArray(value.roster.users) && typeof value.roster.count === 'number' ? value.roster : null;
     return { position: value.position!, at: value.at, window, statuses, roster };
   } catch {
     return null;

@@ -21,7 +21,8 @@ export class ResumePoint {
     if (!position || position === this.position) return;
     this.position = position;
     // A status the stream no longer tells about is true only as of the old position: it cannot resume.
-    if (this.statuses.size > followed.size) for (const uid of this.statuses.keys()) if (!followed.has(uid)) this.statuses.delete(uid);
+    if (this.statuses.size > followed.size)
+      for (const uid of this.statuses.keys()) if (!followed.has(uid)) this.statuses.delete(uid);
   }
 
   resumeState(): ResumeState | null {

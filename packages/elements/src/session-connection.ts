@@ -1,4 +1,11 @@
-import { EVENT, PROTOCOL_VERSION, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
+import {
+  EVENT,
+  PROTOCOL_VERSION,
+  type PresenceWindow,
+  type Roster,
+  type Uid,
+  type UserStatus,
+} from '@presence-kit/core';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { ResumePoint, type ResumeState } from './resume-point.js';
 import { SessionFrames } from './session-frames.js';
@@ -109,10 +116,22 @@ export class SessionConnection {
     const mine = (handler: (event: MessageEvent<string>) => void) => (event: Event) => {
       if (source === this.#source) handler(event as MessageEvent<string>);
     };
-    source.addEventListener(EVENT.hello, mine((e) => this.#onHello(e)));
-    source.addEventListener(EVENT.snapshot, mine((e) => this.#frames.snapshot(e)));
-    source.addEventListener(EVENT.presence, mine((e) => this.#frames.presence(e)));
-    source.addEventListener(EVENT.roster, mine((e) => this.#frames.roster(e)));
+    source.addEventListener(
+      EVENT.hello,
+      mine((e) => this.#onHello(e)),
+    );
+    source.addEventListener(
+      EVENT.snapshot,
+      mine((e) => this.#frames.snapshot(e)),
+    );
+    source.addEventListener(
+      EVENT.presence,
+      mine((e) => this.#frames.presence(e)),
+    );
+    source.addEventListener(
+      EVENT.roster,
+      mine((e) => this.#frames.roster(e)),
+    );
     source.addEventListener('error', () => {
       if (source === this.#source) void this.#onError(url);
     });

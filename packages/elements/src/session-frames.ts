@@ -86,7 +86,8 @@ export class SessionFrames {
     const hello = parse<HelloFrame>(event);
     if (!hello || hello.v !== PROTOCOL_VERSION || typeof hello.sid !== 'string') return null;
     const [timeoutSeconds, marginSeconds] = Array.isArray(hello.window) ? hello.window : [];
-    if (typeof timeoutSeconds === 'number' && typeof marginSeconds === 'number') this.#window = { timeoutSeconds, marginSeconds };
+    if (typeof timeoutSeconds === 'number' && typeof marginSeconds === 'number')
+      this.#window = { timeoutSeconds, marginSeconds };
     this.#offset = clockOffset(hello.t, Date.now());
     return hello.sid;
   }
@@ -107,7 +108,15 @@ export class SessionFrames {
       this.#live.add(uid);
       users.push([uid, status]);
     }
-    this.#emit({ type: 'snapshot', t: frame.t, window: this.#window, users, covered: [...this.#live], roster: this.#rosterLive, position: this.#known.position });
+    this.#emit({
+      type: 'snapshot',
+      t: frame.t,
+      window: this.#window,
+      users,
+      covered: [...this.#live],
+      roster: this.#rosterLive,
+      position: this.#known.position,
+    });
   }
 
   presence(event: MessageEvent<string>): void {

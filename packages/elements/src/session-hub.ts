@@ -63,9 +63,18 @@ export class SessionHub {
     // What the connection already vouches for needs no new snapshot from the server.
     const roster = this.#connection.liveRoster;
     if (answered.length > 0 || (rosterAdded && roster)) {
-      client.send({ type: 'snapshot', t: this.#connection.now(), window: this.#connection.window, users: answered, covered: this.#covered(client), roster: client.roster && roster !== null, position: this.#connection.position });
+      client.send({
+        type: 'snapshot',
+        t: this.#connection.now(),
+        window: this.#connection.window,
+        users: answered,
+        covered: this.#covered(client),
+        roster: client.roster && roster !== null,
+        position: this.#connection.position,
+      });
     }
-    if (rosterAdded && roster) client.send({ type: 'roster', t: this.#connection.now(), roster, position: this.#connection.position });
+    if (rosterAdded && roster)
+      client.send({ type: 'roster', t: this.#connection.now(), roster, position: this.#connection.position });
   }
 
   /** A tab left (closed, navigated, crashed): what only it watched is unsubscribed. */
@@ -103,7 +112,11 @@ export class SessionHub {
       if (event.type === 'snapshot' || event.type === 'presence') {
         const users = event.users.filter(([uid]) => client.uids.has(uid));
         if (users.length === 0) continue;
-        client.send(event.type === 'snapshot' ? { ...event, users, covered: this.#covered(client), roster: client.roster && event.roster } : { ...event, users });
+        client.send(
+          event.type === 'snapshot'
+            ? { ...event, users, covered: this.#covered(client), roster: client.roster && event.roster }
+            : { ...event, users },
+        );
       } else if (event.type === 'roster') {
         if (client.roster) client.send(event);
       } else client.send(event);

@@ -178,7 +178,9 @@ export class SubscriptionSender {
       return;
     }
     for (const uid of add) this.#refused.add(uid);
-    this.#events.refused(`presence-kit: the server refused a subscription change (${answer.status}): ${answer.message}`);
+    this.#events.refused(
+      `presence-kit: the server refused a subscription change (${answer.status}): ${answer.message}`,
+    );
   }
 }
 
@@ -191,7 +193,11 @@ interface Refusal {
 
 async function postJson(url: string, body: SubscribeRequest): Promise<{ ok: true } | Refusal> {
   try {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (response.ok) return { ok: true };
     return { ok: false, status: response.status, message: (await readErrorBody(response)).message };
   } catch (error) {

@@ -76,7 +76,11 @@ export type TransportPath = 'worker' | 'leader' | 'tab';
  * content="tab">` or `configurePresence({ transport })`; a forced path the browser lacks
  * falls to the next one. A worker that fails to start falls back to the leader path.
  */
-export function connectTransport(endpoint: string, listener: TransportListener, options: RetryOptions = {}): PresenceTransport & { readonly path: TransportPath } {
+export function connectTransport(
+  endpoint: string,
+  listener: TransportListener,
+  options: RetryOptions = {},
+): PresenceTransport & { readonly path: TransportPath } {
   let path = availablePath(resolveTransport());
   const links: Record<TransportPath, () => LinkFactory> = {
     worker: () =>

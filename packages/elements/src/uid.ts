@@ -7,5 +7,7 @@ export function watchableUid(uid: string | null | undefined): Uid | null {
 
 /** Why nothing is shown or watched for this uid: invalid ones never reach the server. */
 export function warnInvalidUid(uid: string): void {
-  console.warn(`presence-kit: "${uid.slice(0, 40)}" is not a valid uid (1-64 letters, digits or _ . : @ -); it is not watched.`);
+  console.warn(
+    `presence-kit: "${uid.slice(0, 40)}" is not a valid uid (1-64 letters, digits or _ . : @ -); it is not watched.`,
+  );
 }

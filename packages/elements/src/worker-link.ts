@@ -7,7 +7,11 @@ const WORKER_NAME = 'presence-kit';
 
 /** Whether this page can share the SharedWorker: it must be same-origin with the script that starts it. */
 export function canUseWorker(): boolean {
-  return typeof SharedWorker === 'function' && typeof navigator.locks?.request === 'function' && new URL(import.meta.url).origin === location.origin;
+  return (
+    typeof SharedWorker === 'function' &&
+    typeof navigator.locks?.request === 'function' &&
+    new URL(import.meta.url).origin === location.origin
+  );
 }
 
 /**
@@ -19,12 +23,17 @@ export function canUseWorker(): boolean {
 export function workerLink(onFail: () => void): LinkFactory {
   return (client) => {
     // Written out in this one form so bundlers (Vite, webpack) emit the worker as its own file.
-    const worker = new SharedWorker(new URL('./presence-worker.js', import.meta.url), { type: 'module', name: WORKER_NAME });
+    const worker = new SharedWorker(new URL('./presence-worker.js', import.meta.url), {
+      type: 'module',
+      name: WORKER_NAME,
+    });
     const lock = holdTabLock();
     let open = true;
     worker.addEventListener('error', () => {
       if (!open) return;
-      console.warn('presence-kit: the shared worker (presence-worker.js beside the script) did not start; tabs elect a leader instead.');
+      console.warn(
+        'presence-kit: the shared worker (presence-worker.js beside the script) did not start; tabs elect a leader instead.',
+      );
       onFail();
     });
     worker.port.addEventListener('message', (event: MessageEvent<HubMessage>) => {

@@ -12,7 +12,12 @@ function ariaSnapshot(selector = 'body'): Promise<string> {
 const AVATAR = '/packages/elements/test/avatar.svg';
 
 function roster(count: number): string {
-  const users = Array.from({ length: count }, (_, i) => ({ uid: `p${i}`, name: `Person ${String(i).padStart(2, '0')}`, avatar: null, last_seen: 1 }));
+  const users = Array.from({ length: count }, (_, i) => ({
+    uid: `p${i}`,
+    name: `Person ${String(i).padStart(2, '0')}`,
+    avatar: null,
+    last_seen: 1,
+  }));
   return JSON.stringify({ t: Date.now(), count, users });
 }
 
@@ -31,12 +36,16 @@ describe('accessibility', () => {
 
   it('names the dot in the label’s words, with the exact time as its description and hover text', async () => {
     const seen = fiveMinutesAgo();
-    const list = await fixture(html`<div lang="en-GB">
-      <presence-dot uid="1" last-seen=${Date.now()}><img src=${AVATAR} width="40" height="40" alt="Alice" /></presence-dot>
-      <presence-dot uid="2" last-seen=${seen}><img src=${AVATAR} width="40" height="40" alt="Bob" /></presence-dot>
-      <presence-dot uid="3"><img src=${AVATAR} width="40" height="40" alt="Carol" /></presence-dot>
-      <presence-status uid="2" last-seen=${seen}></presence-status>
-    </div>`);
+    const list = await fixture(
+      html`<div lang="en-GB">
+        <presence-dot uid="1" last-seen=${Date.now()}
+          ><img src=${AVATAR} width="40" height="40" alt="Alice"
+        /></presence-dot>
+        <presence-dot uid="2" last-seen=${seen}><img src=${AVATAR} width="40" height="40" alt="Bob" /></presence-dot>
+        <presence-dot uid="3"><img src=${AVATAR} width="40" height="40" alt="Carol" /></presence-dot>
+        <presence-status uid="2" last-seen=${seen}></presence-status>
+      </div>`,
+    );
     const dots = [...list.querySelectorAll('presence-dot')];
     const exact = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(seen);
     // One wording: the dot is called exactly what the label beside it says (here in en-GB's words).
@@ -58,17 +67,23 @@ describe('accessibility', () => {
   });
 
   it('draws no dot at all without a uid, and keeps the avatar', async () => {
-    const element = await fixture<PresenceDot>(html`<presence-dot last-seen=${Date.now()}><img alt="Dana" width="40" height="40" src=${AVATAR} /></presence-dot>`);
+    const element = await fixture<PresenceDot>(
+      html`<presence-dot last-seen=${Date.now()}
+        ><img alt="Dana" width="40" height="40" src=${AVATAR}
+      /></presence-dot>`,
+    );
     expect(dotOf(element)).to.equal(null);
     expect(element.shadowRoot!.querySelector('[role]')).to.equal(null);
     expect(element.querySelector('img')!.getBoundingClientRect().width).to.equal(40);
   });
 
   it('reads the status label as words', async () => {
-    await fixture(html`<div>
-      <presence-status uid="1" last-seen=${fiveMinutesAgo()}></presence-status>
-      <presence-status uid="2"></presence-status>
-    </div>`);
+    await fixture(
+      html`<div>
+        <presence-status uid="1" last-seen=${fiveMinutesAgo()}></presence-status>
+        <presence-status uid="2"></presence-status>
+      </div>`,
+    );
     const tree = await ariaSnapshot();
     expect(tree).to.include('last seen 5m ago');
     expect(tree).to.include('offline');
@@ -79,14 +94,20 @@ describe('accessibility', () => {
       { uid: '1', name: 'Ada Lovelace', avatar: null, last_seen: 1 },
       { uid: '2', name: 'Grace Hopper', avatar: AVATAR, last_seen: 1 },
     ];
-    const element = await fixture<OnlineNow>(html`<div>
-      <style>
-        online-now::part(label) {
-          text-transform: uppercase;
-        }
-      </style>
-      <online-now><script type="application/json">${JSON.stringify({ t: Date.now(), count: 2, users })}</script></online-now>
-    </div>`);
+    const element = await fixture<OnlineNow>(
+      html`<div>
+        <style>
+          online-now::part(label) {
+            text-transform: uppercase;
+          }
+        </style>
+        <online-now
+          ><script type="application/json">
+            ${JSON.stringify({ t: Date.now(), count: 2, users })}
+          </script></online-now
+        >
+      </div>`,
+    );
     const roster = element.querySelector('online-now')!;
     expect(roster.shadowRoot!.querySelector('[part~="avatar"]')!.textContent).to.equal('AL');
     const tree = await ariaSnapshot('online-now');
@@ -99,11 +120,21 @@ describe('accessibility', () => {
   });
 
   it('adds no tab stop by default; names-toggle adds one button that lists the names, by keyboard', async () => {
-    const plain = await fixture<OnlineNow>(html`<online-now max="3"><script type="application/json">${roster(5)}</script></online-now>`);
+    const plain = await fixture<OnlineNow>(
+      html`<online-now max="3"
+        ><script type="application/json">
+          ${roster(5)}
+        </script></online-now
+      >`,
+    );
     expect(tabStops(plain)).to.deep.equal([]);
 
     const element = await fixture<OnlineNow>(
-      html`<online-now max="3" names-toggle><script type="application/json">${roster(5)}</script></online-now>`,
+      html`<online-now max="3" names-toggle
+        ><script type="application/json">
+          ${roster(5)}
+        </script></online-now
+      >`,
     );
     const stops = tabStops(element);
     expect(stops.map((stop) => stop.getAttribute('part'))).to.deep.equal(['toggle']);
@@ -131,14 +162,22 @@ describe('accessibility', () => {
 
   it('never widens a 390px page: its hidden texts stay inside it, even in a scrolling box', async () => {
     await setViewport({ width: 390, height: 800 });
-    await fixture(html`<div style="overflow-x: auto; width: 100%">
-      <table style="width: 900px">
-        <tr>
-          <td style="width: 700px">wide</td>
-          <td><online-now max="2"><script type="application/json">${roster(6)}</script></online-now></td>
-        </tr>
-      </table>
-    </div>`);
+    await fixture(
+      html`<div style="overflow-x: auto; width: 100%">
+        <table style="width: 900px">
+          <tr>
+            <td style="width: 700px">wide</td>
+            <td>
+              <online-now max="2"
+                ><script type="application/json">
+                  ${roster(6)}
+                </script></online-now
+              >
+            </td>
+          </tr>
+        </table>
+      </div>`,
+    );
     const announced = document.querySelector('online-now')!;
     // The "N more online" text and the live region both exist, and the page is still 390px wide.
     expect(announced.shadowRoot!.querySelectorAll('.visually-hidden')).to.have.length(2);

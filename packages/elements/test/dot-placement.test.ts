@@ -6,9 +6,11 @@ import { dotOf } from './support/helpers.js';
 const AVATAR = '/packages/elements/test/avatar.svg';
 
 async function place(size: number, radius: string, shape?: string) {
-  const element = await fixture<PresenceDot>(html`<presence-dot uid="1" last-seen=${Date.now()} shape=${shape ?? 'auto'}>
-    <img src=${AVATAR} width=${size} height=${size} alt="Ada" style="border-radius: ${radius}; display: block" />
-  </presence-dot>`);
+  const element = await fixture<PresenceDot>(
+    html`<presence-dot uid="1" last-seen=${Date.now()} shape=${shape ?? 'auto'}>
+      <img src=${AVATAR} width=${size} height=${size} alt="Ada" style="border-radius: ${radius}; display: block" />
+    </presence-dot>`,
+  );
   const dot = dotOf(element)!.getBoundingClientRect();
   const image = element.querySelector('img')!.getBoundingClientRect();
   const ring = parseFloat(getComputedStyle(dotOf(element)!).boxShadow.split(' ').at(-1)!);

@@ -16,9 +16,11 @@ describe('<presence-dot> size, placement and colour', () => {
     [160, 14],
   ] as const) {
     it(`stays within 8-14px on a ${avatar}px avatar, in its bottom-right corner`, async () => {
-      const element = await fixture<PresenceDot>(html`<presence-dot uid="1" last-seen=${Date.now()}>
-        <img src="/packages/elements/test/avatar.svg" width=${avatar} height=${avatar} alt="Alice" />
-      </presence-dot>`);
+      const element = await fixture<PresenceDot>(
+        html`<presence-dot uid="1" last-seen=${Date.now()}>
+          <img src="/packages/elements/test/avatar.svg" width=${avatar} height=${avatar} alt="Alice" />
+        </presence-dot>`,
+      );
       const dot = dotOf(element)!.getBoundingClientRect();
       const image = element.querySelector('img')!.getBoundingClientRect();
       expect(dot.width).to.be.within(8, 14);
@@ -36,27 +38,37 @@ describe('<presence-dot> size, placement and colour', () => {
   it('sits inline on its own, and takes --presence-dot-size', async () => {
     const alone = await fixture<PresenceDot>(html`<presence-dot uid="1"></presence-dot>`);
     expect(dotOf(alone)!.getBoundingClientRect().width).to.equal(10);
-    const themed = await fixture<PresenceDot>(html`<presence-dot uid="1" style="--presence-dot-size: 12px">
-      <img src="/packages/elements/test/avatar.svg" width="160" height="160" alt="" />
-    </presence-dot>`);
+    const themed = await fixture<PresenceDot>(
+      html`<presence-dot uid="1" style="--presence-dot-size: 12px">
+        <img src="/packages/elements/test/avatar.svg" width="160" height="160" alt="" />
+      </presence-dot>`,
+    );
     expect(dotOf(themed)!.getBoundingClientRect().width).to.equal(12);
   });
 
   it('is filled green online and a hollow grey ring otherwise, themeable with custom properties', async () => {
     const online = await fixture<PresenceDot>(html`<presence-dot uid="1" last-seen=${Date.now()}></presence-dot>`);
-    const away = await fixture<PresenceDot>(html`<presence-dot uid="2" last-seen=${Date.now() - 3_600_000}></presence-dot>`);
+    const away = await fixture<PresenceDot>(
+      html`<presence-dot uid="2" last-seen=${Date.now() - 3_600_000}></presence-dot>`,
+    );
     expect(getComputedStyle(dotOf(online)!).backgroundColor).to.equal('rgb(31, 136, 61)');
     expect(getComputedStyle(dotOf(away)!).borderTopColor).to.equal('rgb(110, 119, 129)');
     expect(getComputedStyle(dotOf(away)!).backgroundColor).to.equal('rgb(255, 255, 255)');
-    const themed = await fixture<HTMLDivElement>(html`<div style="--presence-online-color: rgb(0, 0, 255)">
-      <presence-dot uid="1" last-seen=${Date.now()}></presence-dot>
-    </div>`);
+    const themed = await fixture<HTMLDivElement>(
+      html`<div style="--presence-online-color: rgb(0, 0, 255)">
+        <presence-dot uid="1" last-seen=${Date.now()}></presence-dot>
+      </div>`,
+    );
     expect(getComputedStyle(dotOf(themed.querySelector('presence-dot')!)!).backgroundColor).to.equal('rgb(0, 0, 255)');
   });
 
   it('has dark-mode defaults that custom properties still override', async () => {
     await emulateMedia({ colorScheme: 'dark' });
-    const online = await fixture<PresenceDot>(html`<presence-dot uid="1" last-seen=${Date.now()}><img width="40" height="40" alt="" src="/packages/elements/test/avatar.svg" /></presence-dot>`);
+    const online = await fixture<PresenceDot>(
+      html`<presence-dot uid="1" last-seen=${Date.now()}
+        ><img width="40" height="40" alt="" src="/packages/elements/test/avatar.svg"
+      /></presence-dot>`,
+    );
     const dot = getComputedStyle(dotOf(online)!);
     expect(dot.backgroundColor).to.equal('rgb(63, 185, 80)');
     expect(dot.boxShadow).to.include('rgb(13, 17, 23)');

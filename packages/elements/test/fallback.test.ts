@@ -19,17 +19,27 @@ describe('fallback without an endpoint', () => {
   const ago = (seconds: number) => String(Date.now() - seconds * 1000);
 
   it('computes online from last-seen and the window, with hysteresis for server-rendered online', async () => {
-    const list = await fixture(html`<div>
-      <presence-dot uid="1" last-seen=${ago(3)}></presence-dot>
-      <presence-dot uid="2" last-seen=${ago(12)}></presence-dot>
-      <presence-dot uid="3" last-seen=${ago(12)} online></presence-dot>
-      <presence-dot uid="4" last-seen=${ago(16)} online></presence-dot>
-      <presence-dot uid="5"></presence-dot>
-      <presence-dot uid="6" last-seen=${new Date(Date.now() - 2000).toISOString()}></presence-dot>
-      <presence-dot uid="7" last-seen=${String(Math.floor(Date.now() / 1000) - 2)}></presence-dot>
-    </div>`);
+    const list = await fixture(
+      html`<div>
+        <presence-dot uid="1" last-seen=${ago(3)}></presence-dot>
+        <presence-dot uid="2" last-seen=${ago(12)}></presence-dot>
+        <presence-dot uid="3" last-seen=${ago(12)} online></presence-dot>
+        <presence-dot uid="4" last-seen=${ago(16)} online></presence-dot>
+        <presence-dot uid="5"></presence-dot>
+        <presence-dot uid="6" last-seen=${new Date(Date.now() - 2000).toISOString()}></presence-dot>
+        <presence-dot uid="7" last-seen=${String(Math.floor(Date.now() / 1000) - 2)}></presence-dot>
+      </div>`,
+    );
     const dots = [...list.querySelectorAll('presence-dot')];
-    expect(dots.map((dot) => dot.state)).to.deep.equal(['online', 'away', 'online', 'away', 'offline', 'online', 'online']);
+    expect(dots.map((dot) => dot.state)).to.deep.equal([
+      'online',
+      'away',
+      'online',
+      'away',
+      'offline',
+      'online',
+      'online',
+    ]);
     expect(dots.every((dot) => !dot.status.live)).to.equal(true);
     expect(eventSources).to.have.length(0);
   });
@@ -46,14 +56,18 @@ describe('fallback without an endpoint', () => {
   });
 
   it('labels from last-seen, bucketed', async () => {
-    const status = await fixture<PresenceStatus>(html`<presence-status uid="9" last-seen=${ago(125)}></presence-status>`);
+    const status = await fixture<PresenceStatus>(
+      html`<presence-status uid="9" last-seen=${ago(125)}></presence-status>`,
+    );
     expect(status.shadowRoot!.querySelector('[part~="label"]')!.textContent).to.equal('last seen 2m ago');
     // The shared timer is due when the label next changes (at 3m), not every second.
     expect(status.msUntilChange()).to.be.within(50_000, 56_000);
   });
 
   it('ticks labels live from the one shared timer, writing text only when it changes', async () => {
-    const status = await fixture<PresenceStatus>(html`<presence-status uid="12" last-seen=${ago(59.8)}></presence-status>`);
+    const status = await fixture<PresenceStatus>(
+      html`<presence-status uid="12" last-seen=${ago(59.8)}></presence-status>`,
+    );
     const label = status.shadowRoot!.querySelector('[part~="label"]')!;
     expect(label.textContent).to.equal('last seen just now');
     const writes: MutationRecord[] = [];
@@ -71,7 +85,9 @@ describe('fallback without an endpoint', () => {
   });
 
   it('never says "in 2 minutes" for a last-seen ahead of this clock', async () => {
-    const status = await fixture<PresenceStatus>(html`<presence-status uid="10" last-seen=${ago(-120)}></presence-status>`);
+    const status = await fixture<PresenceStatus>(
+      html`<presence-status uid="10" last-seen=${ago(-120)}></presence-status>`,
+    );
     expect(status.shadowRoot!.querySelector('[part~="label"]')!.textContent).to.equal('online');
   });
 });

@@ -25,10 +25,14 @@ describe('an invalid uid', () => {
       let dot: PresenceDot | undefined;
       let status: PresenceStatus | undefined;
       const warned = await warnings(async () => {
-        dot = await fixture<PresenceDot>(html`<presence-dot uid="a,b" last-seen=${Date.now()} endpoint=${endpoint ?? ''}>
-          <img src="/packages/elements/test/avatar.svg" width="40" height="40" alt="Ada" />
-        </presence-dot>`);
-        status = await fixture<PresenceStatus>(html`<presence-status uid="<b>" endpoint=${endpoint ?? ''}></presence-status>`);
+        dot = await fixture<PresenceDot>(
+          html`<presence-dot uid="a,b" last-seen=${Date.now()} endpoint=${endpoint ?? ''}>
+            <img src="/packages/elements/test/avatar.svg" width="40" height="40" alt="Ada" />
+          </presence-dot>`,
+        );
+        status = await fixture<PresenceStatus>(
+          html`<presence-status uid="<b>" endpoint=${endpoint ?? ''}></presence-status>`,
+        );
         await new Promise((resolve) => setTimeout(resolve, 100));
       });
       expect(dotOf(dot!) === null, 'no dot').to.equal(true);

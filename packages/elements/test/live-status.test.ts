@@ -63,7 +63,9 @@ describe('live status', () => {
 
   it('labels: online, then "last seen …" measured by the server clock, never in the future', async () => {
     await server.touch('label-1');
-    const status = await fixture<PresenceStatus>(html`<presence-status uid="label-1" endpoint=${ENDPOINT}></presence-status>`);
+    const status = await fixture<PresenceStatus>(
+      html`<presence-status uid="label-1" endpoint=${ENDPOINT}></presence-status>`,
+    );
     const label = () => status.shadowRoot!.querySelector('[part~="label"]')!.textContent;
     await eventually(() => status.status.live && label() === 'online', 'the label says online');
 
@@ -71,11 +73,15 @@ describe('live status', () => {
     await server.advance(180);
     await server.tick();
     await eventually(() => label() === 'last seen 3m ago', 'the label says how long ago, by the server clock');
-    expect(status.shadowRoot!.querySelector('[part~="base"]')!.getAttribute('title')).to.match(/^last seen 3m ago \(\w+ \d+, \d{4}/);
+    expect(status.shadowRoot!.querySelector('[part~="base"]')!.getAttribute('title')).to.match(
+      /^last seen 3m ago \(\w+ \d+, \d{4}/,
+    );
   });
 
   it('labels a never-seen user "offline"', async () => {
-    const status = await fixture<PresenceStatus>(html`<presence-status uid="never-1" endpoint=${ENDPOINT}></presence-status>`);
+    const status = await fixture<PresenceStatus>(
+      html`<presence-status uid="never-1" endpoint=${ENDPOINT}></presence-status>`,
+    );
     await eventually(() => status.status.live, 'the snapshot arrives');
     expect(status.shadowRoot!.querySelector('[part~="label"]')!.textContent).to.equal('offline');
     expect(status.state).to.equal('offline');

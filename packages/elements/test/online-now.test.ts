@@ -7,7 +7,9 @@ import { ENDPOINT, eventually, names, openEventSources, server } from './support
 
 /** The names drawn (people leaving are still animating out, so they are skipped). */
 function shown(element: OnlineNow): string[] {
-  return [...element.shadowRoot!.querySelectorAll('[part~="item"]:not(.leave) [part~="avatar"]')].map((avatar) => avatar.getAttribute('title')!);
+  return [...element.shadowRoot!.querySelectorAll('[part~="item"]:not(.leave) [part~="avatar"]')].map((avatar) =>
+    avatar.getAttribute('title')!,
+  );
 }
 function part(element: OnlineNow, name: string): Element | null {
   return element.shadowRoot!.querySelector(`[part~="${name}"]`);
@@ -33,7 +35,11 @@ describe('<online-now>', () => {
       { uid: 'r-zed', name: 'Zed', avatar: null, last_seen: 1 },
     ]);
     const element = await fixture<OnlineNow>(
-      html`<online-now endpoint=${ENDPOINT}><script type="application/json">${initial}</script></online-now>`,
+      html`<online-now endpoint=${ENDPOINT}
+        ><script type="application/json">
+          ${initial}
+        </script></online-now
+      >`,
     );
     const joined: string[] = [];
     const left: string[] = [];
@@ -51,7 +57,11 @@ describe('<online-now>', () => {
     expect(names(element.people)).to.deep.equal(['alice', 'Bob', 'Zed']);
     expect(joined).to.deep.equal(['alice', 'Bob']);
     expect(left).to.deep.equal(['Ghost']);
-    expect(events.map((event) => event.constructor)).to.deep.equal([PresenceJoinEvent, PresenceJoinEvent, PresenceLeaveEvent]);
+    expect(events.map((event) => event.constructor)).to.deep.equal([
+      PresenceJoinEvent,
+      PresenceJoinEvent,
+      PresenceLeaveEvent,
+    ]);
     expect(events.every((event) => event.bubbles && event.composed)).to.equal(true);
 
     // Someone new lands in their alphabetical place.
@@ -84,7 +94,9 @@ describe('<online-now>', () => {
     await emulateMedia({ reducedMotion: 'reduce' });
     await server.touch('r-erin', { name: 'Erin' });
     await eventually(() => shown(element).includes('Erin'), 'Erin appears');
-    expect(getComputedStyle(element.shadowRoot!.querySelector('[title="Erin"]')!.closest('[part~="item"]')!).animationName).to.equal('none');
+    expect(
+      getComputedStyle(element.shadowRoot!.querySelector('[title="Erin"]')!.closest('[part~="item"]')!).animationName,
+    ).to.equal('none');
 
     // Leaving under reduced motion: gone at once, no lingering avatar.
     await server.advance(16);
@@ -124,9 +136,18 @@ describe('<online-now>', () => {
       { uid: 'x-2', name: 'Relative', avatar: '/packages/elements/test/avatar.svg', last_seen: 1 },
       { uid: 'x-3', name: 'Inline', avatar: 'data:image/png;base64,iVBORw0KGgo=', last_seen: 1 },
     ]);
-    const element = await fixture<OnlineNow>(html`<online-now><script type="application/json">${initial}</script></online-now>`);
+    const element = await fixture<OnlineNow>(
+      html`<online-now
+        ><script type="application/json">
+          ${initial}
+        </script></online-now
+      >`,
+    );
     const images = [...element.shadowRoot!.querySelectorAll('img')].map((img) => img.getAttribute('src'));
-    expect(images).to.deep.equal(['data:image/png;base64,iVBORw0KGgo=', `${location.origin}/packages/elements/test/avatar.svg`]);
+    expect(images).to.deep.equal([
+      'data:image/png;base64,iVBORw0KGgo=',
+      `${location.origin}/packages/elements/test/avatar.svg`,
+    ]);
     const item = element.shadowRoot!.querySelector('[part~="item"]')!;
     expect(item.querySelector('[part~="avatar"]')!.getAttribute('title')).to.equal(hostile);
     expect(item.querySelector('[part~="avatar"]')!.getAttribute('aria-label')).to.equal(hostile);

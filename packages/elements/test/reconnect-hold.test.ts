@@ -8,10 +8,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Every state the dot shows, and every presence-change it fires, from now on. */
 function record(dot: PresenceDot): { shown: string[]; stop(): void } {
   const shown: string[] = [];
-  const observer = new MutationObserver(() => shown.push(`${dot.state} "${dot.shadowRoot!.querySelector('[part~="dot"]')?.getAttribute('aria-label')}"`));
+  const observer = new MutationObserver(() =>
+    shown.push(`${dot.state} "${dot.shadowRoot!.querySelector('[part~="dot"]')?.getAttribute('aria-label')}"`),
+  );
   observer.observe(dot, { attributes: true, attributeFilter: ['state'] });
   observer.observe(dot.shadowRoot!, { attributes: true, subtree: true, attributeFilter: ['aria-label'] });
-  const onChange = (event: HTMLElementEventMap['presence-change']) => shown.push(`presence-change online=${event.detail.online}`);
+  const onChange = (event: HTMLElementEventMap['presence-change']) =>
+    shown.push(`presence-change online=${event.detail.online}`);
   dot.addEventListener('presence-change', onChange);
   return { shown, stop: () => (observer.disconnect(), dot.removeEventListener('presence-change', onChange)) };
 }
@@ -38,9 +41,11 @@ describe('a stream that drops while someone is online', () => {
   it('keeps a user active for 3x the window green through a server restart: no grey frame', async function () {
     this.timeout(30_000);
     await server.touch('hold-1');
-    const dot = await fixture<PresenceDot>(html`<presence-dot uid="hold-1" endpoint=${ENDPOINT}>
-      <img src="/packages/elements/test/avatar.svg" width="40" height="40" alt="Ada" />
-    </presence-dot>`);
+    const dot = await fixture<PresenceDot>(
+      html`<presence-dot uid="hold-1" endpoint=${ENDPOINT}>
+        <img src="/packages/elements/test/avatar.svg" width="40" height="40" alt="Ada" />
+      </presence-dot>`,
+    );
     await eventually(() => dot.status.live && dot.state === 'online', 'the dot goes live, green');
     const recording = record(dot);
 

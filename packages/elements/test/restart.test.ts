@@ -18,9 +18,11 @@ describe('recovery', () => {
   it('recovers by itself after a server restart, with the state of the new server', async () => {
     await server.touch('rs-a');
     await server.touch('rs-b');
-    const list = await fixture(html`<div>
-      ${['rs-a', 'rs-b', 'rs-c'].map((uid) => html`<presence-dot uid=${uid} endpoint=${ENDPOINT}></presence-dot>`)}
-    </div>`);
+    const list = await fixture(
+      html`<div>
+        ${['rs-a', 'rs-b', 'rs-c'].map((uid) => html`<presence-dot uid=${uid} endpoint=${ENDPOINT}></presence-dot>`)}
+      </div>`,
+    );
     await eventually(() => allLive(list.querySelectorAll('presence-dot')), 'the dots go live');
     expect(['rs-a', 'rs-b', 'rs-c'].map((uid) => dot(list, uid).state)).to.deep.equal(['online', 'online', 'offline']);
 
@@ -48,7 +50,10 @@ describe('recovery', () => {
     // Meanwhile it falls back to its last known facts and the window: still online.
     expect(element.state).to.equal('online');
     // At least one attempt fails with a 503, which EventSource never retries by itself.
-    await eventually(() => eventSources.length > opened && eventSources.at(-1)!.readyState === EventSource.CLOSED, 'a retry is refused');
+    await eventually(
+      () => eventSources.length > opened && eventSources.at(-1)!.readyState === EventSource.CLOSED,
+      'a retry is refused',
+    );
 
     await server.up();
     await eventually(() => element.status.live, 'the dot is live again', 8000);

@@ -22,7 +22,7 @@ describe('the window the server states in its snapshot', () => {
 
     await server.down();
     // The server's 1 s (margin 0) after the drop, not the page's default 80 s.
-    await eventually(() => dot.state === 'away', 'the dot greys by the server\'s window', 4000);
+    await eventually(() => dot.state === 'away', "the dot greys by the server's window", 4000);
     await server.up();
   });
 });

@@ -21,8 +21,15 @@ describe('a device clock 5 minutes off, before (or without) any stream', () => {
   it('5 minutes fast: someone online says "online", not "last seen 5m ago"', async () => {
     skewDeviceClock(5 * 60_000);
     const rendered = realNow();
-    const status = await fixture<PresenceStatus>(html`<presence-status uid="7" last-seen=${rendered - 2000} online
-      server-now=${rendered} server-window="10 5"></presence-status>`);
+    const status = await fixture<PresenceStatus>(
+      html`<presence-status
+        uid="7"
+        last-seen=${rendered - 2000}
+        online
+        server-now=${rendered}
+        server-window="10 5"
+      ></presence-status>`,
+    );
     expect(status.state).to.equal('online');
     expect(label(status)).to.equal('online');
   });
@@ -30,16 +37,29 @@ describe('a device clock 5 minutes off, before (or without) any stream', () => {
   it('5 minutes slow: someone seen a minute ago says "last seen 1m ago", not "online"', async () => {
     skewDeviceClock(-5 * 60_000);
     const rendered = realNow();
-    const status = await fixture<PresenceStatus>(html`<presence-status uid="7" last-seen=${rendered - 61_000}
-      server-now=${rendered} server-window="10 5"></presence-status>`);
+    const status = await fixture<PresenceStatus>(
+      html`<presence-status
+        uid="7"
+        last-seen=${rendered - 61_000}
+        server-now=${rendered}
+        server-window="10 5"
+      ></presence-status>`,
+    );
     expect(status.state).to.equal('away');
     expect(label(status)).to.equal('last seen 1m ago');
   });
 
   it('applies the window the server rendered, not the page default (60 s + 20 s)', async () => {
     const rendered = realNow();
-    const status = await fixture<PresenceStatus>(html`<presence-status uid="7" last-seen=${rendered - 3000} online
-      server-now=${rendered} server-window="2 0"></presence-status>`);
+    const status = await fixture<PresenceStatus>(
+      html`<presence-status
+        uid="7"
+        last-seen=${rendered - 3000}
+        online
+        server-now=${rendered}
+        server-window="2 0"
+      ></presence-status>`,
+    );
     expect(status.state).to.equal('away');
   });
 });

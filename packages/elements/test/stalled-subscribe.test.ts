@@ -43,6 +43,10 @@ describe('a subscribe the server cannot answer at once', () => {
     await server.touch('ss-c');
     await server.busySubscribes(2);
     const element = await fixture<PresenceDot>(html`<presence-dot uid="ss-c" endpoint=${ENDPOINT}></presence-dot>`);
-    await eventually(() => element.status.live && element.state === 'online', 'the dot goes live once the server answers', 8000);
+    await eventually(
+      () => element.status.live && element.state === 'online',
+      'the dot goes live once the server answers',
+      8000,
+    );
   });
 });

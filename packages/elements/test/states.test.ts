@@ -20,17 +20,27 @@ describe('online and offline differ by more than hue', () => {
   });
 
   it('fills the dot when online and draws a hollow ring otherwise, on <presence-dot> and <presence-status>', async () => {
-    const box = await fixture<HTMLDivElement>(html`<div>
-      <presence-dot uid="1" last-seen=${Date.now()}><img src="/packages/elements/test/avatar.svg" width="40" height="40" alt="" /></presence-dot>
-      <presence-dot uid="2" last-seen=${hourAgo()}><img src="/packages/elements/test/avatar.svg" width="40" height="40" alt="" /></presence-dot>
-      <presence-dot uid="3"><img src="/packages/elements/test/avatar.svg" width="40" height="40" alt="" /></presence-dot>
-      <presence-status uid="1" last-seen=${Date.now()}></presence-status>
-      <presence-status uid="2" last-seen=${hourAgo()}></presence-status>
-    </div>`);
-    const dots = [...box.querySelectorAll<PresenceDot | PresenceStatus>('presence-dot, presence-status')].map((element) => ({
-      state: element.state,
-      ...ink(element.shadowRoot!.querySelector<HTMLElement>('[part~="dot"]')!),
-    }));
+    const box = await fixture<HTMLDivElement>(
+      html`<div>
+        <presence-dot uid="1" last-seen=${Date.now()}
+          ><img src="/packages/elements/test/avatar.svg" width="40" height="40" alt=""
+        /></presence-dot>
+        <presence-dot uid="2" last-seen=${hourAgo()}
+          ><img src="/packages/elements/test/avatar.svg" width="40" height="40" alt=""
+        /></presence-dot>
+        <presence-dot uid="3"
+          ><img src="/packages/elements/test/avatar.svg" width="40" height="40" alt=""
+        /></presence-dot>
+        <presence-status uid="1" last-seen=${Date.now()}></presence-status>
+        <presence-status uid="2" last-seen=${hourAgo()}></presence-status>
+      </div>`,
+    );
+    const dots = [...box.querySelectorAll<PresenceDot | PresenceStatus>('presence-dot, presence-status')].map(
+      (element) => ({
+        state: element.state,
+        ...ink(element.shadowRoot!.querySelector<HTMLElement>('[part~="dot"]')!),
+      }),
+    );
     for (const dot of dots) {
       if (dot.state === 'online') expect(dot.fill, 'online: solid').to.equal(dot.stroke);
       // Hollow: a ring at least 2px wide around a centre that is not the ring's colour.
@@ -43,21 +53,29 @@ describe('online and offline differ by more than hue', () => {
   });
 
   it('is themable: fill, ring thickness and colours come from --presence-* properties', async () => {
-    const box = await fixture<HTMLDivElement>(html`<div
-      style="--presence-offline-color: rgb(0, 0, 200); --presence-offline-fill: rgb(250, 250, 0); --presence-offline-stroke: 3px"
-    >
-      <presence-dot uid="2" last-seen=${hourAgo()}></presence-dot>
-    </div>`);
-    expect(ink(dotOf(box.querySelector('presence-dot')!)!)).to.deep.equal({ fill: 'rgb(250, 250, 0)', stroke: 'rgb(0, 0, 200)', strokeWidth: 3 });
+    const box = await fixture<HTMLDivElement>(
+      html`<div
+        style="--presence-offline-color: rgb(0, 0, 200); --presence-offline-fill: rgb(250, 250, 0); --presence-offline-stroke: 3px"
+      >
+        <presence-dot uid="2" last-seen=${hourAgo()}></presence-dot>
+      </div>`,
+    );
+    expect(ink(dotOf(box.querySelector('presence-dot')!)!)).to.deep.equal({
+      fill: 'rgb(250, 250, 0)',
+      stroke: 'rgb(0, 0, 200)',
+      strokeWidth: 3,
+    });
   });
 
   for (const scheme of ['light', 'dark'] as const) {
     it(`keeps its default colours at 3:1 or more against the gallery's ${scheme} surfaces`, async () => {
       await emulateMedia({ colorScheme: scheme });
-      const box = await fixture<HTMLDivElement>(html`<div>
-        <presence-dot uid="1" last-seen=${Date.now()}></presence-dot>
-        <presence-dot uid="2" last-seen=${hourAgo()}></presence-dot>
-      </div>`);
+      const box = await fixture<HTMLDivElement>(
+        html`<div>
+          <presence-dot uid="1" last-seen=${Date.now()}></presence-dot>
+          <presence-dot uid="2" last-seen=${hourAgo()}></presence-dot>
+        </div>`,
+      );
       const [online, away] = [...box.querySelectorAll('presence-dot')].map((element) => ink(dotOf(element)!));
       const colours = { online: online!.fill, offline: away!.stroke };
       for (const surface of SURFACES[scheme]) {
@@ -71,7 +89,9 @@ describe('online and offline differ by more than hue', () => {
   it('stops every colour transition under prefers-reduced-motion', async () => {
     await emulateMedia({ reducedMotion: 'reduce' });
     const dot = await fixture<PresenceDot>(html`<presence-dot uid="1" last-seen=${Date.now()}></presence-dot>`);
-    const durations = getComputedStyle(dotOf(dot)!).transitionDuration.split(',').map((d) => d.trim());
+    const durations = getComputedStyle(dotOf(dot)!)
+      .transitionDuration.split(',')
+      .map((d) => d.trim());
     expect(durations).to.deep.equal(['0s', '0s']);
   });
 });

@@ -19,7 +19,9 @@ describe('the shared store', () => {
   it('opens ONE EventSource for 300 dots of 40 users, watching 40 uids', async () => {
     const before = eventSources.length;
     const uids = Array.from({ length: 300 }, (_, i) => `u${i % 40}`);
-    const list = await fixture(html`<div>${uids.map((uid) => html`<presence-dot uid=${uid} endpoint=${ENDPOINT}></presence-dot>`)}</div>`);
+    const list = await fixture(
+      html`<div>${uids.map((uid) => html`<presence-dot uid=${uid} endpoint=${ENDPOINT}></presence-dot>`)}</div>`,
+    );
     await eventually(() => allLive(dots(list)), 'every dot gets a live status');
 
     expect(eventSources.length - before).to.equal(1);
@@ -30,12 +32,17 @@ describe('the shared store', () => {
 
   it('carries the roster on the same one stream as the dots', async () => {
     const before = eventSources.length;
-    const page = await fixture(html`<div>
-      <online-now endpoint=${ENDPOINT}></online-now>
-      <presence-dot uid="r1" endpoint=${ENDPOINT}></presence-dot>
-      <presence-status uid="r2" endpoint=${ENDPOINT}></presence-status>
-    </div>`);
-    await eventually(() => allLive(page.querySelectorAll<PresenceDot | PresenceStatus>('presence-dot, presence-status')), 'the dot and label go live');
+    const page = await fixture(
+      html`<div>
+        <online-now endpoint=${ENDPOINT}></online-now>
+        <presence-dot uid="r1" endpoint=${ENDPOINT}></presence-dot>
+        <presence-status uid="r2" endpoint=${ENDPOINT}></presence-status>
+      </div>`,
+    );
+    await eventually(
+      () => allLive(page.querySelectorAll<PresenceDot | PresenceStatus>('presence-dot, presence-status')),
+      'the dot and label go live',
+    );
     expect(eventSources.length - before).to.equal(1);
     // Protocol 2: the stream carries no uids; they are subscribed to by POST.
     expect(new URL(openEventSources()[0]!.url).search).to.equal('?v=2');
@@ -45,20 +52,26 @@ describe('the shared store', () => {
   it('handles a page with 1,000 distinct users on one connection', async () => {
     const uids = Array.from({ length: 1000 }, (_, i) => String(i + 1));
     await server.touch('500');
-    const list = await fixture(html`<div>${uids.map((uid) => html`<presence-dot uid=${uid} endpoint=${ENDPOINT}></presence-dot>`)}</div>`);
+    const list = await fixture(
+      html`<div>${uids.map((uid) => html`<presence-dot uid=${uid} endpoint=${ENDPOINT}></presence-dot>`)}</div>`,
+    );
     await eventually(() => allLive(dots(list)), 'every dot gets a live status');
 
     expect(openEventSources()).to.have.length(1);
     expect(await server.stats()).to.deep.equal({ connections: 1, watchedUids: 1000 });
-    const online = dots(list).filter((dot) => dot.state === 'online').map((dot) => dot.uid);
+    const online = dots(list)
+      .filter((dot) => dot.state === 'online')
+      .map((dot) => dot.uid);
     expect(online).to.deep.equal(['500']);
   });
 
   it('keeps one connection and loses no transition while elements come and go', async () => {
-    const list = await fixture<HTMLDivElement>(html`<div>
-      <presence-dot uid="a" endpoint=${ENDPOINT}></presence-dot>
-      <presence-dot uid="b" endpoint=${ENDPOINT}></presence-dot>
-    </div>`);
+    const list = await fixture<HTMLDivElement>(
+      html`<div>
+        <presence-dot uid="a" endpoint=${ENDPOINT}></presence-dot>
+        <presence-dot uid="b" endpoint=${ENDPOINT}></presence-dot>
+      </div>`,
+    );
     await eventually(() => allLive(dots(list)), 'the first dots go live');
     const opened = eventSources.length;
 

@@ -9,7 +9,9 @@ const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => set
 
 /** One SSE event as the server frames it (an id like `k2x9ab:41`): the least a client can receive. */
 function sseBytes(event: string, data: unknown): number {
-  return new TextEncoder().encode(`event: ${event}\nid: ${'x'.repeat(8)}:${'9'.repeat(3)}\ndata: ${JSON.stringify(data)}\n\n`).length;
+  return new TextEncoder().encode(
+    `event: ${event}\nid: ${'x'.repeat(8)}:${'9'.repeat(3)}\ndata: ${JSON.stringify(data)}\n\n`,
+  ).length;
 }
 
 describe('a subscription that changes in place (protocol 2)', () => {
@@ -27,13 +29,25 @@ describe('a subscription that changes in place (protocol 2)', () => {
     let ideal = 0;
     for (let round = 0; round < 40; round += 1) {
       const uids = Array.from({ length: 20 }, (_, i) => `scroll-${round}-${i}`);
-      list.insertAdjacentHTML('beforeend', uids.map((uid) => `<presence-dot uid="${uid}" endpoint="${ENDPOINT}"></presence-dot>`).join(''));
+      list.insertAdjacentHTML(
+        'beforeend',
+        uids.map((uid) => `<presence-dot uid="${uid}" endpoint="${ENDPOINT}"></presence-dot>`).join(''),
+      );
       await eventually(() => allLive(dots(list)), `round ${round} goes live`);
-      ideal += sseBytes('snapshot', encodeStatuses(Date.now(), uids.map((uid) => [uid, { online: false, last_seen: null }])));
+      ideal += sseBytes(
+        'snapshot',
+        encodeStatuses(
+          Date.now(),
+          uids.map((uid) => [uid, { online: false, last_seen: null }]),
+        ),
+      );
       if (round % 10 === 0) {
         // A real transition: someone on screen comes online.
         await server.touch(uids[0]!);
-        await eventually(() => list.querySelector<PresenceDot>(`presence-dot[uid="${uids[0]}"]`)!.state === 'online', 'the transition arrives');
+        await eventually(
+          () => list.querySelector<PresenceDot>(`presence-dot[uid="${uids[0]}"]`)!.state === 'online',
+          'the transition arrives',
+        );
         ideal += sseBytes('presence', { t: Date.now(), on: [uids[0]] });
       }
       await nextFrame();
@@ -50,11 +64,17 @@ describe('a subscription that changes in place (protocol 2)', () => {
   it('watches 1,000 UUID uids on one page, all live', async () => {
     const uids = Array.from({ length: 1000 }, () => crypto.randomUUID());
     await server.touch(uids[123]!);
-    const list = await fixture(html`<div>${uids.map((uid) => html`<presence-dot uid=${uid} endpoint=${ENDPOINT}></presence-dot>`)}</div>`);
+    const list = await fixture(
+      html`<div>${uids.map((uid) => html`<presence-dot uid=${uid} endpoint=${ENDPOINT}></presence-dot>`)}</div>`,
+    );
     await eventually(() => allLive(dots(list)), 'every dot gets a live status');
     expect(openEventSources()).to.have.length(1);
     expect(await server.stats()).to.deep.equal({ connections: 1, watchedUids: 1000 });
-    expect(dots(list).filter((dot) => dot.state === 'online').map((dot) => dot.uid)).to.deep.equal([uids[123]]);
+    expect(
+      dots(list)
+        .filter((dot) => dot.state === 'online')
+        .map((dot) => dot.uid),
+    ).to.deep.equal([uids[123]]);
   });
 
   it('says clearly in the console when a page watches more than maxUids, and keeps the rest live', async () => {
@@ -63,7 +83,9 @@ describe('a subscription that changes in place (protocol 2)', () => {
     console.error = (...args: unknown[]) => errors.push(args.map(String).join(' '));
     try {
       const first = Array.from({ length: 1000 }, (_, i) => `max-${i}`);
-      const list = await fixture<HTMLDivElement>(html`<div>${first.map((uid) => html`<presence-dot uid=${uid} endpoint=${ENDPOINT}></presence-dot>`)}</div>`);
+      const list = await fixture<HTMLDivElement>(
+        html`<div>${first.map((uid) => html`<presence-dot uid=${uid} endpoint=${ENDPOINT}></presence-dot>`)}</div>`,
+      );
       await eventually(() => allLive(dots(list)), 'the first 1,000 go live');
       list.insertAdjacentHTML('beforeend', `<presence-dot uid="one-too-many" endpoint="${ENDPOINT}"></presence-dot>`);
       await eventually(() => errors.length > 0, 'the refusal is logged');

@@ -56,7 +56,10 @@ export class ActivityRecorder {
   record(uid: Uid): boolean {
     // The endpoints refuse what this rule refuses, so nothing else may reach the table or the roster.
     if (!isValidUid(uid)) {
-      this.#o.faults.occurred('invalid uid', `skipped activity for ${shown(uid)}: a uid is 1-64 letters, digits or _ . : @ -; return ids like that from resolveUser`);
+      this.#o.faults.occurred(
+        'invalid uid',
+        `skipped activity for ${shown(uid)}: a uid is 1-64 letters, digits or _ . : @ -; return ids like that from resolveUser`,
+      );
       return false;
     }
     const now = this.#o.now();

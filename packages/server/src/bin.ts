@@ -28,11 +28,22 @@ await presence.ready.catch(() => process.exit(1));
 const app = new Hono();
 app.use(presence.track);
 app.route('/presence', presence.app);
-app.get('/', (c) => c.text('presence-kit server: see /presence/roster, /presence/status?uids=…, and docs/PROTOCOL.md for /presence/stream?v=2 and POST /presence/subscribe\n'));
+app.get('/', (c) =>
+  c.text(
+    'presence-kit server: see /presence/roster, /presence/status?uids=…, and docs/PROTOCOL.md for /presence/stream?v=2 and POST /presence/subscribe\n',
+  ),
+);
 
-const running = await servePresence({ app, presence, port: Number(env.PORT ?? 8787), hostname: env.HOST ?? '127.0.0.1' });
+const running = await servePresence({
+  app,
+  presence,
+  port: Number(env.PORT ?? 8787),
+  hostname: env.HOST ?? '127.0.0.1',
+});
 const storage = redis ? `redis ${shownUrl(redis)}` : `db ${env.PRESENCE_DB ?? 'presence.db'}`;
-console.log(`presence-kit listening on ${running.url} (${storage}, window ${presence.window.timeoutSeconds}s + ${presence.window.marginSeconds}s)`);
+console.log(
+  `presence-kit listening on ${running.url} (${storage}, window ${presence.window.timeoutSeconds}s + ${presence.window.marginSeconds}s)`,
+);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void running.close().then(() => process.exit(0));

@@ -33,13 +33,19 @@ export function clientAddress(c: Context, trust: TrustProxy): string {
 export function parseTrustProxy(text: string | undefined): TrustProxy {
   const value = text?.trim() ?? '';
   if (value === '') return 0;
-  return /^\d+$/.test(value) ? Number(value) : checkTrustProxy(value.split(',').map((s) => s.trim()), 'PRESENCE_TRUST_PROXY');
+  return /^\d+$/.test(value)
+    ? Number(value)
+    : checkTrustProxy(
+        value.split(',').map((s) => s.trim()),
+        'PRESENCE_TRUST_PROXY',
+      );
 }
 
 /** Refuses a `trustProxy` that could not mean what the host intended, naming what would. */
 export function checkTrustProxy(trust: unknown, what = '`trustProxy`'): TrustProxy {
   if (typeof trust === 'number' && Number.isInteger(trust) && trust >= 0) return trust;
-  if (Array.isArray(trust) && trust.every((a) => typeof a === 'string' && isIP(normalize(a)) !== 0)) return trust as string[];
+  if (Array.isArray(trust) && trust.every((a) => typeof a === 'string' && isIP(normalize(a)) !== 0))
+    return trust as string[];
   throw new TypeError(
     `presence-kit: ${what} must be the number of proxies in front of the server (like 1) or their IP addresses (like 10.0.0.2); got ${JSON.stringify(trust)}.`,
   );

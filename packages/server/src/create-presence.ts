@@ -100,11 +100,20 @@ export function createPresence(options: PresenceOptions): Presence {
   let sqlite: SqliteEngine | undefined;
   let engine: PresenceEngine;
   if (o.redis !== undefined) {
-    engine = createRedisEngine({ ...clocks, redis: o.redis, tickMs: o.tickMs, maxEntries: o.maxThrottleEntries, maxUids: o.maxUids, faults });
+    engine = createRedisEngine({
+      ...clocks,
+      redis: o.redis,
+      tickMs: o.tickMs,
+      maxEntries: o.maxThrottleEntries,
+      maxUids: o.maxUids,
+      faults,
+    });
   } else if (o.db !== undefined) {
     engine = sqlite = createSqliteEngine({ ...clocks, db: o.db, users: o.users });
   } else {
-    throw new TypeError('presence-kit: pass `db` (a SQLite file path or better-sqlite3 Database) or `redis` (a redis:// URL) to createPresence.');
+    throw new TypeError(
+      'presence-kit: pass `db` (a SQLite file path or better-sqlite3 Database) or `redis` (a redis:// URL) to createPresence.',
+    );
   }
   const recorder = new ActivityRecorder({
     store: engine.writes,
@@ -174,7 +183,8 @@ export function createPresence(options: PresenceOptions): Presence {
       return presenceLabel({ online: status.online, lastSeen: status.last_seen }, o.now(), locale);
     },
     // The markup states the server's clock and window, so the first paint needs neither from the page.
-    renderDot: (row, avatarHtml, attributes) => renderDot(uidOf(row), statusOf(row), avatarHtml, attributes, { now: o.now(), window }),
+    renderDot: (row, avatarHtml, attributes) =>
+      renderDot(uidOf(row), statusOf(row), avatarHtml, attributes, { now: o.now(), window }),
     renderStatus: (row, locale, attributes) => {
       const now = o.now();
       return renderStatus(uidOf(row), statusOf(row), now, locale, attributes, { now, window });
@@ -182,7 +192,10 @@ export function createPresence(options: PresenceOptions): Presence {
     renderRoster: (attributes) => renderRoster(relay.roster(), o.now(), attributes),
     roster: () => relay.roster(),
     users: (uids) => {
-      if (!engine.usersNow) throw new TypeError('presence-kit: `users()` reads SQLite synchronously; on Redis use `await presence.loadUsers(uids)`.');
+      if (!engine.usersNow)
+        throw new TypeError(
+          'presence-kit: `users()` reads SQLite synchronously; on Redis use `await presence.loadUsers(uids)`.',
+        );
       return toPresenceUsers(engine.usersNow(uids));
     },
     loadUsers: async (uids) => toPresenceUsers(await engine.users(uids)),
@@ -197,4 +210,3 @@ export function createPresence(options: PresenceOptions): Presence {
   };
   return keepInternals(presence, { engine, sqlite, relay, recorder });
 }
-

@@ -37,7 +37,18 @@ export function fanOutPresence(sessions: Sessions, flips: ReadonlyMap<Uid, UserS
   for (const [session, uids] of changes) {
     const key = uids.join(',');
     let frame = frames.get(key);
-    if (!frame) frames.set(key, (frame = eventBytes(EVENT.presence, id, encodeStatuses(t, uids.map((uid) => [uid, flips.get(uid)!])))));
+    if (!frame)
+      frames.set(
+        key,
+        (frame = eventBytes(
+          EVENT.presence,
+          id,
+          encodeStatuses(
+            t,
+            uids.map((uid) => [uid, flips.get(uid)!]),
+          ),
+        )),
+      );
     session.connection.write(frame);
   }
   return changes.size;
@@ -69,7 +80,11 @@ export function windowFrame(roster: Roster, size: WindowSize, t: number): Roster
   return { t, count: roster.count, users: roster.users.slice(0, size).map((entry) => encodeRosterEntry(entry, t)) };
 }
 
-function windowDelta({ previous, next, joined, left }: RosterChange, size: WindowSize, t: number): RosterDeltaFrame | null {
+function windowDelta(
+  { previous, next, joined, left }: RosterChange,
+  size: WindowSize,
+  t: number,
+): RosterDeltaFrame | null {
   const frame: RosterDeltaFrame = { t, count: next.count };
   let join: readonly RosterEntry[] = joined;
   let leave: readonly Uid[] = left;

@@ -22,10 +22,14 @@ export function attributesHtml(attributes: HtmlAttributes | undefined, reserved:
   let html = '';
   for (const [name, value] of Object.entries(attributes ?? {})) {
     if (!NAME.test(name)) {
-      throw new TypeError(`presence-kit: ${JSON.stringify(name)} is not an attribute name; use letters, digits and - _ . : only.`);
+      throw new TypeError(
+        `presence-kit: ${JSON.stringify(name)} is not an attribute name; use letters, digits and - _ . : only.`,
+      );
     }
     if (reserved.includes(name.toLowerCase())) {
-      throw new TypeError(`presence-kit: the kit sets \`${name}\` itself from the server's state; leave it out of \`attributes\`.`);
+      throw new TypeError(
+        `presence-kit: the kit sets \`${name}\` itself from the server's state; leave it out of \`attributes\`.`,
+      );
     }
     if (value === false || value === null || value === undefined) continue;
     html += value === true ? ` ${name}` : ` ${name}="${escapeHtml(String(value))}"`;

@@ -76,7 +76,13 @@ export interface LastSeenStore {
   readonly ownsTable: boolean;
 }
 
-type Row = { uid: string | number; name: string | null; avatar: string | null; last_seen: number | null; hidden: number | null };
+type Row = {
+  uid: string | number;
+  name: string | null;
+  avatar: string | null;
+  last_seen: number | null;
+  hidden: number | null;
+};
 
 /** True when the mapping names a table of the host's rather than the kit's own. */
 export function mapsHostTable(mapping: Partial<UsersTable> | undefined): boolean {
@@ -85,7 +91,9 @@ export function mapsHostTable(mapping: Partial<UsersTable> | undefined): boolean
 
 export function createLastSeenStore(db: Database, mapping: Partial<UsersTable> | undefined): LastSeenStore {
   const ownsTable = !mapsHostTable(mapping);
-  const m: UsersTable = ownsTable ? { ...KIT_TABLE, ...mapping } : { ...KIT_TABLE, name: null, avatar: null, hidden: null, ...mapping };
+  const m: UsersTable = ownsTable
+    ? { ...KIT_TABLE, ...mapping }
+    : { ...KIT_TABLE, name: null, avatar: null, hidden: null, ...mapping };
 
   const t = quoteIdentifier(m.table, 'table');
   const id = quoteIdentifier(m.id, 'id column');
@@ -107,7 +115,9 @@ export function createLastSeenStore(db: Database, mapping: Partial<UsersTable> |
   }
   // With the hidden flag in the index, the tick's range query never touches the table.
   // (A database made before this keeps its old index: still correct, just not covering.)
-  db.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${m.table}_${m.lastSeen}_idx`, 'index name')} ON ${t} (${ls}${hidden ? `, ${hidden}` : ''})`);
+  db.exec(
+    `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${m.table}_${m.lastSeen}_idx`, 'index name')} ON ${t} (${ls}${hidden ? `, ${hidden}` : ''})`,
+  );
 
   const columns = [
     `CAST(${id} AS TEXT) AS uid`,
@@ -120,7 +130,9 @@ export function createLastSeenStore(db: Database, mapping: Partial<UsersTable> |
   const update = db.prepare(`UPDATE ${t} SET ${ls} = ? WHERE ${id} = ?`);
   // The kit's own table gets one row per user, created on first activity and overwritten after.
   const upsertSeen: Statement | null = ownsTable
-    ? db.prepare(`INSERT INTO ${t} (${id}, ${ls}) VALUES (?, ?) ON CONFLICT(${id}) DO UPDATE SET ${ls} = excluded.${ls}`)
+    ? db.prepare(
+        `INSERT INTO ${t} (${id}, ${ls}) VALUES (?, ?) ON CONFLICT(${id}) DO UPDATE SET ${ls} = excluded.${ls}`,
+      )
     : null;
   const updateIfNewer = db.prepare(`UPDATE ${t} SET ${ls} = ? WHERE ${id} = ? AND (${ls} IS NULL OR ${ls} < ?)`);
   const selectSeen = db.prepare(`SELECT CAST(${id} AS TEXT), ${ls}, ${hidden ?? '0'} FROM ${t} WHERE ${ls} >= ?`).raw();
@@ -131,7 +143,8 @@ export function createLastSeenStore(db: Database, mapping: Partial<UsersTable> |
          ON CONFLICT(${id}) DO UPDATE SET ${name} = excluded.${name}, ${avatar} = excluded.${avatar}`,
       )
     : null;
-  const updateProfile = name && avatar ? db.prepare(`UPDATE ${t} SET ${name} = ?, ${avatar} = ? WHERE ${id} = ?`) : null;
+  const updateProfile =
+    name && avatar ? db.prepare(`UPDATE ${t} SET ${name} = ?, ${avatar} = ? WHERE ${id} = ?`) : null;
   const updateHidden = hidden ? db.prepare(`UPDATE ${t} SET ${hidden} = ? WHERE ${id} = ?`) : null;
 
   const toUser = (row: Row): StoredUser => ({
@@ -172,7 +185,10 @@ export function createLastSeenStore(db: Database, mapping: Partial<UsersTable> |
       const values = [profile.name ?? null, profile.avatar ?? null] as const;
       if (upsertProfile) upsertProfile.run(profile.uid, ...values);
       else if (updateProfile) updateProfile.run(...values, profile.uid);
-      else throw new TypeError('presence-kit: map the name and avatar columns to set profiles; the host owns its users table.');
+      else
+        throw new TypeError(
+          'presence-kit: map the name and avatar columns to set profiles; the host owns its users table.',
+        );
     },
     setHidden(uid, value) {
       if (!updateHidden) throw new TypeError('presence-kit: map a `hidden` column to let users hide their status.');
@@ -184,21 +200,31 @@ export function createLastSeenStore(db: Database, mapping: Partial<UsersTable> |
 
 /** Checks a host's users table and adds what presence needs, once, at startup. */
 function prepareHostTable(db: Database, m: UsersTable): void {
-  const info = db.prepare(`SELECT name, type FROM pragma_table_info(?)`).all(m.table) as { name: string; type: string }[];
+  const info = db.prepare(`SELECT name, type FROM pragma_table_info(?)`).all(m.table) as {
+    name: string;
+    type: string;
+  }[];
   if (info.length === 0) {
     throw new TypeError(
       `presence-kit: table "${m.table}" does not exist in this database; point \`db\` at the database that holds your users, or leave \`users\` unset to use the kit's own table.`,
     );
   }
   const columns = new Map(info.map((c) => [c.name, c.type.toUpperCase()]));
-  for (const [what, column] of [['id', m.id], ['name', m.name], ['avatar', m.avatar], ['hidden', m.hidden]] as const) {
+  for (const [what, column] of [
+    ['id', m.id],
+    ['name', m.name],
+    ['avatar', m.avatar],
+    ['hidden', m.hidden],
+  ] as const) {
     if (column !== null && !columns.has(column)) {
       throw new TypeError(`presence-kit: table "${m.table}" has no ${what} column "${column}"; fix \`users.${what}\`.`);
     }
   }
   const lastSeenType = columns.get(m.lastSeen);
   if (lastSeenType === undefined) {
-    db.exec(`ALTER TABLE ${quoteIdentifier(m.table, 'table')} ADD COLUMN ${quoteIdentifier(m.lastSeen, 'lastSeen column')} INTEGER`);
+    db.exec(
+      `ALTER TABLE ${quoteIdentifier(m.table, 'table')} ADD COLUMN ${quoteIdentifier(m.lastSeen, 'lastSeen column')} INTEGER`,
+    );
   } else if (lastSeenType !== '' && !lastSeenType.includes('INT')) {
     throw new TypeError(
       `presence-kit: column "${m.table}.${m.lastSeen}" is ${lastSeenType}, but last_seen must be INTEGER epoch ms; map a new column.`,

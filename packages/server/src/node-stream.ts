@@ -34,8 +34,14 @@ export function nodeBindings(c: Context): NodeBindings | undefined {
 }
 
 /** The stream for this request: on the Node response under @hono/node-server, a portable ReadableStream elsewhere. */
-export function openConnection(node: NodeBindings | undefined, maxBufferedBytes: number, onClose: () => void): SseConnection {
-  return node ? new NodeSseConnection(node.outgoing, maxBufferedBytes, onClose) : new WebSseConnection(maxBufferedBytes, onClose);
+export function openConnection(
+  node: NodeBindings | undefined,
+  maxBufferedBytes: number,
+  onClose: () => void,
+): SseConnection {
+  return node
+    ? new NodeSseConnection(node.outgoing, maxBufferedBytes, onClose)
+    : new WebSseConnection(maxBufferedBytes, onClose);
 }
 
 /**

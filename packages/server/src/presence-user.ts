@@ -27,7 +27,13 @@ export type PresenceUser = {
  * it then renders the same under any mapping.
  */
 export function presenceUserOf(user: StoredUser, mapping: Readonly<UsersTable>): PresenceUser {
-  const row: PresenceUser = { uid: user.uid, name: user.name, avatar: user.avatar, last_seen: user.lastSeen, hidden: user.hidden };
+  const row: PresenceUser = {
+    uid: user.uid,
+    name: user.name,
+    avatar: user.avatar,
+    last_seen: user.lastSeen,
+    hidden: user.hidden,
+  };
   const aliases: Record<string, unknown> = row;
   if (mapping.lastSeen !== 'last_seen') aliases[mapping.lastSeen] = user.lastSeen;
   if (mapping.hidden !== null && mapping.hidden !== 'hidden') aliases[mapping.hidden] = user.hidden;

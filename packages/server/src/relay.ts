@@ -1,4 +1,11 @@
-import { type PresenceWindow, type Roster, type RosterEntry, type StatusMap, type Uid, type UserStatus } from '@presence-kit/core';
+import {
+  type PresenceWindow,
+  type Roster,
+  type RosterEntry,
+  type StatusMap,
+  type Uid,
+  type UserStatus,
+} from '@presence-kit/core';
 import { fanOutPresence, fanOutRoster } from './fan-out.js';
 import { FlipLog } from './flip-log.js';
 import type { StoredUser } from './last-seen-store.js';
@@ -165,7 +172,8 @@ export class Relay {
     const flips = new Map<Uid, UserStatus>();
     for (const entry of entered) flips.set(entry.uid, { online: true, last_seen: entry.last_seen });
     // Hidden users leave with no trace; everyone else with their last activity.
-    for (const { entry, hidden } of left) flips.set(entry.uid, hidden ? HIDDEN : { online: false, last_seen: entry.last_seen });
+    for (const { entry, hidden } of left)
+      flips.set(entry.uid, hidden ? HIDDEN : { online: false, last_seen: entry.last_seen });
     const changed = [...flips.keys()];
     if (changed.length === 0) {
       // A numbered change with no flips (on Redis: names changed) still moves the position and the roster.

@@ -9,7 +9,13 @@ export function checkParams(c: Context, allowed: readonly string[]): Response | 
   const seen = new Set<string>();
   for (const key of new URL(c.req.url).searchParams.keys()) {
     if (!allowed.includes(key)) return unknownParameter(c, key, allowed);
-    if (seen.has(key)) return errorResponse(c, 400, 'unknown_parameter', `Give \`${key}\` once; list several values comma-separated in one parameter.`);
+    if (seen.has(key))
+      return errorResponse(
+        c,
+        400,
+        'unknown_parameter',
+        `Give \`${key}\` once; list several values comma-separated in one parameter.`,
+      );
     seen.add(key);
   }
   return null;
@@ -17,7 +23,9 @@ export function checkParams(c: Context, allowed: readonly string[]): Response | 
 
 export function unknownParameter(c: Context, key: string, allowed: readonly string[]): Response {
   const shown = key.length > 40 ? `${key.slice(0, 40)}…` : key;
-  const expected = allowed.length ? `expected only ${allowed.map((k) => `\`${k}\``).join(' and ')}` : 'this endpoint takes none';
+  const expected = allowed.length
+    ? `expected only ${allowed.map((k) => `\`${k}\``).join(' and ')}`
+    : 'this endpoint takes none';
   return errorResponse(c, 400, 'unknown_parameter', `Unknown parameter \`${shown}\`; ${expected}.`);
 }
 

@@ -13,7 +13,11 @@ import { sessionRoutes } from './session-routes.js';
 export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: ResolvedOptions, faults: FaultLog): Hono {
   const app = new Hono();
   // Off unless configured: by default only same-origin pages may read presence.
-  if (o.cors) app.use('*', cors({ origin: o.cors.origin, allowMethods: ['GET', 'POST'], allowHeaders: ['content-type'], maxAge: 600 }));
+  if (o.cors)
+    app.use(
+      '*',
+      cors({ origin: o.cors.origin, allowMethods: ['GET', 'POST'], allowHeaders: ['content-type'], maxAge: 600 }),
+    );
 
   sessionRoutes(app, relay, engine, o);
 
@@ -38,7 +42,8 @@ export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: Resolved
     limitBody({
       // Room for maxUids uids of the longest allowed length, quoted and separated.
       maxSize: o.maxUids * 70 + 64,
-      onError: (c) => errorResponse(c, 413, 'payload_too_large', `The body is too large; send at most ${o.maxUids} uids.`),
+      onError: (c) =>
+        errorResponse(c, 413, 'payload_too_large', `The body is too large; send at most ${o.maxUids} uids.`),
     }),
     async (c) => {
       let body: unknown;
@@ -47,7 +52,12 @@ export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: Resolved
       } catch {
         return errorResponse(c, 400, 'invalid_body', 'The body must be JSON like {"uids": ["1", "2"]}.');
       }
-      if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray((body as { uids?: unknown }).uids)) {
+      if (
+        typeof body !== 'object' ||
+        body === null ||
+        Array.isArray(body) ||
+        !Array.isArray((body as { uids?: unknown }).uids)
+      ) {
         return errorResponse(c, 400, 'invalid_body', 'The body must be JSON like {"uids": ["1", "2"]}.');
       }
       const extra = Object.keys(body).find((k) => k !== 'uids');
@@ -64,7 +74,12 @@ export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: Resolved
     const max = wholeNumber(c.req.query('max'), 1);
     const offset = wholeNumber(c.req.query('offset'), 0);
     if (max === null || offset === null) {
-      return errorResponse(c, 400, 'unknown_parameter', '`max` must be a whole number of at least 1 and `offset` one of at least 0, like ?max=50&offset=100.');
+      return errorResponse(
+        c,
+        400,
+        'unknown_parameter',
+        '`max` must be a whole number of at least 1 and `offset` one of at least 0, like ?max=50&offset=100.',
+      );
     }
     const roster = relay.roster();
     const body: RosterResponse = { t: o.now(), count: roster.count, users: roster.users.slice(offset, offset + max) };
@@ -72,17 +87,32 @@ export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: Resolved
   });
 
   // Explicit catch-alls (not notFound): a mounted sub-app's notFound is never consulted.
-  for (const [path, allowed] of [['/stream', 'GET'], ['/subscribe', 'POST'], ['/status', 'GET, POST'], ['/roster', 'GET']] as const) {
+  for (const [path, allowed] of [
+    ['/stream', 'GET'],
+    ['/subscribe', 'POST'],
+    ['/status', 'GET, POST'],
+    ['/roster', 'GET'],
+  ] as const) {
     app.all(path, (c) =>
-      errorResponse(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${allowed}.`, { allow: allowed }),
+      errorResponse(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${allowed}.`, {
+        allow: allowed,
+      }),
     );
   }
-  app.all('*', (c) => errorResponse(c, 404, 'not_found', 'No such presence endpoint; use /stream, /subscribe, /status or /roster.'));
+  app.all('*', (c) =>
+    errorResponse(c, 404, 'not_found', 'No such presence endpoint; use /stream, /subscribe, /status or /roster.'),
+  );
   app.onError((error, c) => {
     // A client that left mid-request (an abandoned upload) is not a server fault, and nobody reads the answer.
     // @hono/node-server aborts the request's signal once the connection is gone.
-    if (!c.req.raw.signal.aborted) faults.occurred('request', `a request failed and was answered 500 (${reasonOf(error)})`);
-    return errorResponse(c, 500, 'internal', 'The presence server failed on this request; retry, and report it if it persists.');
+    if (!c.req.raw.signal.aborted)
+      faults.occurred('request', `a request failed and was answered 500 (${reasonOf(error)})`);
+    return errorResponse(
+      c,
+      500,
+      'internal',
+      'The presence server failed on this request; retry, and report it if it persists.',
+    );
   });
   return app;
 }

@@ -71,7 +71,14 @@ export function servePresence(options: ServeOptions): Promise<RunningServer> {
     };
     const server = (
       tls
-        ? serve({ ...listen, createServer: createSecureServer, serverOptions: { key: tls.key, cert: tls.cert, allowHTTP1: true } }, started)
+        ? serve(
+            {
+              ...listen,
+              createServer: createSecureServer,
+              serverOptions: { key: tls.key, cert: tls.cert, allowHTTP1: true },
+            },
+            started,
+          )
         : serve(listen, started)
     ) as Server | Http2SecureServer;
     server.on('connection', (socket: Socket) => {
@@ -85,7 +92,10 @@ export function servePresence(options: ServeOptions): Promise<RunningServer> {
     });
     server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
       if (!socket.writable) return socket.destroy();
-      const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request could not be parsed as HTTP; check its request line and headers.'];
+      const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [
+        400,
+        'The request could not be parsed as HTTP; check its request line and headers.',
+      ];
       const code = status === 431 || status === 414 ? 'payload_too_large' : 'invalid_body';
       const body = JSON.stringify({ error: { code, message } });
       // An answer to HEAD never has a body: clients would read it as the start of the next response.

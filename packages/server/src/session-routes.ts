@@ -38,12 +38,24 @@ export function sessionRoutes(app: Hono, relay: Relay, engine: PresenceEngine, o
     if (refused) return refused;
     const retryAfter = { 'retry-after': String(Math.ceil(o.retryMs / 1000) * 5) };
     if (relay.sessions.size >= o.maxStreams) {
-      return errorResponse(c, 503, 'too_many_streams', 'This server holds its maximum of presence streams; retry shortly.', retryAfter);
+      return errorResponse(
+        c,
+        503,
+        'too_many_streams',
+        'This server holds its maximum of presence streams; retry shortly.',
+        retryAfter,
+      );
     }
     const key = o.clientKey(c);
     const open = streamsPerClient.get(key) ?? 0;
     if (open >= o.maxStreamsPerClient) {
-      return errorResponse(c, 429, 'too_many_streams', `At most ${o.maxStreamsPerClient} presence streams per client; close one (one per browser is enough).`, retryAfter);
+      return errorResponse(
+        c,
+        429,
+        'too_many_streams',
+        `At most ${o.maxStreamsPerClient} presence streams per client; close one (one per browser is enough).`,
+        retryAfter,
+      );
     }
     streamsPerClient.set(key, open + 1);
 
@@ -62,7 +74,13 @@ export function sessionRoutes(app: Hono, relay: Relay, engine: PresenceEngine, o
     if (node?.incoming.httpVersionMajor === 1) headers.connection = 'close';
 
     const { timeoutSeconds, marginSeconds } = relay.window;
-    const hello: HelloFrame = { v: PROTOCOL_VERSION, sid: session.sid, t: o.now(), window: [timeoutSeconds, marginSeconds], epoch: relay.log.epoch };
+    const hello: HelloFrame = {
+      v: PROTOCOL_VERSION,
+      sid: session.sid,
+      t: o.now(),
+      window: [timeoutSeconds, marginSeconds],
+      epoch: relay.log.epoch,
+    };
     connection.write(sseFrame({ retry: o.retryMs }));
     connection.write(sseFrame({ event: EVENT.hello, data: JSON.stringify(hello) }));
     return connection.respond(c, headers);
@@ -73,7 +91,13 @@ export function sessionRoutes(app: Hono, relay: Relay, engine: PresenceEngine, o
     limitBody({
       // Room for add, remove and known at maxUids uids of the longest allowed length each, quoted and separated.
       maxSize: o.maxUids * 70 * 3 + 1024,
-      onError: (c) => errorResponse(c, 413, 'payload_too_large', `The body is too large; a change may name at most ${o.maxUids} uids per list.`),
+      onError: (c) =>
+        errorResponse(
+          c,
+          413,
+          'payload_too_large',
+          `The body is too large; a change may name at most ${o.maxUids} uids per list.`,
+        ),
     }),
     async (c) => {
       let body: unknown;
@@ -85,17 +109,33 @@ export function sessionRoutes(app: Hono, relay: Relay, engine: PresenceEngine, o
       const parsed = parseSubscription(body, o.maxUids);
       if (!parsed.ok) return errorResponse(c, parsed.status, parsed.code, parsed.message);
       const { change } = parsed;
-      const ended = () => errorResponse(c, 404, 'unknown_session', 'This presence session has ended (its stream closed); open the stream again and subscribe on the new session.');
+      const ended = () =>
+        errorResponse(
+          c,
+          404,
+          'unknown_session',
+          'This presence session has ended (its stream closed); open the stream again and subscribe on the new session.',
+        );
       const before = relay.sessions.get(change.sid);
       // Another node's session (Redis): the host's authorize runs here, where the request is, for every uid added.
       const elsewhere = !before && engine.forward !== undefined && !change.sid.startsWith(relay.sidPrefix);
       if (!before && !elsewhere) return ended();
-      const denied = await checkAuthorized(c, o, change.add.filter((uid) => !before?.uids.has(uid)));
+      const denied = await checkAuthorized(
+        c,
+        o,
+        change.add.filter((uid) => !before?.uids.has(uid)),
+      );
       if (denied) return denied;
       const result = elsewhere ? await engine.forward!(change) : await subscribeHere(relay, engine, change, o);
       if (!result) return ended();
       if (!('status' in result)) return c.json(result);
-      return errorResponse(c, result.status, result.code, result.message, result.status === 503 ? { 'retry-after': '1' } : {});
+      return errorResponse(
+        c,
+        result.status,
+        result.code,
+        result.message,
+        result.status === 503 ? { 'retry-after': '1' } : {},
+      );
     },
   );
 }
@@ -104,6 +144,12 @@ export function sessionRoutes(app: Hono, relay: Relay, engine: PresenceEngine, o
 function checkVersion(c: Context): Response | null {
   const v = c.req.query('v');
   if (v === String(PROTOCOL_VERSION)) return null;
-  const theirs = v === undefined ? 'version 1 (its stream URL has no `v`)' : `\`v=${v.length > 10 ? `${v.slice(0, 10)}…` : v}\``;
-  return errorResponse(c, 400, 'protocol_mismatch', `This presence server speaks protocol version ${PROTOCOL_VERSION} and the page's client speaks ${theirs}; ${UPDATE}.`);
+  const theirs =
+    v === undefined ? 'version 1 (its stream URL has no `v`)' : `\`v=${v.length > 10 ? `${v.slice(0, 10)}…` : v}\``;
+  return errorResponse(
+    c,
+    400,
+    'protocol_mismatch',
+    `This presence server speaks protocol version ${PROTOCOL_VERSION} and the page's client speaks ${theirs}; ${UPDATE}.`,
+  );
 }

@@ -59,7 +59,13 @@ function statusAttributes(uid: string, status: UserStatus, server: ServerFacts |
  * with the state already in its attributes so it is right before any JS runs, then the
  * host's own `attributes` (escaped).
  */
-export function renderDot(uid: string, status: UserStatus, avatarHtml = '', attributes?: HtmlAttributes, server?: ServerFacts): string {
+export function renderDot(
+  uid: string,
+  status: UserStatus,
+  avatarHtml = '',
+  attributes?: HtmlAttributes,
+  server?: ServerFacts,
+): string {
   return `<presence-dot ${statusAttributes(uid, status, server)}${attributesHtml(attributes, STATUS_ATTRIBUTES)}>${avatarHtml}</presence-dot>`;
 }
 

@@ -43,9 +43,15 @@ export function parseSubscription(body: unknown, maxUids: number): Parsed {
   const extra = Object.keys(fields).find((key) => !FIELDS.includes(key));
   if (extra !== undefined) {
     const shown = extra.length > 40 ? `${extra.slice(0, 40)}…` : extra;
-    return { ok: false, status: 400, code: 'unknown_parameter', message: `Unknown field \`${shown}\`; expected only ${FIELDS.map((f) => `\`${f}\``).join(', ')}.` };
+    return {
+      ok: false,
+      status: 400,
+      code: 'unknown_parameter',
+      message: `Unknown field \`${shown}\`; expected only ${FIELDS.map((f) => `\`${f}\``).join(', ')}.`,
+    };
   }
-  if (typeof fields.sid !== 'string') return invalid(`\`sid\` must be the session id from the stream's hello frame, in ${EXAMPLE}.`);
+  if (typeof fields.sid !== 'string')
+    return invalid(`\`sid\` must be the session id from the stream's hello frame, in ${EXAMPLE}.`);
 
   const lists: Record<'add' | 'remove' | 'known', Uid[]> = { add: [], remove: [], known: [] };
   for (const name of ['add', 'remove', 'known'] as const) {
@@ -53,37 +59,60 @@ export function parseSubscription(body: unknown, maxUids: number): Parsed {
     if (value === undefined) continue;
     if (!Array.isArray(value)) return invalid(`\`${name}\` must be a list of uids like ["1", "2"].`);
     const list = parseUidList(value, maxUids);
-    if (!list.ok) return { ok: false, status: list.code === 'too_many_uids' ? 413 : 400, code: list.code, message: list.message };
+    if (!list.ok)
+      return { ok: false, status: list.code === 'too_many_uids' ? 413 : 400, code: list.code, message: list.message };
     lists[name] = list.uids;
   }
   const adding = new Set(lists.add);
   const both = lists.remove.find((uid) => adding.has(uid));
   if (both !== undefined) return invalid(`uid "${both}" is both added and removed; send it in one of the two lists.`);
   const stray = lists.known.find((uid) => !adding.has(uid));
-  if (stray !== undefined) return invalid(`\`known\` names uid "${stray}", which is not in \`add\`; list in \`known\` only uids you are adding.`);
+  if (stray !== undefined)
+    return invalid(
+      `\`known\` names uid "${stray}", which is not in \`add\`; list in \`known\` only uids you are adding.`,
+    );
 
   const since = fields.since === undefined ? null : parsePosition(fields.since);
-  if (fields.since !== undefined && since === null) return invalid('`since` must be an event id like "k2x9:41", as the stream sent it.');
+  if (fields.since !== undefined && since === null)
+    return invalid('`since` must be an event id like "k2x9:41", as the stream sent it.');
 
   let roster: WindowSize | null | undefined;
   let rosterKnown = false;
   if (fields.roster === null) roster = null;
   else if (fields.roster !== undefined) {
     const window = fields.roster as Record<string, unknown>;
-    if (typeof window !== 'object' || Array.isArray(window) || Object.keys(window).some((key) => key !== 'max' && key !== 'known')) {
-      return invalid('`roster` must be {} for the whole roster, {"max": 12} for its first 12 people, or null to stop watching it.');
+    if (
+      typeof window !== 'object' ||
+      Array.isArray(window) ||
+      Object.keys(window).some((key) => key !== 'max' && key !== 'known')
+    ) {
+      return invalid(
+        '`roster` must be {} for the whole roster, {"max": 12} for its first 12 people, or null to stop watching it.',
+      );
     }
     if (window.max !== undefined && !(Number.isInteger(window.max) && (window.max as number) >= 1)) {
       return invalid('`roster.max` must be a whole number of at least 1; leave it out for the whole roster.');
     }
-    if (window.known !== undefined && typeof window.known !== 'boolean') return invalid('`roster.known` must be true or false.');
+    if (window.known !== undefined && typeof window.known !== 'boolean')
+      return invalid('`roster.known` must be true or false.');
     roster = (window.max as number | undefined) ?? Infinity;
     rosterKnown = window.known === true;
   }
   if ((lists.known.length > 0 || rosterKnown) && since === null) {
     return invalid('`known` needs `since`, the id of the last frame the client saw.');
   }
-  return { ok: true, change: { sid: fields.sid, add: lists.add, remove: lists.remove, roster, rosterKnown, known: new Set(lists.known), since } };
+  return {
+    ok: true,
+    change: {
+      sid: fields.sid,
+      add: lists.add,
+      remove: lists.remove,
+      roster,
+      rosterKnown,
+      known: new Set(lists.known),
+      since,
+    },
+  };
 }
 
 /**
@@ -120,12 +149,22 @@ export function applySubscription(
     const unchanged = (uid: Uid) => since !== null && change.known.has(uid) && relay.log.unchangedSince(uid, since);
     const uids = added.filter((uid) => !unchanged(uid));
     const statuses = relay.statuses(uids, stored);
-    session.connection.write(eventBytes(EVENT.snapshot, id, encodeStatuses(t, uids.map((uid) => [uid, statuses[uid]!]))));
+    session.connection.write(
+      eventBytes(
+        EVENT.snapshot,
+        id,
+        encodeStatuses(
+          t,
+          uids.map((uid) => [uid, statuses[uid]!]),
+        ),
+      ),
+    );
   }
   if (change.roster !== undefined && change.roster !== session.roster) {
     relay.sessions.setRoster(session, change.roster);
     const unchanged = since !== null && change.rosterKnown && relay.log.nothingSince(since);
-    if (change.roster !== null && !unchanged) session.connection.write(eventBytes(EVENT.roster, id, windowFrame(relay.roster(), change.roster, t)));
+    if (change.roster !== null && !unchanged)
+      session.connection.write(eventBytes(EVENT.roster, id, windowFrame(relay.roster(), change.roster, t)));
   }
   return { t, watching };
 }

@@ -53,7 +53,12 @@ describe('bad input gets a 4xx JSON error naming the problem', () => {
     await expectError('/status', 400, 'invalid_body', post('{"ids":[1]}'));
     await expectError('/status', 400, 'unknown_parameter', post('{"uids":[1],"extra":true}'));
     await expectError('/status', 400, 'invalid_uid', post('{"uids":[{"a":1}]}'));
-    await expectError('/status', 413, 'payload_too_large', post(JSON.stringify({ uids: ['1'], pad: 'x'.repeat(100_000) })));
+    await expectError(
+      '/status',
+      413,
+      'payload_too_large',
+      post(JSON.stringify({ uids: ['1'], pad: 'x'.repeat(100_000) })),
+    );
   });
 
   it('answers wrong methods with 405 and unknown paths with 404', async () => {
@@ -66,7 +71,9 @@ describe('bad input gets a 4xx JSON error naming the problem', () => {
 
   it('caps streams per client with 429 and Retry-After', async () => {
     const controllers = [new AbortController(), new AbortController()];
-    const held = await Promise.all(controllers.map((c) => fetch(`${server.url}/presence/stream?v=2`, { signal: c.signal })));
+    const held = await Promise.all(
+      controllers.map((c) => fetch(`${server.url}/presence/stream?v=2`, { signal: c.signal })),
+    );
     expect(held.map((r) => r.status)).toEqual([200, 200]);
     const refused = await fetch(`${server.url}/presence/stream?v=2`);
     expect(refused.status).toBe(429);

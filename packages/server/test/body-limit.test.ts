@@ -17,7 +17,12 @@ function post(path: string, body: string, chunked: boolean): Promise<{ status: n
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, code: (JSON.parse(text) as { error?: { code: string } }).error?.code ?? 'ok' }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          code: (JSON.parse(text) as { error?: { code: string } }).error?.code ?? 'ok',
+        }),
+      );
     });
     req.on('error', reject);
     // Written in two pieces so a chunked request really is chunked.
@@ -33,7 +38,10 @@ describe('the body cap on /subscribe and POST /status over a socket', () => {
       const huge = JSON.stringify({ sid: 'x', add: ['1'], pad: 'x'.repeat(10_000) });
       expect(await post('/presence/subscribe', huge, chunked)).toEqual({ status: 413, code: 'payload_too_large' });
       expect(await post('/presence/status', huge, chunked)).toEqual({ status: 413, code: 'payload_too_large' });
-      expect(await post('/presence/subscribe', JSON.stringify({ sid: 'x', add: ['1'] }), chunked)).toEqual({ status: 404, code: 'unknown_session' });
+      expect(await post('/presence/subscribe', JSON.stringify({ sid: 'x', add: ['1'] }), chunked)).toEqual({
+        status: 404,
+        code: 'unknown_session',
+      });
       expect(await post('/presence/status', JSON.stringify({ uids: ['1'] }), chunked)).toMatchObject({ status: 200 });
     });
   }

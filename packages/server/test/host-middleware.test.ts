@@ -36,14 +36,21 @@ const MIDDLEWARE: Record<string, HostMiddleware> = {
   'logger()': { make: () => logger(() => {}) },
   // Without a body to hash (the stream is written to the Node response), it adds no ETag.
   'etag()': { make: () => etag(), absent: ['etag'] },
-  'secureHeaders()': { make: () => secureHeaders(), adds: { 'x-frame-options': 'SAMEORIGIN', 'strict-transport-security': 'max-age=15552000; includeSubDomains' } },
+  'secureHeaders()': {
+    make: () => secureHeaders(),
+    adds: { 'x-frame-options': 'SAMEORIGIN', 'strict-transport-security': 'max-age=15552000; includeSubDomains' },
+  },
   'timeout(200)': { make: () => timeout(200) },
   'timing()': { make: () => timing(), adds: { 'server-timing': /^total;dur=/ } },
   'requestId()': { make: () => requestId(), adds: { 'x-request-id': /^[0-9a-f-]{36}$/ } },
   // Sets the allow headers before the handler and appends Vary after it.
   'cors({ origin, credentials })': {
     make: () => cors({ origin: 'https://pages.example', credentials: true }),
-    adds: { 'access-control-allow-origin': 'https://pages.example', 'access-control-allow-credentials': 'true', vary: 'Origin' },
+    adds: {
+      'access-control-allow-origin': 'https://pages.example',
+      'access-control-allow-credentials': 'true',
+      vary: 'Origin',
+    },
   },
   'a host’s own headers and cookies, before and after the handler': {
     make: () => async (c, next) => {
@@ -61,7 +68,10 @@ const MIDDLEWARE: Record<string, HostMiddleware> = {
 /** The stream's answer as a browser gets it (head and opening frames), then it goes away. */
 async function streamHead(url: string): Promise<{ headers: Headers; opening: string }> {
   const leave = new AbortController();
-  const response = await fetch(`${url}/presence/stream?v=2`, { headers: { origin: 'https://pages.example', 'accept-encoding': 'gzip' }, signal: leave.signal });
+  const response = await fetch(`${url}/presence/stream?v=2`, {
+    headers: { origin: 'https://pages.example', 'accept-encoding': 'gzip' },
+    signal: leave.signal,
+  });
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let opening = '';
   while (!opening.includes('event: hello')) opening += (await reader.read()).value ?? '';
@@ -103,7 +113,8 @@ describe('a host’s app-wide middleware before the presence routes', () => {
       expect(await status.json()).toMatchObject({ users: { ada: { online: true } } });
 
       // Written straight to the Node response, from the answer as the middleware left it.
-      for (const session of internalsOf(presence).relay.sessions.all()) expect(session.connection).toBeInstanceOf(NodeSseConnection);
+      for (const session of internalsOf(presence).relay.sessions.all())
+        expect(session.connection).toBeInstanceOf(NodeSseConnection);
       const { headers, opening } = await streamHead(running.url);
       expect(opening).toMatch(/^retry: 2000\n\nevent: hello\n/);
       expect(headers.get('content-type')).toBe('text/event-stream; charset=utf-8');

@@ -23,10 +23,37 @@ const clock = new FakeClock();
 beforeAll(async () => {
   dir = tempDir();
   const [key, crt] = [join(dir.path, 'key.pem'), join(dir.path, 'cert.pem')];
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', crt, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      crt,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   cert = readFileSync(crt);
   db = tempDbPath();
-  presence = createPresence({ db: db.path, resolveUser: (c) => c.req.header('x-test-user') ?? null, now: clock.now, monotonic: clock.monotonic, tickMs: 3_600_000, log: () => {} });
+  presence = createPresence({
+    db: db.path,
+    resolveUser: (c) => c.req.header('x-test-user') ?? null,
+    now: clock.now,
+    monotonic: clock.monotonic,
+    tickMs: 3_600_000,
+    log: () => {},
+  });
   const app = new Hono();
   app.use(presence.track);
   app.route('/presence', presence.app);
@@ -40,9 +67,18 @@ afterAll(async () => {
 });
 
 /** One HTTP/2 request on `session`; resolves with its status and the body read so far once `until` matches it (or it ends). */
-function request(session: ClientHttp2Session, path: string, init: { method?: string; body?: string; until?: RegExp } = {}) {
+function request(
+  session: ClientHttp2Session,
+  path: string,
+  init: { method?: string; body?: string; until?: RegExp } = {},
+) {
   return new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const stream = session.request({ ':path': path, ':method': init.method ?? 'GET', 'content-type': 'application/json', 'x-test-user': 'viewer' });
+    const stream = session.request({
+      ':path': path,
+      ':method': init.method ?? 'GET',
+      'content-type': 'application/json',
+      'x-test-user': 'viewer',
+    });
     let status = 0;
     let text = '';
     stream.setEncoding('utf8');
@@ -65,13 +101,18 @@ describe('servePresence over TLS', () => {
       const frames: string[] = [];
       const stream = session.request({ ':path': '/presence/stream?v=2' });
       stream.setEncoding('utf8');
-      const status = new Promise<number>((resolve) => stream.on('response', (headers) => resolve(Number(headers[':status']))));
+      const status = new Promise<number>((resolve) =>
+        stream.on('response', (headers) => resolve(Number(headers[':status']))),
+      );
       stream.on('data', (chunk: string) => frames.push(...chunk.split(/(?<=\n\n)/)));
       await eventually(() => frames.some((f) => f.startsWith('event: hello')), 'the hello arrives');
       expect(await status).toBe(200);
       const sid = /"sid":"([^"]+)"/.exec(frames.join(''))![1]!;
 
-      const answer = await request(session, '/presence/subscribe', { method: 'POST', body: JSON.stringify({ sid, add: ['ada'] }) });
+      const answer = await request(session, '/presence/subscribe', {
+        method: 'POST',
+        body: JSON.stringify({ sid, add: ['ada'] }),
+      });
       expect(answer).toEqual({ status: 200, text: JSON.stringify({ t: clock.ms, watching: 1 }) });
       await eventually(() => frames.some((f) => f.startsWith('event: snapshot')), 'the snapshot arrives');
       expect(frames.find((f) => f.startsWith('event: snapshot'))).toMatch(/data: \{"t":\d+,"never":\["ada"\]\}/);
@@ -92,19 +133,21 @@ describe('servePresence over TLS', () => {
   });
 
   it('still speaks HTTP/1.1 to clients without HTTP/2', async () => {
-    const { status, text, version } = await new Promise<{ status: number; text: string; version: string }>((resolve, reject) => {
-      get(`${running.url}/presence/stream?v=2`, { ca: cert }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text += chunk;
-          if (text.includes('event: hello')) {
-            resolve({ status: res.statusCode ?? 0, text, version: res.httpVersion });
-            res.destroy();
-          }
-        });
-      }).on('error', reject);
-    });
+    const { status, text, version } = await new Promise<{ status: number; text: string; version: string }>(
+      (resolve, reject) => {
+        get(`${running.url}/presence/stream?v=2`, { ca: cert }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            text += chunk;
+            if (text.includes('event: hello')) {
+              resolve({ status: res.statusCode ?? 0, text, version: res.httpVersion });
+              res.destroy();
+            }
+          });
+        }).on('error', reject);
+      },
+    );
     expect({ status, version }).toEqual({ status: 200, version: '1.1' });
     expect(text).toMatch(/^retry: 2000\n\nevent: hello\ndata: \{"v":2,/);
   });

@@ -19,12 +19,15 @@ describe('the activity middleware', () => {
 
   it('skips assets, open streams and subscription changes: none is activity', async () => {
     server = await startServer();
-    for (const path of ['/app.js', '/style.css', '/logo.svg', '/font.woff2', '/favicon.ico']) await server.visit('ada', path);
+    for (const path of ['/app.js', '/style.css', '/logo.svg', '/font.woff2', '/favicon.ico'])
+      await server.visit('ada', path);
     expect(lastSeen('ada')).toBeNull();
     const stream = new StreamRecorder(`${server.url}/presence`, { uids: ['ada'] });
     await stream.waitFor(1);
     expect(lastSeen('ada')).toBeNull(); // anonymous here, and an EventSource request is skipped anyway
-    await fetch(`${server.url}/presence/stream?v=2`, { headers: { 'x-test-user': 'ada', accept: 'text/event-stream' } }).then((r) => r.body?.cancel());
+    await fetch(`${server.url}/presence/stream?v=2`, {
+      headers: { 'x-test-user': 'ada', accept: 'text/event-stream' },
+    }).then((r) => r.body?.cancel());
     const subscribe = await fetch(`${server.url}/presence/subscribe`, {
       method: 'POST',
       headers: { 'x-test-user': 'ada', 'content-type': 'application/json' },
@@ -74,7 +77,9 @@ describe('the activity middleware', () => {
     expect(roster.count).toBe(1);
 
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatch(/^presence-kit: skipped activity for "x{20}…": a uid is 1-64 letters, digits or _ \. : @ -; /);
+    expect(log[0]).toMatch(
+      /^presence-kit: skipped activity for "x{20}…": a uid is 1-64 letters, digits or _ \. : @ -; /,
+    );
     server.clock.advance(61);
     await server.visit('<b>');
     expect(log).toHaveLength(2);

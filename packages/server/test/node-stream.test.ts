@@ -17,11 +17,19 @@ afterEach(async () => {
   cleanup?.();
 });
 
-async function serveWith(middleware: (presence: Presence) => MiddlewareHandler): Promise<{ url: string; presence: Presence }> {
+async function serveWith(
+  middleware: (presence: Presence) => MiddlewareHandler,
+): Promise<{ url: string; presence: Presence }> {
   const db = tempDbPath();
   cleanup = db.cleanup;
   const clock = new FakeClock();
-  const presence = createPresence({ db: db.path, now: clock.now, monotonic: clock.monotonic, tickMs: 3_600_000, log: () => {} });
+  const presence = createPresence({
+    db: db.path,
+    now: clock.now,
+    monotonic: clock.monotonic,
+    tickMs: 3_600_000,
+    log: () => {},
+  });
   const app = new Hono();
   app.use(middleware(presence));
   app.route('/presence', presence.app);

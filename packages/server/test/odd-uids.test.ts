@@ -28,12 +28,23 @@ describe('odd-but-valid uids round-trip everywhere', () => {
     internalsOf(server.presence).relay.tick();
     // Each visit may nudge its own tick: gather the presence frames until every uid has flipped.
     const online = { online: true, last_seen: server.clock.ms };
-    const flipped = () => stream!.of('presence').flatMap((f) => entries(f.users!)).sort(([a], [b]) => (a < b ? -1 : 1));
+    const flipped = () =>
+      stream!
+        .of('presence')
+        .flatMap((f) => entries(f.users!))
+        .sort(([a], [b]) => (a < b ? -1 : 1));
     for (let n = 3; flipped().length < ODD.length; n++) await stream.waitFor(n);
     expect(flipped()).toEqual(each(online));
-    const roster = () => stream!.of('roster').reduce((window, f) => applyRosterFrame(window.users, f.data), { count: 0, users: [] as RosterEntry[] });
+    const roster = () =>
+      stream!
+        .of('roster')
+        .reduce((window, f) => applyRosterFrame(window.users, f.data), { count: 0, users: [] as RosterEntry[] });
     for (let n = stream.frames.length + 1; roster().count !== ODD.length; n++) await stream.waitFor(n);
-    expect(roster().users.map((u) => u.uid).sort()).toEqual([...ODD].sort());
+    expect(
+      roster()
+        .users.map((u) => u.uid)
+        .sort(),
+    ).toEqual([...ODD].sort());
 
     const get = await fetch(`${server.url}/presence/status?uids=${ODD.join(',')}`);
     expect(entries(((await get.json()) as { users: Record<string, unknown> }).users)).toEqual(each(online));

@@ -43,7 +43,8 @@ describe('the incremental online set', () => {
     const uids = Array.from({ length: 150 }, (_, i) => `u${i}`);
     // Names that tie (case, accents) so the uid decides, and people never seen at all.
     const names = ['ada', 'Ada', 'Åda', 'bob', 'Zoë', 'zoe', 'émile', 'Emile', 'carol'];
-    for (const uid of uids) store.upsertUser({ uid, name: `${pick(names)}`, avatar: rand() < 0.5 ? `/a/${uid}.png` : null });
+    for (const uid of uids)
+      store.upsertUser({ uid, name: `${pick(names)}`, avatar: rand() < 0.5 ? `/a/${uid}.png` : null });
     // Some already active before the first step: the restart case (primed online, no flicker).
     for (const uid of uids.slice(0, 30)) store.touch(uid, clock.now() - Math.floor(rand() * 90_000));
 
@@ -94,9 +95,22 @@ describe('the incremental online set', () => {
     const clock = new FakeClock();
     const { store } = twoWriters();
     const read: number[] = [];
-    const counting = { ...store, recentlySeen: (cutoff: number) => { const rows = store.recentlySeen(cutoff); read.push(rows.length); return rows; } };
+    const counting = {
+      ...store,
+      recentlySeen: (cutoff: number) => {
+        const rows = store.recentlySeen(cutoff);
+        read.push(rows.length);
+        return rows;
+      },
+    };
     for (let i = 0; i < 500; i++) store.touch(`u${i}`, clock.now() - 40_000);
-    const online = new OnlineSet({ store: counting, window: DEFAULT_WINDOW, now: clock.now, monotonic: clock.monotonic, writeSeconds: WRITE_SECONDS });
+    const online = new OnlineSet({
+      store: counting,
+      window: DEFAULT_WINDOW,
+      now: clock.now,
+      monotonic: clock.monotonic,
+      writeSeconds: WRITE_SECONDS,
+    });
     expect(online.step().entered).toHaveLength(500);
     clock.advance(1);
     store.touch('u1', clock.now());

@@ -36,10 +36,14 @@ describe('the README’s "mount it in your Hono app" example', () => {
     const temp = tempDir('presence-kit-example-');
     dirs.push(temp);
     const dir = temp.path;
-    const child = spawn(process.execPath, ['--conditions', 'source', '--import', tsx, '--input-type=module', '-e', main], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions', 'source', '--import', tsx, '--input-type=module', '-e', main],
+      {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     let output = '';
     const url = await new Promise<string>((resolve, reject) => {
@@ -60,13 +64,19 @@ describe('the README’s "mount it in your Hono app" example', () => {
       expect(html).toMatch(
         /^<h1>grace <presence-status uid="7" last-seen="\d+" online server-now="\d+" server-window="60 20">online<\/presence-status><\/h1>/,
       );
-      expect(html).toMatch(/<presence-dot uid="7" last-seen="\d+" online server-now="\d+" server-window="60 20"><img src="\/g.png" alt=""><\/presence-dot>/);
+      expect(html).toMatch(
+        /<presence-dot uid="7" last-seen="\d+" online server-now="\d+" server-window="60 20"><img src="\/g.png" alt=""><\/presence-dot>/,
+      );
       expect((await fetch(`${url}/profile/8`)).status).toBe(404);
 
       await stream.waitFor(4);
       expect(stream.of('presence')[0]).toMatchObject({ users: { '7': { online: true } } });
-      expect(stream.of('roster')[1]).toMatchObject({ data: { count: 1, join: [['7', 'grace', '/g.png', expect.any(Number)]] } });
-      expect(await (await fetch(`${url}/presence/status?uids=7`)).json()).toMatchObject({ users: { '7': { online: true } } });
+      expect(stream.of('roster')[1]).toMatchObject({
+        data: { count: 1, join: [['7', 'grace', '/g.png', expect.any(Number)]] },
+      });
+      expect(await (await fetch(`${url}/presence/status?uids=7`)).json()).toMatchObject({
+        users: { '7': { online: true } },
+      });
     } finally {
       stream.close();
       child.kill('SIGTERM');
@@ -77,7 +87,9 @@ describe('the README’s "mount it in your Hono app" example', () => {
     expect(readdirSync(dir)).toEqual(['app.db']);
     const db = new BetterSqlite3(join(dir, 'app.db'), { readonly: true });
     try {
-      expect(db.prepare('SELECT id, username FROM users WHERE last_seen IS NOT NULL').all()).toEqual([{ id: 7, username: 'grace' }]);
+      expect(db.prepare('SELECT id, username FROM users WHERE last_seen IS NOT NULL').all()).toEqual([
+        { id: 7, username: 'grace' },
+      ]);
       expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'").all()).toEqual([
         { name: 'users_last_seen_idx' },
       ]);

@@ -9,7 +9,14 @@ import { internalsOf } from '../src/internals.js';
 let host: TestApp;
 beforeEach(() => {
   host = createTestApp();
-  for (const [uid, name] of [['a', 'Ámy'], ['b', 'bea'], ['c', 'Cid'], ['d', 'dora'], ['e', 'Éve']]) host.presence.upsertUser({ uid: uid!, name: name!, avatar: null });
+  for (const [uid, name] of [
+    ['a', 'Ámy'],
+    ['b', 'bea'],
+    ['c', 'Cid'],
+    ['d', 'dora'],
+    ['e', 'Éve'],
+  ])
+    host.presence.upsertUser({ uid: uid!, name: name!, avatar: null });
 });
 afterEach(() => host.close());
 
@@ -24,14 +31,17 @@ const watch = async (window: { max?: number }): Promise<TestSession> => {
   await session.subscribe({ roster: window });
   return session;
 };
-const frames = async (session: TestSession) => (await session.reader.rest()).map((f) => JSON.parse(/^data: (.*)$/m.exec(f)![1]!));
+const frames = async (session: TestSession) =>
+  (await session.reader.rest()).map((f) => JSON.parse(/^data: (.*)$/m.exec(f)![1]!));
 
 describe('a roster window', () => {
   it('starts with the first N by name, case- and accent-insensitive, and the count', async () => {
     online('e', 'c', 'a');
     tick();
     const session = await watch({ max: 2 });
-    expect(await session.reader.rest()).toEqual([roster(`{"t":${host.clock.ms},"count":3,"users":[["a","Ámy",null,0],["c","Cid",null,0]]}`)]);
+    expect(await session.reader.rest()).toEqual([
+      roster(`{"t":${host.clock.ms},"count":3,"users":[["a","Ámy",null,0],["c","Cid",null,0]]}`),
+    ]);
   });
 
   it('then sends only joins and leaves inside the window, including people pushed out or moved up', async () => {
@@ -42,7 +52,9 @@ describe('a roster window', () => {
 
     online('a'); // Ámy enters first; Éve is pushed out of the first two
     tick();
-    expect(await session.reader.rest()).toEqual([roster(`{"t":${host.clock.ms},"count":3,"join":[["a","Ámy",null,0]],"leave":["e"]}`)]);
+    expect(await session.reader.rest()).toEqual([
+      roster(`{"t":${host.clock.ms},"count":3,"join":[["a","Ámy",null,0]],"leave":["e"]}`),
+    ]);
 
     online('d'); // dora comes online outside the window: only the count changes
     tick();
@@ -50,7 +62,9 @@ describe('a roster window', () => {
 
     host.presence.setHidden('a', true); // Ámy leaves the window; dora moves up into it
     tick();
-    expect(await session.reader.rest()).toEqual([roster(`{"t":${host.clock.ms},"count":3,"join":[["d","dora",null,0]],"leave":["a"]}`)]);
+    expect(await session.reader.rest()).toEqual([
+      roster(`{"t":${host.clock.ms},"count":3,"join":[["d","dora",null,0]],"leave":["a"]}`),
+    ]);
   });
 
   it('without max is the whole roster, with every join and leave', async () => {
@@ -58,7 +72,9 @@ describe('a roster window', () => {
     expect(await session.reader.rest()).toEqual([roster(`{"t":${host.clock.ms},"count":0,"users":[]}`)]);
     online('b', 'd');
     tick();
-    expect(await session.reader.rest()).toEqual([roster(`{"t":${host.clock.ms},"count":2,"join":[["b","bea",null,0],["d","dora",null,0]]}`)]);
+    expect(await session.reader.rest()).toEqual([
+      roster(`{"t":${host.clock.ms},"count":2,"join":[["b","bea",null,0],["d","dora",null,0]]}`),
+    ]);
   });
 
   it('sends the new window when its size changes, and nothing once it is stopped', async () => {
@@ -70,7 +86,14 @@ describe('a roster window', () => {
     const t = host.clock.ms;
     expect(await frames(session)).toEqual([
       { t, count: 3, users: [['a', 'Ámy', null, 0]] },
-      { t, count: 3, users: [['a', 'Ámy', null, 0], ['b', 'bea', null, 0]] },
+      {
+        t,
+        count: 3,
+        users: [
+          ['a', 'Ámy', null, 0],
+          ['b', 'bea', null, 0],
+        ],
+      },
     ]);
     await session.subscribe({ roster: null });
     online('d');
@@ -81,7 +104,12 @@ describe('a roster window', () => {
   it('replayed from its first frame, is always exactly the roster a full fetch gives', async () => {
     const random = seededRandom(7);
     const uids = Array.from({ length: 40 }, (_, i) => `u${i}`);
-    for (const uid of uids) host.presence.upsertUser({ uid, name: `${random() < 0.5 ? 'é' : 'E'}${Math.floor(random() * 20)}`, avatar: null });
+    for (const uid of uids)
+      host.presence.upsertUser({
+        uid,
+        name: `${random() < 0.5 ? 'é' : 'E'}${Math.floor(random() * 20)}`,
+        avatar: null,
+      });
     const sizes = [1, 5, 12, Infinity];
     const sessions = await Promise.all(sizes.map((max) => watch(max === Infinity ? {} : { max })));
     const windows: RosterEntry[][] = sizes.map(() => []);
@@ -98,7 +126,10 @@ describe('a roster window', () => {
           counts[i] = next.count;
         }
         expect(counts[i]).toBe(full.count);
-        expect(windows[i]!.map((u) => u.uid), `round ${round}, max ${sizes[i]}`).toEqual(full.users.slice(0, sizes[i]).map((u) => u.uid));
+        expect(
+          windows[i]!.map((u) => u.uid),
+          `round ${round}, max ${sizes[i]}`,
+        ).toEqual(full.users.slice(0, sizes[i]).map((u) => u.uid));
       }
     }
   });

@@ -18,7 +18,10 @@ describe('shutting down under plain @hono/node-server serve', () => {
       const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
     });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const streams = [new StreamRecorder(`${url}/presence`, { uids: ['1'] }), new StreamRecorder(`${url}/presence`, { roster: {} })];
+    const streams = [
+      new StreamRecorder(`${url}/presence`, { uids: ['1'] }),
+      new StreamRecorder(`${url}/presence`, { roster: {} }),
+    ];
     try {
       await Promise.all(streams.map((s) => s.waitFor(1)));
 
@@ -50,7 +53,9 @@ describe('shutting down under servePresence', () => {
     try {
       await stream.waitFor(1);
       // A page request whose socket then stays open, idle, in the agent's pool.
-      await new Promise<void>((resolve, reject) => get(`${running.url}/page`, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject));
+      await new Promise<void>((resolve, reject) =>
+        get(`${running.url}/page`, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject),
+      );
       expect(agent.freeSockets).not.toEqual({});
 
       const started = performance.now();

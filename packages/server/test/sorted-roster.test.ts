@@ -21,7 +21,12 @@ describe('the sorted roster', () => {
           all.delete(uid);
         } else {
           // A join, or an online user's new last_seen, avatar or name.
-          const entry = { uid, name: names[Math.floor(rand() * names.length)]!, avatar: rand() < 0.5 ? null : `/a/${uid}`, last_seen: i };
+          const entry = {
+            uid,
+            name: names[Math.floor(rand() * names.length)]!,
+            avatar: rand() < 0.5 ? null : `/a/${uid}`,
+            last_seen: i,
+          };
           entries.set(uid, entry);
           all.set(uid, entry);
         }

@@ -31,7 +31,7 @@ describe('server-side rendering from the row a page already loaded', () => {
     expect(escapeHtml(`<a href='x'>&`)).toBe('&lt;a href=&#39;x&#39;&gt;&amp;');
   });
 
-  it('states the server\'s clock and window in the markup when given them, as presence.renderDot/renderStatus do', async () => {
+  it("states the server's clock and window in the markup when given them, as presence.renderDot/renderStatus do", async () => {
     const server = { now: NOW, window: { timeoutSeconds: 45, marginSeconds: 0 } };
     expect(renderDot('7', { online: true, last_seen: NOW }, '', undefined, server)).toBe(
       `<presence-dot uid="7" last-seen="${NOW}" online server-now="${NOW}" server-window="45 0"></presence-dot>`,
@@ -42,8 +42,12 @@ describe('server-side rendering from the row a page already loaded', () => {
     const running = await startServer({ timeoutSeconds: 30, marginSeconds: 0 });
     try {
       const stated = `server-now="${running.clock.ms}" server-window="30 0"`;
-      expect(running.presence.renderDot({ uid: '1', last_seen: null })).toBe(`<presence-dot uid="1" ${stated}></presence-dot>`);
-      expect(running.presence.renderStatus({ uid: '1', last_seen: null })).toBe(`<presence-status uid="1" ${stated}>offline</presence-status>`);
+      expect(running.presence.renderDot({ uid: '1', last_seen: null })).toBe(
+        `<presence-dot uid="1" ${stated}></presence-dot>`,
+      );
+      expect(running.presence.renderStatus({ uid: '1', last_seen: null })).toBe(
+        `<presence-status uid="1" ${stated}>offline</presence-status>`,
+      );
     } finally {
       await running.close();
     }
@@ -51,7 +55,16 @@ describe('server-side rendering from the row a page already loaded', () => {
 
   it('adds the host’s own attributes, escaped, and refuses the ones the kit sets from the state', () => {
     const online = { online: true, last_seen: NOW };
-    expect(renderDot('7', online, '<img alt="">', { endpoint: '/x', class: 'big "one"', 'data-n': 3, inert: true, hidden: false, title: null })).toBe(
+    expect(
+      renderDot('7', online, '<img alt="">', {
+        endpoint: '/x',
+        class: 'big "one"',
+        'data-n': 3,
+        inert: true,
+        hidden: false,
+        title: null,
+      }),
+    ).toBe(
       `<presence-dot uid="7" last-seen="${NOW}" online endpoint="/x" class="big &quot;one&quot;" data-n="3" inert><img alt=""></presence-dot>`,
     );
     expect(renderStatus('7', { online: false, last_seen: null }, NOW, 'en', { endpoint: '/x' })).toBe(
@@ -60,7 +73,9 @@ describe('server-side rendering from the row a page already loaded', () => {
     expect(renderRoster({ count: 0, users: [] }, NOW, { max: 12, endpoint: '/x' })).toBe(
       `<online-now max="12" endpoint="/x"><script type="application/json">{"t":${NOW},"count":0,"users":[]}</script></online-now>`,
     );
-    expect(() => renderDot('7', online, '', { online: false })).toThrow('presence-kit: the kit sets `online` itself from the server\'s state; leave it out of `attributes`.');
+    expect(() => renderDot('7', online, '', { online: false })).toThrow(
+      "presence-kit: the kit sets `online` itself from the server's state; leave it out of `attributes`.",
+    );
     expect(() => renderStatus('7', online, NOW, 'en', { 'Last-Seen': '1' })).toThrow(/sets `Last-Seen` itself/);
     expect(() => renderRoster({ count: 0, users: [] }, NOW, { 'x onload': 'alert(1)' })).toThrow(
       'presence-kit: "x onload" is not an attribute name; use letters, digits and - _ . : only.',
@@ -68,7 +83,10 @@ describe('server-side rendering from the row a page already loaded', () => {
   });
 
   it('embeds the roster as JSON no name can break out of', () => {
-    const html = renderRoster({ count: 1, users: [{ uid: '1', name: '</script><script>alert(1)</script>', avatar: null, last_seen: NOW }] }, NOW);
+    const html = renderRoster(
+      { count: 1, users: [{ uid: '1', name: '</script><script>alert(1)</script>', avatar: null, last_seen: NOW }] },
+      NOW,
+    );
     expect(html.match(/<\/script>/g)).toHaveLength(1);
     const json = html.slice(html.indexOf('>', html.indexOf('<script')) + 1, html.lastIndexOf('</script>'));
     expect(JSON.parse(json).users[0].name).toBe('</script><script>alert(1)</script>');
@@ -76,8 +94,13 @@ describe('server-side rendering from the row a page already loaded', () => {
 
   it('embeds only the window a max attribute names, with the full count', () => {
     const users = ['a', 'b', 'c'].map((uid) => ({ uid, name: uid, avatar: null, last_seen: NOW }));
-    const json = (html: string) => JSON.parse(html.slice(html.indexOf('>', html.indexOf('<script')) + 1, html.lastIndexOf('</script>')));
-    expect(json(renderRoster({ count: 3, users }, NOW, { max: 2 }))).toEqual({ t: NOW, count: 3, users: users.slice(0, 2) });
+    const json = (html: string) =>
+      JSON.parse(html.slice(html.indexOf('>', html.indexOf('<script')) + 1, html.lastIndexOf('</script>')));
+    expect(json(renderRoster({ count: 3, users }, NOW, { max: 2 }))).toEqual({
+      t: NOW,
+      count: 3,
+      users: users.slice(0, 2),
+    });
     expect(json(renderRoster({ count: 3, users }, NOW)).users).toHaveLength(3);
   });
 

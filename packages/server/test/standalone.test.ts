@@ -24,7 +24,9 @@ describe('the standalone server', () => {
       await fetch(`${first.url}/`, { headers: { 'x-forwarded-user': 'ada' } });
       await stream.waitFor(2);
       expect(stream.frames[1]).toMatchObject({ event: 'presence', users: { ada: { online: true } } });
-      const before = (await (await fetch(`${first.url}/presence/status?uids=ada`)).json()) as { users: { ada: { last_seen: number } } };
+      const before = (await (await fetch(`${first.url}/presence/status?uids=ada`)).json()) as {
+        users: { ada: { last_seen: number } };
+      };
       const lastSeen = before.users.ada.last_seen;
 
       first.child.kill('SIGTERM');
@@ -32,7 +34,9 @@ describe('the standalone server', () => {
       stream.close();
 
       const file = new BetterSqlite3(db.path, { readonly: true });
-      expect(file.prepare('SELECT last_seen FROM presence_users WHERE uid = ?').get('ada')).toEqual({ last_seen: lastSeen });
+      expect(file.prepare('SELECT last_seen FROM presence_users WHERE uid = ?').get('ada')).toEqual({
+        last_seen: lastSeen,
+      });
       file.close();
 
       const second = await startBin(db.path);

@@ -17,14 +17,20 @@ function setup(prepare?: (db: Database) => void, users?: Parameters<typeof creat
   const db = new BetterSqlite3(file.path);
   prepare?.(db);
   const clock = new FakeClock();
-  const presence = createPresence({ db, now: clock.now, tickMs: 3_600_000, log: () => {}, ...(users ? { users } : {}) });
+  const presence = createPresence({
+    db,
+    now: clock.now,
+    tickMs: 3_600_000,
+    log: () => {},
+    ...(users ? { users } : {}),
+  });
   cleanups.push(() => {
     presence.close();
     db.close();
     file.cleanup();
   });
   const writes = () => (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
-  const schema = () => db.prepare("SELECT type, name FROM sqlite_master ORDER BY name").all();
+  const schema = () => db.prepare('SELECT type, name FROM sqlite_master ORDER BY name').all();
   return { db, clock, presence, writes, schema };
 }
 
@@ -64,7 +70,9 @@ describe('the kit’s own table', () => {
 
   it('is indexed on last_seen, so the relay reads a range, not the table', () => {
     const { db } = setup();
-    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT uid FROM presence_users WHERE last_seen >= ?').all(0) as { detail: string }[];
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT uid FROM presence_users WHERE last_seen >= ?').all(0) as {
+      detail: string;
+    }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX presence_users_last_seen_idx/);
   });
 
@@ -90,7 +98,9 @@ describe('a host’s existing users table', () => {
 
   it('adds the last_seen column and its index, and updates rows in place', () => {
     const { presence, db } = setup(hostTable, mapping);
-    const columns = (db.prepare("SELECT name FROM pragma_table_info('users')").all() as { name: string }[]).map((c) => c.name);
+    const columns = (db.prepare("SELECT name FROM pragma_table_info('users')").all() as { name: string }[]).map(
+      (c) => c.name,
+    );
     expect(columns).toContain('last_seen');
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'").all()).toEqual([
       { name: 'users_last_seen_idx' },
@@ -119,10 +129,18 @@ describe('a host’s existing users table', () => {
     internalsOf(presence).relay.tick();
     const users = presence.users(['7', '8', '9']);
     expect([...users.keys()].sort()).toEqual(['7', '8']); // 9 is nobody
-    expect(users.get('7')).toMatchObject({ uid: '7', name: 'grace', avatar: '/g.png', last_seen: clock.ms, hidden: false });
+    expect(users.get('7')).toMatchObject({
+      uid: '7',
+      name: 'grace',
+      avatar: '/g.png',
+      last_seen: clock.ms,
+      hidden: false,
+    });
     expect(users.get('8')).toMatchObject({ uid: '8', name: 'alan', avatar: null, last_seen: clock.ms, hidden: true });
     const server = `server-now="${clock.ms}" server-window="60 20"`;
-    expect(presence.renderDot(users.get('7')!)).toBe(`<presence-dot uid="7" last-seen="${clock.ms}" online ${server}></presence-dot>`);
+    expect(presence.renderDot(users.get('7')!)).toBe(
+      `<presence-dot uid="7" last-seen="${clock.ms}" online ${server}></presence-dot>`,
+    );
     expect(presence.renderDot(users.get('8')!)).toBe(`<presence-dot uid="8" ${server}></presence-dot>`);
     expect(presence.stats()).toEqual({ streams: 0, watchedUids: 0 });
   });
@@ -141,8 +159,13 @@ describe('a host’s existing users table', () => {
   });
 
   it('explains configuration mistakes in one sentence', () => {
-    const attempt = (users: Record<string, unknown>, prepare = hostTable) => () => setup(prepare, users);
-    expect(attempt({ table: 'users; DROP TABLE users' })).toThrow(/table "users; DROP TABLE users" is not a plain SQL identifier/);
+    const attempt =
+      (users: Record<string, unknown>, prepare = hostTable) =>
+      () =>
+        setup(prepare, users);
+    expect(attempt({ table: 'users; DROP TABLE users' })).toThrow(
+      /table "users; DROP TABLE users" is not a plain SQL identifier/,
+    );
     expect(attempt({ ...mapping, name: 'user name' })).toThrow(/name column "user name" is not a plain SQL identifier/);
     expect(attempt({ table: 'members' })).toThrow(/table "members" does not exist/);
     expect(attempt({ ...mapping, avatar: 'photo' })).toThrow(/has no avatar column "photo"/);

@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, eventually, FrameReader, startServer, StreamRecorder, type TestApp } from '../../../test/support/index.js';
+import {
+  createTestApp,
+  eventually,
+  FrameReader,
+  startServer,
+  StreamRecorder,
+  type TestApp,
+} from '../../../test/support/index.js';
 import { internalsOf } from '../src/internals.js';
 
 // The session stream (protocol 2), in process: `app.request` and the exact bytes of every
@@ -68,7 +75,9 @@ describe('frames on a session', () => {
     const session = await host.session();
     const response = await session.subscribe({ add: ['1', '2', '3'] });
     expect(await response.json()).toEqual({ t: host.clock.ms, watching: 3 });
-    expect(await session.reader.rest()).toEqual([frame('snapshot', 2, `{"t":${host.clock.ms},"on":["1"],"off":{"2":100},"never":["3"]}`)]);
+    expect(await session.reader.rest()).toEqual([
+      frame('snapshot', 2, `{"t":${host.clock.ms},"on":["1"],"off":{"2":100},"never":["3"]}`),
+    ]);
   });
 
   it('sends exactly one presence frame per tick to each session watching a user who flips', async () => {
@@ -158,7 +167,11 @@ describe('frames on a session', () => {
     const late = await session.subscribe({ add: ['4'] });
     expect(late.status).toBe(404);
     expect(await late.json()).toEqual({
-      error: { code: 'unknown_session', message: 'This presence session has ended (its stream closed); open the stream again and subscribe on the new session.' },
+      error: {
+        code: 'unknown_session',
+        message:
+          'This presence session has ended (its stream closed); open the stream again and subscribe on the new session.',
+      },
     });
   });
 });

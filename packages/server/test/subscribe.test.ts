@@ -10,7 +10,10 @@ afterEach(() => host.close());
 
 const epoch = () => internalsOf(host.presence).relay.log.epoch;
 const snapshot = (seq: number, data: string) => `event: snapshot\nid: ${epoch()}:${seq}\ndata: ${data}\n\n`;
-const errorOf = async (response: Response) => ({ status: response.status, ...((await response.json()) as { error: { code: string; message: string } }).error });
+const errorOf = async (response: Response) => ({
+  status: response.status,
+  ...((await response.json()) as { error: { code: string; message: string } }).error,
+});
 
 describe('changing a subscription in place', () => {
   it('snapshots only the uids a change adds, and stops sending what it removes', async () => {
@@ -22,12 +25,17 @@ describe('changing a subscription in place', () => {
     const session = await host.session();
     await session.subscribe({ add: ['1'] });
     await session.subscribe({ add: ['1', '2', '3'] }); // 1 is already watched: not in the snapshot
-    expect(await session.reader.rest()).toEqual([snapshot(1, `{"t":${t},"on":["1"]}`), snapshot(1, `{"t":${t},"on":["2"],"never":["3"]}`)]);
+    expect(await session.reader.rest()).toEqual([
+      snapshot(1, `{"t":${t},"on":["1"]}`),
+      snapshot(1, `{"t":${t},"on":["2"],"never":["3"]}`),
+    ]);
 
     expect(await (await session.subscribe({ remove: ['1', '9'] })).json()).toEqual({ t, watching: 2 });
     host.clock.advance(81);
     internalsOf(host.presence).relay.tick();
-    expect(await session.reader.rest()).toEqual([`event: presence\nid: ${epoch()}:2\ndata: {"t":${host.clock.ms},"off":{"2":81}}\n\n`]);
+    expect(await session.reader.rest()).toEqual([
+      `event: presence\nid: ${epoch()}:2\ndata: {"t":${host.clock.ms},"off":{"2":81}}\n\n`,
+    ]);
     expect(host.presence.stats()).toEqual({ streams: 1, watchedUids: 2 });
   });
 
@@ -35,7 +43,8 @@ describe('changing a subscription in place', () => {
     host = createTestApp();
     const uuids = Array.from({ length: 1000 }, () => crypto.randomUUID());
     const session = await host.session();
-    for (let i = 0; i < 1000; i += 250) expect((await session.subscribe({ add: uuids.slice(i, i + 250) })).status).toBe(200);
+    for (let i = 0; i < 1000; i += 250)
+      expect((await session.subscribe({ add: uuids.slice(i, i + 250) })).status).toBe(200);
     const frames = await session.reader.rest();
     expect(frames).toHaveLength(4);
     expect(frames.flatMap((f) => JSON.parse(/^data: (.*)$/m.exec(f)![1]!).never)).toEqual(uuids);
@@ -43,7 +52,8 @@ describe('changing a subscription in place', () => {
     expect(await errorOf(await session.subscribe({ add: [crypto.randomUUID()] }))).toEqual({
       status: 413,
       code: 'too_many_uids',
-      message: 'This change would watch 1001 uids but a session may watch at most 1000; remove some before adding more.',
+      message:
+        'This change would watch 1001 uids but a session may watch at most 1000; remove some before adding more.',
     });
     // Swapping within the cap is fine: the limit is on the live set.
     expect((await session.subscribe({ remove: [uuids[0]!], add: ['new'] })).status).toBe(200);
@@ -65,7 +75,10 @@ describe('changing a subscription in place', () => {
       code: 'forbidden',
       message: 'You may not watch uid "secret"; ask only for users you can see.',
     });
-    expect(asked).toEqual([['1', '2'], ['3', 'secret']]); // 1 was already watched
+    expect(asked).toEqual([
+      ['1', '2'],
+      ['3', 'secret'],
+    ]); // 1 was already watched
     expect(host.presence.stats().watchedUids).toBe(2);
     const admin = await host.app.request('/presence/subscribe', {
       method: 'POST',
@@ -77,7 +90,10 @@ describe('changing a subscription in place', () => {
 
   it('answers 404 unknown_session for a session that never existed', async () => {
     host = createTestApp();
-    expect(await errorOf(await host.subscribe({ sid: 'nope', add: ['1'] }))).toMatchObject({ status: 404, code: 'unknown_session' });
+    expect(await errorOf(await host.subscribe({ sid: 'nope', add: ['1'] }))).toMatchObject({
+      status: 404,
+      code: 'unknown_session',
+    });
   });
 });
 
@@ -86,17 +102,47 @@ describe('a subscription change that is not the documented JSON', () => {
     ['not JSON', '{nope', 400, 'invalid_body', /must be JSON like \{"sid"/],
     ['a list', '[1]', 400, 'invalid_body', /must be JSON/],
     ['no sid', { add: ['1'] }, 400, 'invalid_body', /`sid` must be the session id/],
-    ['an unknown field', { sid: 'x', uids: ['1'] }, 400, 'unknown_parameter', /Unknown field `uids`; expected only `sid`, `add`/],
+    [
+      'an unknown field',
+      { sid: 'x', uids: ['1'] },
+      400,
+      'unknown_parameter',
+      /Unknown field `uids`; expected only `sid`, `add`/,
+    ],
     ['add not a list', { sid: 'x', add: '1,2' }, 400, 'invalid_body', /`add` must be a list of uids/],
     ['a bad uid', { sid: 'x', add: ['<b>'] }, 400, 'invalid_uid', /"<b>" is not a valid uid/],
-    ['too many uids at once', { sid: 'x', add: Array.from({ length: 1001 }, (_, i) => String(i)) }, 413, 'too_many_uids', /at most 1000/],
+    [
+      'too many uids at once',
+      { sid: 'x', add: Array.from({ length: 1001 }, (_, i) => String(i)) },
+      413,
+      'too_many_uids',
+      /at most 1000/,
+    ],
     ['added and removed', { sid: 'x', add: ['1'], remove: ['1'] }, 400, 'invalid_body', /both added and removed/],
-    ['known but not added', { sid: 'x', add: ['1'], known: ['2'], since: 'a:1' }, 400, 'invalid_body', /`known` names uid "2", which is not in `add`/],
+    [
+      'known but not added',
+      { sid: 'x', add: ['1'], known: ['2'], since: 'a:1' },
+      400,
+      'invalid_body',
+      /`known` names uid "2", which is not in `add`/,
+    ],
     ['known without since', { sid: 'x', add: ['1'], known: ['1'] }, 400, 'invalid_body', /`known` needs `since`/],
     ['a malformed since', { sid: 'x', since: '41' }, 400, 'invalid_body', /`since` must be an event id like "k2x9:41"/],
-    ['a roster that is not a window', { sid: 'x', roster: true }, 400, 'invalid_body', /`roster` must be \{\} for the whole roster/],
+    [
+      'a roster that is not a window',
+      { sid: 'x', roster: true },
+      400,
+      'invalid_body',
+      /`roster` must be \{\} for the whole roster/,
+    ],
     ['a roster with other fields', { sid: 'x', roster: { size: 3 } }, 400, 'invalid_body', /`roster` must be/],
-    ['a window of 0', { sid: 'x', roster: { max: 0 } }, 400, 'invalid_body', /`roster.max` must be a whole number of at least 1/],
+    [
+      'a window of 0',
+      { sid: 'x', roster: { max: 0 } },
+      400,
+      'invalid_body',
+      /`roster.max` must be a whole number of at least 1/,
+    ],
     ['a fractional window', { sid: 'x', roster: { max: 2.5 } }, 400, 'invalid_body', /`roster.max`/],
     ['a huge body', { sid: 'x', pad: 'x'.repeat(300_000) }, 413, 'payload_too_large', /body is too large/],
   ];

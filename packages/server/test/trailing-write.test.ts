@@ -55,7 +55,9 @@ describe('activity the write throttle holds back', () => {
     const path = server.dbPath;
     server.presence.close();
     const db = new BetterSqlite3(path, { readonly: true });
-    expect(db.prepare('SELECT last_seen FROM presence_users WHERE uid = ?').get('ada')).toEqual({ last_seen: heldBack });
+    expect(db.prepare('SELECT last_seen FROM presence_users WHERE uid = ?').get('ada')).toEqual({
+      last_seen: heldBack,
+    });
     db.close();
   });
 });

@@ -23,7 +23,13 @@ function startProxy(target: string): Promise<number> {
   proxy = createServer((req, res) => {
     const forwarded = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
     const hop = request(
-      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: { ...req.headers, 'x-forwarded-for': forwarded } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, 'x-forwarded-for': forwarded },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
@@ -41,20 +47,24 @@ function startProxy(target: string): Promise<number> {
  */
 function openStream(port: number, from: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path: '/presence/stream?v=2', localAddress: from, headers, agent: false }, (response) => {
-      open.push(response);
-      if (response.statusCode !== 200) return resolve(response.statusCode ?? 0);
-      let text = '';
-      response.on('data', (chunk: Buffer) => {
-        text += chunk;
-        if (text.includes('event: hello')) resolve(200);
-      });
-    }).on('error', reject);
+    get(
+      { host: '127.0.0.1', port, path: '/presence/stream?v=2', localAddress: from, headers, agent: false },
+      (response) => {
+        open.push(response);
+        if (response.statusCode !== 200) return resolve(response.statusCode ?? 0);
+        let text = '';
+        response.on('data', (chunk: Buffer) => {
+          text += chunk;
+          if (text.includes('event: hello')) resolve(200);
+        });
+      },
+    ).on('error', reject);
   });
 }
 
 const clients = Array.from({ length: 40 }, (_, i) => `127.0.0.${10 + i}`);
-const count = (statuses: number[]) => statuses.reduce<Record<number, number>>((n, s) => ({ ...n, [s]: (n[s] ?? 0) + 1 }), {});
+const count = (statuses: number[]) =>
+  statuses.reduce<Record<number, number>>((n, s) => ({ ...n, [s]: (n[s] ?? 0) + 1 }), {});
 
 describe('per-client stream limits behind a reverse proxy', () => {
   it('without trustProxy every client shares the proxy’s address: the 33rd is refused', async () => {
@@ -95,7 +105,9 @@ describe('configuring trustProxy', () => {
   });
 
   it('refuses values that cannot mean what was intended, saying what would', () => {
-    expect(() => parseTrustProxy('nginx')).toThrow(/PRESENCE_TRUST_PROXY must be the number of proxies .* \(like 1\) or their IP addresses/);
+    expect(() => parseTrustProxy('nginx')).toThrow(
+      /PRESENCE_TRUST_PROXY must be the number of proxies .* \(like 1\) or their IP addresses/,
+    );
     for (const trustProxy of [-1, 1.5, ['10.0.0.0/8'], [''], 'yes']) {
       expect(() => resolveOptions({ db: ':memory:', trustProxy: trustProxy as never })).toThrow(/`trustProxy` must be/);
     }
@@ -107,7 +119,9 @@ describe('configuring trustProxy', () => {
     try {
       const port = Number(new URL(standalone.url).port);
       // This test is the one proxy here: one socket address, each client named in the header.
-      const statuses = await Promise.all(clients.map((from) => openStream(port, '127.0.0.97', { 'x-forwarded-for': from })));
+      const statuses = await Promise.all(
+        clients.map((from) => openStream(port, '127.0.0.97', { 'x-forwarded-for': from })),
+      );
       expect(count(statuses)).toEqual({ 200: 40 });
     } finally {
       for (const response of open.splice(0)) response.destroy();
@@ -120,7 +134,9 @@ describe('configuring trustProxy', () => {
   it('a bad PRESENCE_TRUST_PROXY stops the standalone server at start, naming the variable', async () => {
     const db = tempDbPath();
     try {
-      await expect(spawnServer(db.path, { PRESENCE_TRUST_PROXY: 'nginx' })).rejects.toThrow(/PRESENCE_TRUST_PROXY must be/);
+      await expect(spawnServer(db.path, { PRESENCE_TRUST_PROXY: 'nginx' })).rejects.toThrow(
+        /PRESENCE_TRUST_PROXY must be/,
+      );
     } finally {
       db.cleanup();
     }

@@ -25,7 +25,12 @@ export function checkLayout(page: Page): Promise<LayoutReport> {
       // A dot clamped up past 28% of a small avatar grows outward by design, half its growth
       // on each side, so it overhangs the corner like a badge; nothing else may leave the box.
       const tol = 0.5 + Math.max(0, (dot.width - avatar.width * 0.28) / 2);
-      if (dot.left < avatar.left - tol || dot.top < avatar.top - tol || dot.right > avatar.right + tol || dot.bottom > avatar.bottom + tol) {
+      if (
+        dot.left < avatar.left - tol ||
+        dot.top < avatar.top - tol ||
+        dot.right > avatar.right + tol ||
+        dot.bottom > avatar.bottom + tol
+      ) {
         problems.push(`${what}: dot ${JSON.stringify(dot)} is outside the avatar ${JSON.stringify(avatar)}`);
       }
       // Bottom-right corner: the dot's far edges lie within a fifth of the avatar (or 3px) of the avatar's.
@@ -34,7 +39,8 @@ export function checkLayout(page: Page): Promise<LayoutReport> {
       if (avatar.right - dot.right > slackX || avatar.bottom - dot.bottom > slackY) {
         problems.push(`${what}: dot is not in the bottom-right corner of the avatar`);
       }
-      if (dot.width > avatar.width / 2) problems.push(`${what}: dot (${dot.width}px) is wider than half the avatar (${avatar.width}px)`);
+      if (dot.width > avatar.width / 2)
+        problems.push(`${what}: dot (${dot.width}px) is wider than half the avatar (${avatar.width}px)`);
     };
 
     for (const host of document.querySelectorAll('presence-dot')) {
@@ -50,7 +56,8 @@ export function checkLayout(page: Page): Promise<LayoutReport> {
       for (const item of roster.shadowRoot?.querySelectorAll('[part~="item"]') ?? []) {
         const a = item.querySelector('[part~="avatar"]')?.getBoundingClientRect();
         const d = item.querySelector('[part~="dot"]')?.getBoundingClientRect();
-        if (a && d && visible(a) && visible(d)) checkCorner(`online-now item "${item.querySelector('[part~="avatar"]')?.getAttribute('title')}"`, a, d);
+        if (a && d && visible(a) && visible(d))
+          checkCorner(`online-now item "${item.querySelector('[part~="avatar"]')?.getAttribute('title')}"`, a, d);
       }
     }
     for (const label of document.querySelectorAll('presence-status')) {
@@ -62,7 +69,9 @@ export function checkLayout(page: Page): Promise<LayoutReport> {
       labels += 1;
       const c = container.getBoundingClientRect();
       if (r.left < c.left - 0.5 || r.right > c.right + 0.5) {
-        problems.push(`${describe(label)} "${label.textContent?.trim() ?? ''}" overflows its container (${r.left}-${r.right} vs ${c.left}-${c.right})`);
+        problems.push(
+          `${describe(label)} "${label.textContent?.trim() ?? ''}" overflows its container (${r.left}-${r.right} vs ${c.left}-${c.right})`,
+        );
       }
       const text = label.shadowRoot?.querySelector('[part~="label"]');
       if (text && !(text.textContent ?? '').trim()) problems.push(`${describe(label)} shows no label text`);

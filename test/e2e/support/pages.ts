@@ -19,7 +19,12 @@ export interface OpenOptions {
 }
 
 /** A fresh browser context on `path` of the demo at `base`, with its elements defined and drawn. */
-export async function openDemoPage(browser: Browser, base: string, path: string, options: OpenOptions = {}): Promise<{ page: Page; context: BrowserContext }> {
+export async function openDemoPage(
+  browser: Browser,
+  base: string,
+  path: string,
+  options: OpenOptions = {},
+): Promise<{ page: Page; context: BrowserContext }> {
   const context = await browser.newContext({
     colorScheme: options.colorScheme ?? 'light',
     viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
@@ -33,6 +38,12 @@ export async function openDemoPage(browser: Browser, base: string, path: string,
 
 /** The elements are defined and every dot is drawn. */
 export async function waitForElements(page: Page): Promise<void> {
-  await page.waitForFunction(() => customElements.get('presence-dot') !== undefined && (window as unknown as { __eventSources?: EventSourceStats }).__eventSources !== undefined);
-  await page.waitForFunction(() => [...document.querySelectorAll('presence-dot[uid]')].every((d) => d.shadowRoot?.querySelector('[part~="dot"]')));
+  await page.waitForFunction(
+    () =>
+      customElements.get('presence-dot') !== undefined &&
+      (window as unknown as { __eventSources?: EventSourceStats }).__eventSources !== undefined,
+  );
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('presence-dot[uid]')].every((d) => d.shadowRoot?.querySelector('[part~="dot"]')),
+  );
 }

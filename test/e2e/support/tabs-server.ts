@@ -45,7 +45,9 @@ export async function startTabsServer(options: { presenceApp?: Hono } = {}): Pro
   const app = new Hono();
   app.route('/presence', options.presenceApp ?? presence.app);
   for (const name of ['presence-kit.js', 'presence-kit-worker.js']) {
-    app.get(`/${name}`, (c) => c.body(readFileSync(file(`packages/elements/dist/${name}`), 'utf8'), 200, { 'content-type': 'text/javascript' }));
+    app.get(`/${name}`, (c) =>
+      c.body(readFileSync(file(`packages/elements/dist/${name}`), 'utf8'), 200, { 'content-type': 'text/javascript' }),
+    );
   }
   app.get('/ping', (c) => c.text('pong'));
   app.get('/favicon.ico', (c) => c.body(null, 204));
@@ -53,7 +55,11 @@ export async function startTabsServer(options: { presenceApp?: Hono } = {}): Pro
     const uids = (c.req.query('uids') ?? '').split(',').filter(Boolean);
     const transport = c.req.query('transport');
     const ssr = c.req.query('ssr') === '1';
-    const dots = uids.map((uid) => (ssr ? presence.renderDot(presence.users([uid]).get(uid) ?? { uid, last_seen: null }) : `<presence-dot uid="${uid}"></presence-dot>`));
+    const dots = uids.map((uid) =>
+      ssr
+        ? presence.renderDot(presence.users([uid]).get(uid) ?? { uid, last_seen: null })
+        : `<presence-dot uid="${uid}"></presence-dot>`,
+    );
     return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>tabs</title>
       <meta name="presence-endpoint" content="/presence">
       ${transport ? `<meta name="presence-transport" content="${transport}">` : ''}
@@ -109,7 +115,8 @@ function countStream(res: ServerResponse, traffic: StreamTraffic): void {
       if (!data) continue;
       if (/^event: snapshot$/m.test(event)) {
         const frame = JSON.parse(data) as { on?: string[]; off?: object; never?: string[] };
-        traffic.snapshotEntries += (frame.on?.length ?? 0) + Object.keys(frame.off ?? {}).length + (frame.never?.length ?? 0);
+        traffic.snapshotEntries +=
+          (frame.on?.length ?? 0) + Object.keys(frame.off ?? {}).length + (frame.never?.length ?? 0);
       } else if (/^event: presence$/m.test(event)) traffic.presenceFrames += 1;
     }
     return write(chunk, ...rest);

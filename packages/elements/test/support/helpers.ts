@@ -33,7 +33,10 @@ export const server = {
   reset: (options: { timeoutSeconds?: number; marginSeconds?: number } = {}) =>
     executeServerCommand<boolean, typeof options>('presence:reset', options),
   touch: (uid: string, profile: { name?: string; avatar?: string | null } = {}) =>
-    executeServerCommand<boolean, { uid: string; name?: string; avatar?: string | null }>('presence:touch', { uid, ...profile }),
+    executeServerCommand<boolean, { uid: string; name?: string; avatar?: string | null }>('presence:touch', {
+      uid,
+      ...profile,
+    }),
   user: (profile: { uid: string; name?: string; avatar?: string | null }) =>
     executeServerCommand<boolean, typeof profile>('presence:user', profile),
   /** Moves the server's clock forward. */
@@ -42,12 +45,17 @@ export const server = {
   now: () => executeServerCommand<number, undefined>('presence:now'),
   stats: () => executeServerCommand<ServerStats, undefined>('presence:stats'),
   /** What the streams sent (body bytes) and how many were opened, since the last reset. */
-  traffic: (reset = false) => executeServerCommand<{ streams: number; bytes: number; subscribes: number }, { reset: boolean }>('presence:traffic', { reset }),
+  traffic: (reset = false) =>
+    executeServerCommand<{ streams: number; bytes: number; subscribes: number }, { reset: boolean }>(
+      'presence:traffic',
+      { reset },
+    ),
   down: () => executeServerCommand<boolean, undefined>('presence:down'),
   /** Subscribe requests get no answer until `releaseSubscribes` (a stalled proxy or network). */
   holdSubscribes: () => executeServerCommand<boolean, undefined>('presence:hold-subscribes'),
   /** The next `count` subscribe requests answer 503 `unavailable`. */
-  busySubscribes: (count: number) => executeServerCommand<boolean, { count: number }>('presence:busy-subscribes', { count }),
+  busySubscribes: (count: number) =>
+    executeServerCommand<boolean, { count: number }>('presence:busy-subscribes', { count }),
   heldSubscribes: () => executeServerCommand<number, undefined>('presence:held-subscribes'),
   releaseSubscribes: () => executeServerCommand<number, undefined>('presence:release-subscribes'),
   up: () => executeServerCommand<boolean, undefined>('presence:up'),

@@ -56,7 +56,13 @@ export class ClusterLeader {
     this.#o = o;
     this.epoch = epoch;
     this.seq = seq;
-    this.#online = new OnlineSet({ store: this.#rows, window: o.window, now: o.now, monotonic: o.monotonic, writeSeconds: o.writeSeconds });
+    this.#online = new OnlineSet({
+      store: this.#rows,
+      window: o.window,
+      now: o.now,
+      monotonic: o.monotonic,
+      writeSeconds: o.writeSeconds,
+    });
     this.#online.prime(shown);
   }
 
@@ -73,10 +79,24 @@ export class ClusterLeader {
     const from = this.#online.nextReadFrom();
     const now = this.#o.now();
     const { keys } = this.#o;
-    const [uids, scores, hidden, profiles] = await this.#o.redis.presenceRead(keys.seen, keys.changed, keys.hidden, keys.profiles, from, now - this.#o.retainMs, now - CHANGED_KEEP_MS);
+    const [uids, scores, hidden, profiles] = await this.#o.redis.presenceRead(
+      keys.seen,
+      keys.changed,
+      keys.hidden,
+      keys.profiles,
+      from,
+      now - this.#o.retainMs,
+      now - CHANGED_KEEP_MS,
+    );
     this.#rows.rows = uids.map((uid, i) => {
       const profile = profiles[i] ? (JSON.parse(profiles[i]) as { name: string | null; avatar: string | null }) : null;
-      return { uid, name: profile?.name ?? uid, avatar: profile?.avatar ?? null, lastSeen: scores[i] === null ? null : Number(scores[i]), hidden: hidden[i] === 1 };
+      return {
+        uid,
+        name: profile?.name ?? uid,
+        avatar: profile?.avatar ?? null,
+        lastSeen: scores[i] === null ? null : Number(scores[i]),
+        hidden: hidden[i] === 1,
+      };
     });
     const { entered, left } = this.#online.step();
     const update: RosterEntry[] = [];
@@ -89,7 +109,13 @@ export class ClusterLeader {
     }
     this.#rows.rows = [];
     if (entered.length + left.length + update.length === 0) return true;
-    return this.#publish({ e: this.epoch, s: this.seq + 1, enter: entered, leave: left.map(({ entry, hidden }) => [entry.uid, hidden]), update });
+    return this.#publish({
+      e: this.epoch,
+      s: this.seq + 1,
+      enter: entered,
+      leave: left.map(({ entry, hidden }) => [entry.uid, hidden]),
+      update,
+    });
   }
 
   async #publish(change: ClusterChange): Promise<boolean> {
@@ -97,8 +123,17 @@ export class ClusterLeader {
     const { redis, keys, node } = this.#o;
     const puts = [...change.enter, ...change.update];
     const result = await redis.presencePublish(
-      keys.leader, keys.state, keys.online, keys.changes,
-      node, this.epoch, this.seq, change.s, STREAM_LENGTH, JSON.stringify(change), puts.length,
+      keys.leader,
+      keys.state,
+      keys.online,
+      keys.changes,
+      node,
+      this.epoch,
+      this.seq,
+      change.s,
+      STREAM_LENGTH,
+      JSON.stringify(change),
+      puts.length,
       ...puts.flatMap((entry) => [entry.uid, JSON.stringify(entry)]),
       ...change.leave.map(([uid]) => uid),
     );
@@ -116,7 +151,16 @@ export class ClusterLeader {
     const { redis, keys, node } = this.#o;
     const seq = this.#pending?.s ?? this.seq;
     const entries = this.#online.entries.flatMap((entry) => [entry.uid, JSON.stringify(entry)]);
-    const result = await redis.presenceReseed(keys.leader, keys.state, keys.online, keys.changes, node, this.epoch, seq, ...entries);
+    const result = await redis.presenceReseed(
+      keys.leader,
+      keys.state,
+      keys.online,
+      keys.changes,
+      node,
+      this.epoch,
+      seq,
+      ...entries,
+    );
     if (result !== 1) return false;
     this.#published(seq);
     return true;

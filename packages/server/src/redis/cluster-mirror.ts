@@ -51,7 +51,10 @@ export class ClusterMirror implements OnlineSource {
       if (entry) left.push({ entry, hidden });
     }
     const entered = change.enter.filter((entry) => !this.#roster.has(entry.uid));
-    this.#roster.apply(entered, left.map(({ entry }) => entry.uid));
+    this.#roster.apply(
+      entered,
+      left.map(({ entry }) => entry.uid),
+    );
     for (const entry of change.update) if (this.#roster.has(entry.uid)) this.#roster.set(entry);
     this.seq = change.s;
     return { entered, left };
@@ -63,10 +66,15 @@ export class ClusterMirror implements OnlineSource {
    */
   resync(epoch: string, seq: number, published: readonly RosterEntry[], hidden: ReadonlySet<Uid>): OnlineStep {
     const next = new Map(published.map((entry) => [entry.uid, entry]));
-    const left = this.#roster.entries.filter((entry) => !next.has(entry.uid)).map((entry) => ({ entry, hidden: hidden.has(entry.uid) }));
+    const left = this.#roster.entries
+      .filter((entry) => !next.has(entry.uid))
+      .map((entry) => ({ entry, hidden: hidden.has(entry.uid) }));
     const entered = published.filter((entry) => !this.#roster.has(entry.uid));
     // Everyone published is applied: those already shown are replaced in place (a newer name).
-    this.#roster.apply(published, left.map(({ entry }) => entry.uid));
+    this.#roster.apply(
+      published,
+      left.map(({ entry }) => entry.uid),
+    );
     this.epoch = epoch;
     this.seq = seq;
     return { entered, left };

@@ -124,8 +124,17 @@ export class ClusterNode {
     while (!this.#closed) {
       try {
         await this.#resyncing;
-        const reply = (await blocking.xread('COUNT', 100, 'BLOCK', BLOCK_MS, 'STREAMS', keys.changes, `${mirror.seq}-1`)) as [string, [string, string[]][]][] | null;
-        for (const [, entries] of reply ?? []) for (const [, fields] of entries) this.#receive(JSON.parse(fields[1]!) as ClusterChange);
+        const reply = (await blocking.xread(
+          'COUNT',
+          100,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          keys.changes,
+          `${mirror.seq}-1`,
+        )) as [string, [string, string[]][]][] | null;
+        for (const [, entries] of reply ?? [])
+          for (const [, fields] of entries) this.#receive(JSON.parse(fields[1]!) as ClusterChange);
         this.#o.faults.succeeded('following the cluster');
       } catch (error) {
         if (this.#closed) return;

@@ -65,7 +65,11 @@ export class Forwarder {
     const holder = Forwarder.nodeOf(change.sid);
     if (holder === null || this.#waiting.size >= MAX_WAITING) return null;
     const id = randomBytes(9).toString('base64url');
-    const wire: Wire = { ...change, known: [...change.known], roster: change.roster === Infinity ? 'all' : change.roster };
+    const wire: Wire = {
+      ...change,
+      known: [...change.known],
+      roster: change.roster === Infinity ? 'all' : change.roster,
+    };
     const reply = new Promise<Result>((resolve) => {
       const timer = setTimeout(() => settle(UNREACHABLE), REPLY_TIMEOUT_MS);
       const settle = (result: Result) => {
@@ -76,7 +80,10 @@ export class Forwarder {
       this.#waiting.set(id, settle);
     });
     try {
-      const listeners = await this.redis.publish(this.keys.node(holder), JSON.stringify({ q: id, from: this.node, change: wire } satisfies Message));
+      const listeners = await this.redis.publish(
+        this.keys.node(holder),
+        JSON.stringify({ q: id, from: this.node, change: wire } satisfies Message),
+      );
       if (listeners === 0) this.#waiting.get(id)?.(null);
     } catch (error) {
       this.faults.failed('forwarding a subscribe', error);
@@ -105,7 +112,10 @@ export class Forwarder {
     const change: SubscriptionChange = { ...rest, known: new Set(known), roster: roster === 'all' ? Infinity : roster };
     const result = await this.handle(change);
     try {
-      await this.redis.publish(this.keys.node(message.from), JSON.stringify({ a: message.q, result } satisfies Message));
+      await this.redis.publish(
+        this.keys.node(message.from),
+        JSON.stringify({ a: message.q, result } satisfies Message),
+      );
     } catch (error) {
       this.faults.failed('answering a forwarded subscribe', error);
     }

@@ -20,10 +20,13 @@ export interface ResolvedRedisConfig {
 export function resolveRedisConfig(option: string | RedisConfig): ResolvedRedisConfig {
   const config = typeof option === 'string' ? { url: option } : option;
   if (!/^rediss?:\/\//.test(config.url)) {
-    throw new TypeError(`presence-kit: \`redis\` must be a URL like redis://127.0.0.1:6379, not ${JSON.stringify(shownUrl(config.url))}.`);
+    throw new TypeError(
+      `presence-kit: \`redis\` must be a URL like redis://127.0.0.1:6379, not ${JSON.stringify(shownUrl(config.url))}.`,
+    );
   }
   const prefix = config.prefix ?? 'presence';
-  if (!/^[\w.:-]{1,64}$/.test(prefix)) throw new TypeError('presence-kit: `redis.prefix` must be 1-64 letters, digits or _ . : -, like "presence".');
+  if (!/^[\w.:-]{1,64}$/.test(prefix))
+    throw new TypeError('presence-kit: `redis.prefix` must be 1-64 letters, digits or _ . : -, like "presence".');
   const days = config.retainDays ?? 30;
   if (!(days > 0)) throw new TypeError('presence-kit: `redis.retainDays` must be a number of days above 0, like 30.');
   return { url: config.url, prefix, retainMs: days * 86_400_000 };

@@ -60,14 +60,31 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
     async users(uids) {
       if (uids.length === 0) return new Map();
       try {
-        const replies = await redis.multi().zmscore(keys.seen, ...uids).smismember(keys.hidden, ...uids).hmget(keys.profiles, ...uids).exec();
-        const [[, scores], [, hidden], [, profiles]] = replies as [[null, (string | null)[]], [null, number[]], [null, (string | null)[]]];
+        const replies = await redis
+          .multi()
+          .zmscore(keys.seen, ...uids)
+          .smismember(keys.hidden, ...uids)
+          .hmget(keys.profiles, ...uids)
+          .exec();
+        const [[, scores], [, hidden], [, profiles]] = replies as [
+          [null, (string | null)[]],
+          [null, number[]],
+          [null, (string | null)[]],
+        ];
         o.faults.succeeded('reading from Redis');
         const found = new Map<Uid, StoredUser>();
         uids.forEach((uid, i) => {
-          const profile = profiles[i] ? (JSON.parse(profiles[i]) as { name: string | null; avatar: string | null }) : null;
+          const profile = profiles[i]
+            ? (JSON.parse(profiles[i]) as { name: string | null; avatar: string | null })
+            : null;
           if (scores[i] === null && !profile && hidden[i] !== 1) return cache.forget(uid);
-          const user = { uid, name: profile?.name ?? uid, avatar: profile?.avatar ?? null, lastSeen: scores[i] === null ? null : Number(scores[i]), hidden: hidden[i] === 1 };
+          const user = {
+            uid,
+            name: profile?.name ?? uid,
+            avatar: profile?.avatar ?? null,
+            lastSeen: scores[i] === null ? null : Number(scores[i]),
+            hidden: hidden[i] === 1,
+          };
           cache.set(user);
           found.set(uid, user);
         });

@@ -46,7 +46,11 @@ export class RedisWrites implements ActivityWrites {
   touchIfNewer = this.touch;
 
   upsertUser(profile: UserProfile): void {
-    this.#queue(this.#profiles, profile.uid, JSON.stringify({ name: profile.name ?? null, avatar: profile.avatar ?? null }));
+    this.#queue(
+      this.#profiles,
+      profile.uid,
+      JSON.stringify({ name: profile.name ?? null, avatar: profile.avatar ?? null }),
+    );
   }
 
   setHidden(uid: Uid, hidden: boolean): void {

@@ -101,10 +101,35 @@ return 1`,
 
 type Reply = unknown;
 export interface ScriptedRedis extends Redis {
-  presenceLease(leader: string, state: string, node: string, ttlMs: number): Promise<[number, string | null, string | null]>;
-  presenceRead(seen: string, changed: string, hidden: string, profiles: string, from: number, trimSeen: number, trimChanged: number): Promise<[string[], (string | null)[], number[], (string | null)[]]>;
-  presencePublish(leader: string, state: string, online: string, changes: string, ...args: (string | number)[]): Promise<number>;
-  presenceReseed(leader: string, state: string, online: string, changes: string, ...args: (string | number)[]): Promise<number>;
+  presenceLease(
+    leader: string,
+    state: string,
+    node: string,
+    ttlMs: number,
+  ): Promise<[number, string | null, string | null]>;
+  presenceRead(
+    seen: string,
+    changed: string,
+    hidden: string,
+    profiles: string,
+    from: number,
+    trimSeen: number,
+    trimChanged: number,
+  ): Promise<[string[], (string | null)[], number[], (string | null)[]]>;
+  presencePublish(
+    leader: string,
+    state: string,
+    online: string,
+    changes: string,
+    ...args: (string | number)[]
+  ): Promise<number>;
+  presenceReseed(
+    leader: string,
+    state: string,
+    online: string,
+    changes: string,
+    ...args: (string | number)[]
+  ): Promise<number>;
   presenceRelease(leader: string, node: string): Promise<Reply>;
 }
 
