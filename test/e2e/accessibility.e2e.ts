@@ -1,42 +1,30 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { contrastRatio } from '../../packages/elements/test/support/contrast.js';
 import { describeProblems, seriousViolations } from './support/axe.js';
-import { launchChromium } from '../support/browser.js';
-import { startDemo, type RunningDemo } from './support/demo-server.js';
+import { demoInChromium } from './support/demo-in-chromium.js';
 import { DEMO_PAGES, openDemoPage, waitForElements } from './support/pages.js';
 
-let demo: RunningDemo;
-let browser: Browser;
+const run = demoInChromium();
 
 beforeAll(async () => {
-  [demo, browser] = await Promise.all([
-    startDemo({ timeoutSeconds: 60, marginSeconds: 20, crowd: false }),
-    launchChromium(),
-  ]);
   // A few people online, so every page shows both states.
   for (const uid of ['grace', 'linus'])
-    await fetch(`${demo.url}/api/simulator/active`, { method: 'POST', body: JSON.stringify({ uid }) });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
+    await fetch(`${run.demo.url}/api/simulator/active`, { method: 'POST', body: JSON.stringify({ uid }) });
 });
 
 describe('the demo for assistive technology (axe-core, Chromium)', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`has no serious or critical violation on any page, ${colorScheme}, menus and names open too`, async () => {
-      const { page, context } = await openDemoPage(browser, demo.url, '/', { as: 'ada', colorScheme });
+      const { page, context } = await openDemoPage(run.browser, run.demo.url, '/', { as: 'ada', colorScheme });
       const found: Record<string, string> = {};
       for (const { name, path } of DEMO_PAGES) {
-        await page.goto(`${demo.url}${path}`);
+        await page.goto(`${run.demo.url}${path}`);
         await waitForElements(page);
         const problems = await seriousViolations(page);
         if (problems.length > 0) found[name] = describeProblems(problems);
       }
       // The open states: the account menu and the roster's names.
-      await page.goto(`${demo.url}/`);
+      await page.goto(`${run.demo.url}/`);
       await waitForElements(page);
       await page.getByRole('button', { name: 'Names' }).click();
       await page.locator('.switcher__summary').click();
@@ -47,7 +35,7 @@ describe('the demo for assistive technology (axe-core, Chromium)', () => {
     });
 
     it(`keeps every dot in the gallery at 3:1 against its ring and its own centre, ${colorScheme}`, async () => {
-      const { page, context } = await openDemoPage(browser, demo.url, '/gallery', { as: 'ada', colorScheme });
+      const { page, context } = await openDemoPage(run.browser, run.demo.url, '/gallery', { as: 'ada', colorScheme });
       await page.addScriptTag({ content: `window.__contrast = ${contrastRatio.toString()}` });
       const report = await page.evaluate(async () => {
         const contrast = (window as unknown as { __contrast: (a: string, b: string) => number }).__contrast;
@@ -90,12 +78,12 @@ describe('the demo for assistive technology (axe-core, Chromium)', () => {
   }
 
   it('gives every page one h1, names the roster once, and each post one tab stop to its author', async () => {
-    const { page, context } = await openDemoPage(browser, demo.url, '/', { as: 'ada' });
+    const { page, context } = await openDemoPage(run.browser, run.demo.url, '/', { as: 'ada' });
     for (const { path } of DEMO_PAGES) {
-      await page.goto(`${demo.url}${path}`);
+      await page.goto(`${run.demo.url}${path}`);
       expect(await page.locator('h1').count(), path).toBe(1);
     }
-    await page.goto(`${demo.url}/`);
+    await page.goto(`${run.demo.url}/`);
     await waitForElements(page);
     // The group is "Online now" as written, not the uppercase it is drawn in, and no region repeats it.
     await expect(page.getByRole('group', { name: 'Online now', exact: true }).count()).resolves.toBe(1);
@@ -121,7 +109,7 @@ describe('the demo for assistive technology (axe-core, Chromium)', () => {
 
   it('names the account menu with its visible text, signed in and as a guest', async () => {
     for (const as of ['katherine', '']) {
-      const { page, context } = await openDemoPage(browser, demo.url, '/', { as });
+      const { page, context } = await openDemoPage(run.browser, run.demo.url, '/', { as });
       const summary = page.locator('.switcher__summary');
       const visible = await summary.locator('.switcher__name').innerText();
       expect(visible).toBe(as ? 'Katherine' : 'Sign in');

@@ -1,23 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { startDemo, type RunningDemo } from './support/demo-server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { demoInChromium } from './support/demo-in-chromium.js';
 import { DEMO_PAGES, openDemoPage, waitForElements } from './support/pages.js';
 
-let demo: RunningDemo;
-let browser: Browser;
-
-beforeAll(async () => {
-  [demo, browser] = await Promise.all([
-    startDemo({ timeoutSeconds: 60, marginSeconds: 20, crowd: false }),
-    launchChromium(),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
+const run = demoInChromium();
 
 const isOpen = (page: Page, selector: string) => page.locator(selector).evaluate((d) => (d as HTMLDetailsElement).open);
 
@@ -60,10 +46,10 @@ async function hiddenFocusStops(page: Page, key: 'Tab' | 'Shift+Tab'): Promise<s
 describe('the demo by keyboard', () => {
   for (const width of [390, 1280]) {
     it(`never hides the focused element under the sticky header or the Simulator button at ${width}px`, async () => {
-      const { page, context } = await openDemoPage(browser, demo.url, '/', { as: 'ada', width, height: 700 });
+      const { page, context } = await openDemoPage(run.browser, run.demo.url, '/', { as: 'ada', width, height: 700 });
       const found: Record<string, string[]> = {};
       for (const { name, path } of DEMO_PAGES) {
-        await page.goto(`${demo.url}${path}`);
+        await page.goto(`${run.demo.url}${path}`);
         await waitForElements(page);
         for (const key of ['Tab', 'Shift+Tab'] as const) {
           const hidden = await hiddenFocusStops(page, key);
@@ -80,7 +66,7 @@ describe('the demo by keyboard', () => {
     { width: 390, menu: '.nav-menu' },
   ]) {
     it(`closes ${menu} on Escape (focus back on its button), on Tab out and on a click outside, at ${width}px`, async () => {
-      const { page, context } = await openDemoPage(browser, demo.url, '/', { as: 'ada', width, height: 800 });
+      const { page, context } = await openDemoPage(run.browser, run.demo.url, '/', { as: 'ada', width, height: 800 });
       const summary = page.locator(`${menu} > summary`);
 
       await summary.focus();

@@ -1,23 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { startDemo, type RunningDemo } from './support/demo-server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { demoInChromium } from './support/demo-in-chromium.js';
 import { DEMO_PAGES, openDemoPage, waitForElements } from './support/pages.js';
 
-let demo: RunningDemo;
-let browser: Browser;
-
-beforeAll(async () => {
-  [demo, browser] = await Promise.all([
-    startDemo({ timeoutSeconds: 60, marginSeconds: 20, crowd: false }),
-    launchChromium(),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
+const run = demoInChromium();
 
 /** What is wrong with the header as drawn: anything off-screen, overlapping, wrapped or spilling out of its box. */
 function headerProblems(page: Page): Promise<string[]> {
@@ -64,10 +50,10 @@ describe('the demo on phones and tablets', () => {
   for (const width of [390, 768]) {
     for (const as of ['katherine', '']) {
       it(`fits ${width}px with no sideways scroll and an intact header, ${as ? 'signed in as Katherine' : 'as a guest'}`, async () => {
-        const { page, context } = await openDemoPage(browser, demo.url, '/', { as, width, height: 800 });
+        const { page, context } = await openDemoPage(run.browser, run.demo.url, '/', { as, width, height: 800 });
         const found: Record<string, string[]> = {};
         for (const { name, path } of DEMO_PAGES) {
-          await page.goto(`${demo.url}${path}`);
+          await page.goto(`${run.demo.url}${path}`);
           await waitForElements(page);
           const problems = await headerProblems(page);
           const extra = await horizontalScroll(page);
@@ -80,7 +66,11 @@ describe('the demo on phones and tablets', () => {
     }
 
     it(`replaces the top navigation with a Menu at ${width}px`, async () => {
-      const { page, context } = await openDemoPage(browser, demo.url, '/gallery', { as: 'ada', width, height: 800 });
+      const { page, context } = await openDemoPage(run.browser, run.demo.url, '/gallery', {
+        as: 'ada',
+        width,
+        height: 800,
+      });
       await expect(page.locator('.navbar__nav').isVisible()).resolves.toBe(false);
       await page.locator('.nav-menu__summary').click();
       const links = page.getByRole('navigation', { name: 'Demo pages' }).getByRole('link');
@@ -93,7 +83,7 @@ describe('the demo on phones and tablets', () => {
   }
 
   it('keeps the simulator’s switch and names whole, the gallery’s descriptions readable, and toasts off the Simulator button at 390px', async () => {
-    const { page, context } = await openDemoPage(browser, demo.url, '/simulator', {
+    const { page, context } = await openDemoPage(run.browser, run.demo.url, '/simulator', {
       as: 'ada',
       width: 390,
       height: 800,
@@ -108,7 +98,7 @@ describe('the demo on phones and tablets', () => {
     });
     expect(simulator).toEqual({ switchInside: true, cut: [] });
 
-    await page.goto(`${demo.url}/gallery`);
+    await page.goto(`${run.demo.url}/gallery`);
     await waitForElements(page);
     const description = await page
       .locator('[data-property="--presence-online-color"] td')
@@ -117,9 +107,9 @@ describe('the demo on phones and tablets', () => {
     expect(description).toBeGreaterThanOrEqual(150);
 
     // Someone arrives: the toast must not cover the Simulator button.
-    await page.goto(`${demo.url}/`);
+    await page.goto(`${run.demo.url}/`);
     await waitForElements(page);
-    const res = await page.request.post(`${demo.url}/api/simulator/active`, { data: { uid: 'radia' } });
+    const res = await page.request.post(`${run.demo.url}/api/simulator/active`, { data: { uid: 'radia' } });
     expect(res.status()).toBe(200);
     const toast = page.locator('.toast', { hasText: 'Radia Perlman came online' });
     await toast.waitFor();
@@ -132,7 +122,7 @@ describe('the demo on phones and tablets', () => {
     expect(overlaps, `toast ${JSON.stringify(t)} vs button ${JSON.stringify(button)}`).toBe(false);
     expect(t!.x).toBeGreaterThanOrEqual(0);
     expect(t!.x + t!.width).toBeLessThanOrEqual(390);
-    await page.request.post(`${demo.url}/api/simulator/idle-all`);
+    await page.request.post(`${run.demo.url}/api/simulator/idle-all`);
     await context.close();
   });
 });

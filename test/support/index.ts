@@ -8,6 +8,7 @@ export { seededRandom } from './random.js';
 export { compareByLocaleCompare, FullOnlineSet, type FullStep } from './full-online-set.js';
 export {
   createTestApp,
+  createTestHost,
   FakeClock,
   spawnServer,
   startServer,

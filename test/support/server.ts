@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import {
   createPresence,
   servePresence,
@@ -56,10 +56,15 @@ export interface TestSession {
   subscribe(change: Omit<SubscribeRequest, 'sid'>): Promise<Response>;
 }
 
-function createHost(
+/**
+ * The host app every server test uses: presence over `dbPath` on `clock`, requests as the
+ * `x-test-user` header's user, and `before` (a host's own middleware) ahead of the kit's.
+ */
+export function createTestHost(
   options: Partial<PresenceOptions>,
   clock: FakeClock,
   dbPath: string,
+  before: readonly MiddlewareHandler[] = [],
 ): { app: Hono; presence: Presence } {
   const presence = createPresence({
     db: dbPath,
@@ -71,6 +76,7 @@ function createHost(
     ...options,
   });
   const app = new Hono();
+  for (const middleware of before) app.use(middleware);
   app.use(presence.track);
   app.route('/presence', presence.app);
   app.get('/page', (c) => c.text('a page'));
@@ -85,7 +91,7 @@ function createHost(
 export function createTestApp(options: Partial<PresenceOptions> = {}): TestApp {
   const clock = new FakeClock();
   const db = tempDbPath();
-  const { app, presence } = createHost(options, clock, db.path);
+  const { app, presence } = createTestHost(options, clock, db.path);
   const readers: FrameReader[] = [];
   const subscribe = async (body: object | string): Promise<Response> =>
     app.request('/presence/subscribe', {
@@ -133,7 +139,7 @@ export interface TestServer {
 export async function startServer(options: Partial<PresenceOptions> = {}): Promise<TestServer> {
   const clock = new FakeClock();
   const db = tempDbPath();
-  const { app, presence } = createHost(options, clock, db.path);
+  const { app, presence } = createTestHost(options, clock, db.path);
   const running = await servePresence({ app, presence });
   return {
     url: running.url,

@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
@@ -8,8 +8,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import { timeout } from 'hono/timeout';
 import { timing } from 'hono/timing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPresence, servePresence, type RunningServer } from '../src/index.js';
-import { FakeClock, StreamRecorder, tempDbPath } from '../../../test/support/index.js';
+import { servePresence, type RunningServer } from '../src/index.js';
+import { createTestHost, FakeClock, StreamRecorder, tempDbPath } from '../../../test/support/index.js';
 import { internalsOf } from '../src/internals.js';
 import { NodeSseConnection } from '../src/node-stream.js';
 
@@ -85,19 +85,7 @@ describe('a host’s app-wide middleware before the presence routes', () => {
       const db = tempDbPath();
       cleanup = db.cleanup;
       const clock = new FakeClock();
-      const presence = createPresence({
-        db: db.path,
-        resolveUser: (c) => c.req.header('x-test-user') ?? null,
-        now: clock.now,
-        monotonic: clock.monotonic,
-        tickMs: 3_600_000,
-        log: () => {},
-      });
-      const app = new Hono();
-      app.use(make());
-      app.use(presence.track);
-      app.route('/presence', presence.app);
-      app.get('/page', (c) => c.text('a page'));
+      const { app, presence } = createTestHost({}, clock, db.path, [make()]);
       running = await servePresence({ app, presence });
 
       stream = new StreamRecorder(`${running.url}/presence`, { uids: ['ada'] });

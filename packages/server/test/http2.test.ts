@@ -3,10 +3,16 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { connect, type ClientHttp2Session } from 'node:http2';
 import { join } from 'node:path';
-import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPresence, servePresence, type RunningServer } from '../src/index.js';
-import { eventually, FakeClock, tempDbPath, tempDir, type TempPath } from '../../../test/support/index.js';
+import { servePresence, type RunningServer } from '../src/index.js';
+import {
+  eventually,
+  createTestHost,
+  FakeClock,
+  tempDbPath,
+  tempDir,
+  type TempPath,
+} from '../../../test/support/index.js';
 import { internalsOf } from '../src/internals.js';
 import type { Presence } from '../src/index.js';
 
@@ -46,18 +52,9 @@ beforeAll(async () => {
   );
   cert = readFileSync(crt);
   db = tempDbPath();
-  presence = createPresence({
-    db: db.path,
-    resolveUser: (c) => c.req.header('x-test-user') ?? null,
-    now: clock.now,
-    monotonic: clock.monotonic,
-    tickMs: 3_600_000,
-    log: () => {},
-  });
-  const app = new Hono();
-  app.use(presence.track);
-  app.route('/presence', presence.app);
-  app.get('/page', (c) => c.text('a page'));
+  const host = createTestHost({}, clock, db.path);
+  presence = host.presence;
+  const app = host.app;
   running = await servePresence({ app, presence, tls: { key: readFileSync(key), cert } });
 });
 afterAll(async () => {
