@@ -39,9 +39,10 @@ export interface TestApp {
   visit(uid: string, path?: string): Promise<Response>;
   /**
    * Opens a session in process (`/presence/stream?v=2`) and reads its retry hint and hello;
-   * read the frames after them exactly, `cancel()` to go away.
+   * read the frames after them exactly, `cancel()` to go away. With `as`, the stream and its
+   * subscribes are that signed-in user's (the `x-test-user` header); without, a guest's.
    */
-  session(): Promise<TestSession>;
+  session(as?: string): Promise<TestSession>;
   /** `POST /presence/subscribe` in process with this body (a string is sent as is). */
   subscribe(body: Partial<SubscribeRequest> | Record<string, unknown> | string): Promise<Response>;
   close(): void;
@@ -93,10 +94,11 @@ export function createTestApp(options: Partial<PresenceOptions> = {}): TestApp {
   const db = tempDbPath();
   const { app, presence } = createTestHost(options, clock, db.path);
   const readers: FrameReader[] = [];
-  const subscribe = async (body: object | string): Promise<Response> =>
+  const asUser = (uid: string | undefined): Record<string, string> => (uid === undefined ? {} : { 'x-test-user': uid });
+  const subscribe = async (body: object | string, as?: string): Promise<Response> =>
     app.request('/presence/subscribe', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...asUser(as) },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
   return {
@@ -105,12 +107,12 @@ export function createTestApp(options: Partial<PresenceOptions> = {}): TestApp {
     clock,
     dbPath: db.path,
     visit: async (uid, path = '/page') => app.request(path, { headers: { 'x-test-user': uid } }),
-    session: async () => {
-      const reader = new FrameReader(await app.request('/presence/stream?v=2'));
+    session: async (as) => {
+      const reader = new FrameReader(await app.request('/presence/stream?v=2', { headers: asUser(as) }));
       readers.push(reader);
       const opening = await reader.next(2);
       const hello = JSON.parse(/^data: (.*)$/m.exec(opening[1]!)![1]!) as HelloFrame;
-      return { reader, hello, opening, subscribe: (change) => subscribe({ sid: hello.sid, ...change }) };
+      return { reader, hello, opening, subscribe: (change) => subscribe({ sid: hello.sid, ...change }, as) };
     },
     subscribe: (body) => subscribe(body),
     close: () => {

@@ -1,6 +1,7 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import { presenceLabel, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
 import { ActivityRecorder } from './activity-recorder.js';
+import { currentUser } from './current-user.js';
 import { FaultLog } from './fault-log.js';
 import type { HtmlAttributes } from './html.js';
 import { keepInternals } from './internals.js';
@@ -146,12 +147,8 @@ export function createPresence(options: PresenceOptions): Presence {
 
   const track: MiddlewareHandler = async function presenceTrack(c, next) {
     if (o.resolveUser && !o.skip(c)) {
-      try {
-        const uid = await o.resolveUser(c);
-        if (uid !== null && uid !== undefined && uid !== '') touch(String(uid));
-      } catch (error) {
-        faults.failed('resolving the current user', error);
-      }
+      const uid = await currentUser(c, o, faults);
+      if (uid !== null) touch(uid);
     }
     await next();
   };

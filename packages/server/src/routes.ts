@@ -19,7 +19,7 @@ export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: Resolved
       cors({ origin: o.cors.origin, allowMethods: ['GET', 'POST'], allowHeaders: ['content-type'], maxAge: 600 }),
     );
 
-  sessionRoutes(app, relay, engine, o);
+  sessionRoutes(app, relay, engine, o, faults);
 
   const bulk = async (c: Context, uids: Uid[]): Promise<Response> => {
     const denied = await checkAuthorized(c, o, uids);

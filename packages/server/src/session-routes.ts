@@ -1,7 +1,9 @@
 import type { Context, Hono } from 'hono';
-import { EVENT, PROTOCOL_VERSION, type HelloFrame } from '@presence-kit/core';
+import { EVENT, PROTOCOL_VERSION, isValidUid, type HelloFrame } from '@presence-kit/core';
+import { currentUser } from './current-user.js';
 import type { PresenceEngine } from './engine.js';
 import { errorResponse } from './errors.js';
+import type { FaultLog } from './fault-log.js';
 import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
 import { checkAuthorized, checkParams, limitBody } from './request-checks.js';
@@ -23,7 +25,13 @@ const UPDATE = `update @presence-kit/elements to the release of @presence-kit/se
  * The session routes: `GET /stream?v=2` opens a session (its hello names it), and
  * `POST /subscribe` changes what it watches, in place.
  */
-export function sessionRoutes(app: Hono, relay: Relay, engine: PresenceEngine, o: ResolvedOptions): void {
+export function sessionRoutes(
+  app: Hono,
+  relay: Relay,
+  engine: PresenceEngine,
+  o: ResolvedOptions,
+  faults: FaultLog,
+): void {
   const streamsPerClient = new Map<string, number>();
   // One function for every stream's end, so a stream holds no closure of its own beyond the call.
   const ended = (session: Session, key: string) => {
@@ -33,7 +41,7 @@ export function sessionRoutes(app: Hono, relay: Relay, engine: PresenceEngine, o
     else streamsPerClient.set(key, left);
   };
 
-  app.get('/stream', (c) => {
+  app.get('/stream', async (c) => {
     const refused = checkVersion(c) ?? checkParams(c, ['v']);
     if (refused) return refused;
     const retryAfter = { 'retry-after': String(Math.ceil(o.retryMs / 1000) * 5) };
@@ -48,20 +56,17 @@ export function sessionRoutes(app: Hono, relay: Relay, engine: PresenceEngine, o
     }
     const key = o.clientKey(c);
     const open = streamsPerClient.get(key) ?? 0;
-    if (open >= o.maxStreamsPerClient) {
-      return errorResponse(
-        c,
-        429,
-        'too_many_streams',
-        `At most ${o.maxStreamsPerClient} presence streams per client; close one (one per browser is enough).`,
-        retryAfter,
-      );
-    }
-    streamsPerClient.set(key, open + 1);
+    if (open >= o.maxStreamsPerClient) return tooManyFor(c, o, retryAfter);
+    // Asked before the stream counts against its client, so a slow resolveUser holds no slot.
+    const raw = await currentUser(c, o, faults);
+    const user = raw !== null && isValidUid(raw) ? raw : null;
+    const opened = streamsPerClient.get(key) ?? 0;
+    if (opened >= o.maxStreamsPerClient) return tooManyFor(c, o, retryAfter);
+    streamsPerClient.set(key, opened + 1);
 
     const node = nodeBindings(c);
     const connection = openConnection(node, o.maxBufferedBytes, () => ended(session, key));
-    const session = new Session(connection, relay.sidPrefix);
+    const session = new Session(connection, relay.sidPrefix, user);
     relay.sessions.add(session);
     const headers: Record<string, string> = { ...STREAM_HEADERS };
     // A portable stream's own ETag: it never ends, so middleware that hashes the whole body
@@ -137,6 +142,16 @@ export function sessionRoutes(app: Hono, relay: Relay, engine: PresenceEngine, o
         result.status === 503 ? { 'retry-after': '1' } : {},
       );
     },
+  );
+}
+
+function tooManyFor(c: Context, o: ResolvedOptions, retryAfter: Record<string, string>): Response {
+  return errorResponse(
+    c,
+    429,
+    'too_many_streams',
+    `At most ${o.maxStreamsPerClient} presence streams per client; close one (one per browser is enough).`,
+    retryAfter,
   );
 }
 

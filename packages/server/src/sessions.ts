@@ -19,6 +19,8 @@ export class Session {
   constructor(
     readonly connection: SseConnection,
     prefix = '',
+    /** The signed-in user whose browser this is (the host's `resolveUser` when the stream opened), or null for a guest. */
+    readonly user: Uid | null = null,
   ) {
     this.sid = prefix + randomBytes(16).toString('base64url');
   }

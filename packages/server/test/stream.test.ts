@@ -40,6 +40,16 @@ describe('opening a session', () => {
     expect(sids.size).toBe(20);
   });
 
+  it('belongs to the signed-in user who opened it (a guest’s, or an answer that is not a uid, to nobody)', async () => {
+    const users = async (as?: string) => {
+      const { hello } = await host.session(as);
+      return internalsOf(host.presence).relay.sessions.get(hello.sid)!.user;
+    };
+    expect(await users('ada')).toBe('ada');
+    expect(await users()).toBeNull();
+    expect(await users('not a uid')).toBeNull();
+  });
+
   it('announces itself as an unbuffered event stream and sends keep-alives', async () => {
     const response = await host.app.request('/presence/stream?v=2');
     expect(response.status).toBe(200);
