@@ -20,10 +20,15 @@ export function encodeStatuses(t: number, statuses: Iterable<[Uid, UserStatus]>)
   const on: Uid[] = [];
   const off: Record<Uid, number> = Object.create(null);
   const never: Uid[] = [];
+  const idle: Record<Uid, number> = Object.create(null);
   let offline = false;
+  let idling = false;
   for (const [uid, status] of statuses) {
     if (status.last_seen === null) never.push(uid);
-    else if (status.online) on.push(uid);
+    else if (status.online && status.idle) {
+      idle[uid] = secondsBefore(t, status.last_seen);
+      idling = true;
+    } else if (status.online) on.push(uid);
     else {
       off[uid] = secondsBefore(t, status.last_seen);
       offline = true;
@@ -33,6 +38,7 @@ export function encodeStatuses(t: number, statuses: Iterable<[Uid, UserStatus]>)
   if (on.length > 0) frame.on = on;
   if (offline) frame.off = off;
   if (never.length > 0) frame.never = never;
+  if (idling) frame.idle = idle;
   return frame;
 }
 
@@ -40,7 +46,7 @@ export function encodeStatuses(t: number, statuses: Iterable<[Uid, UserStatus]>)
  * A compact frame's statuses as `{ online, last_seen }` (a map with no prototype, so any
  * uid is an own key). A frame vouches only that an online uid was online at `t`, so that
  * is the `last_seen` it decodes to: a client's own fallback then never hides someone
- * sooner than the server would.
+ * sooner than the server would. An idle uid keeps its real last activity ("idle for 12m").
  */
 export function decodeStatuses(frame: StatusFrame): StatusMap {
   const users: StatusMap = Object.create(null);
@@ -48,6 +54,8 @@ export function decodeStatuses(frame: StatusFrame): StatusMap {
   for (const uid of Object.keys(frame.off ?? {}))
     users[uid] = { online: false, last_seen: timeBefore(frame.t, frame.off![uid]!) };
   for (const uid of frame.never ?? []) users[uid] = { online: false, last_seen: null };
+  for (const uid of Object.keys(frame.idle ?? {}))
+    users[uid] = { online: true, idle: true, last_seen: timeBefore(frame.t, frame.idle![uid]!) };
   return users;
 }
 

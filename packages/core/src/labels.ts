@@ -1,12 +1,17 @@
 import { elapsedSince } from './rules.js';
 
-/** What a label shows: online now, seen before (with a time), or never seen. */
-export type PresenceState = 'online' | 'away' | 'offline';
+/**
+ * What a label shows: online now, idle (present with no interaction; only from a server with
+ * idle on), seen before (with a time), or never seen.
+ */
+export type PresenceState = 'online' | 'idle' | 'away' | 'offline';
 
 export interface PresenceFacts {
   online: boolean;
   /** Epoch ms of the last activity, or null when the user was never seen. */
   lastSeen: number | null;
+  /** Present but idle (`UserStatus.idle`); only meaningful with `online`. */
+  idle?: boolean | undefined;
 }
 
 /** The words around the relative time; swap them to translate the label. */
@@ -17,13 +22,19 @@ export interface LabelStrings {
   lastSeen: string;
   /** Used instead of a relative time under one minute. */
   justNow: string;
+  /** Present, no interaction for under a minute. Default `idle`. */
+  idle?: string;
+  /** Prefix for how long someone has been idle: `idle for 12m`. Default `idle for`. */
+  idleFor?: string;
 }
 
-export const ENGLISH: Readonly<LabelStrings> = Object.freeze({
+export const ENGLISH: Readonly<Required<LabelStrings>> = Object.freeze({
   online: 'online',
   offline: 'offline',
   lastSeen: 'last seen',
   justNow: 'just now',
+  idle: 'idle',
+  idleFor: 'idle for',
 });
 
 const SECOND = 1000;
@@ -44,7 +55,7 @@ const BUCKETS: readonly Bucket[] = [
 ];
 
 export function presenceState(facts: PresenceFacts): PresenceState {
-  if (facts.online) return 'online';
+  if (facts.online) return facts.idle ? 'idle' : 'online';
   return facts.lastSeen == null ? 'offline' : 'away';
 }
 
@@ -68,6 +79,25 @@ function dateFormat(locale: string): Intl.DateTimeFormat {
   return format;
 }
 
+const durationFormats = new Map<string, Intl.NumberFormat>();
+function durationFormat(locale: string, unit: Intl.RelativeTimeFormatUnit): Intl.NumberFormat {
+  const key = `${locale}\0${unit}`;
+  let format = durationFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'narrow' });
+    durationFormats.set(key, format);
+  }
+  return format;
+}
+
+/** `12m`, `3h`, `2d`…: how long since `since`, in the same buckets as `relativeTime`; null under a minute. */
+export function elapsedDuration(since: number, now: number, locale = 'en'): string | null {
+  const elapsed = elapsedSince(since, now);
+  if (elapsed < MINUTE) return null;
+  const bucket = BUCKETS.find((b) => elapsed < b.below) ?? BUCKETS[BUCKETS.length - 1]!;
+  return durationFormat(locale, bucket.unit).format(Math.floor(elapsed / bucket.size));
+}
+
 /** `just now`, `5m ago`, `3h ago`, `2d ago`…, bucketed and never in the future. */
 export function relativeTime(lastSeen: number, now: number, locale = 'en', strings: LabelStrings = ENGLISH): string {
   const elapsed = elapsedSince(lastSeen, now);
@@ -76,13 +106,17 @@ export function relativeTime(lastSeen: number, now: number, locale = 'en', strin
   return relativeFormat(locale).format(-Math.floor(elapsed / bucket.size), bucket.unit);
 }
 
-/** The short label: `online`, `last seen 5m ago`, or `offline` when never seen. */
+/** The short label: `online`, `idle` / `idle for 12m`, `last seen 5m ago`, or `offline` when never seen. */
 export function presenceLabel(
   facts: PresenceFacts,
   now: number,
   locale = 'en',
   strings: LabelStrings = ENGLISH,
 ): string {
+  if (facts.online && facts.idle) {
+    const idleFor = facts.lastSeen == null ? null : elapsedDuration(facts.lastSeen, now, locale);
+    return idleFor === null ? (strings.idle ?? ENGLISH.idle) : `${strings.idleFor ?? ENGLISH.idleFor} ${idleFor}`;
+  }
   if (facts.online) return strings.online;
   if (facts.lastSeen == null) return strings.offline;
   return `${strings.lastSeen} ${relativeTime(facts.lastSeen, now, locale, strings)}`;
@@ -95,8 +129,8 @@ export function exactTime(lastSeen: number, locale = 'en'): string {
 
 /**
  * The hover text: the label's own words, then the exact time when there is one —
- * `last seen 5m ago (23 Nov 2026, 14:05)` — so what a pointer shows, what a screen
- * reader hears and what the label says never disagree.
+ * `last seen 5m ago (23 Nov 2026, 14:05)`, `idle for 12m (23 Nov 2026, 14:05)` — so what
+ * a pointer shows, what a screen reader hears and what the label says never disagree.
  */
 export function presenceTitle(
   facts: PresenceFacts,
@@ -105,7 +139,7 @@ export function presenceTitle(
   strings: LabelStrings = ENGLISH,
 ): string {
   const label = presenceLabel(facts, now, locale, strings);
-  if (facts.online || facts.lastSeen == null) return label;
+  if ((facts.online && !facts.idle) || facts.lastSeen == null) return label;
   return `${label} (${exactTime(facts.lastSeen, locale)})`;
 }
 

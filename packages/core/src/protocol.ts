@@ -24,9 +24,24 @@ export const PROTOCOL_VERSION = 2;
 
 /** One user's status, the same in every endpoint; frames carry it compactly (`encodeStatuses`). */
 export interface UserStatus {
+  /** Present: active recently, or (idle) with a page open. */
   online: boolean;
   /** Epoch ms of the last recorded activity; null when never seen (or hidden). */
   last_seen: number | null;
+  /**
+   * Present but idle: a page of theirs is open and they have not interacted for the server's
+   * `idleSeconds`. Only a server with idle on sends it, always with `online: true`, so a client
+   * that does not know idle shows them online.
+   */
+  idle?: true;
+}
+
+/** The three states a person is in; `online: false` is offline, `idle` marks a present person idle. */
+export type LiveState = 'online' | 'idle' | 'offline';
+
+/** A status's state: offline, idle (present, no interaction) or online (active). */
+export function liveStateOf(status: Pick<UserStatus, 'online' | 'idle'>): LiveState {
+  return !status.online ? 'offline' : status.idle ? 'idle' : 'online';
 }
 export type StatusMap = Record<Uid, UserStatus>;
 
@@ -52,6 +67,13 @@ export interface HelloFrame {
   window: [number, number];
   /** Names this server process's life: sequence numbers only compare within one epoch. */
   epoch: string;
+  /**
+   * The server's write period in seconds: a page reports its activity (`POST {base}/activity`)
+   * at most this often. Absent from an older server: the client uses half the window's timeout.
+   */
+  write?: number;
+  /** `idleSeconds` when the server tells idle from online (idle on); absent when it does not. */
+  idle?: number;
 }
 
 /**
@@ -66,6 +88,8 @@ export interface StatusFrame {
   off?: Record<Uid, number>;
   /** Never seen, or hidden. */
   never?: Uid[];
+  /** Present but idle (idle on only) → seconds since their last activity. */
+  idle?: Record<Uid, number>;
 }
 
 /** The roster window, sent when a subscription starts watching it or changes its size. */
@@ -79,7 +103,10 @@ export interface RosterWindowFrame {
 export interface RosterDeltaFrame {
   t: number;
   count: number;
-  /** Entered the window (came online, or moved up into it). */
+  /**
+   * Entered the window (came online, or moved up into it). An entry for someone already in the
+   * window replaces theirs: their state changed (idle ↔ online, idle on only).
+   */
   join?: RosterTuple[];
   /** Left the window (went offline, or pushed out of it). */
   leave?: Uid[];

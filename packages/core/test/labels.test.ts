@@ -56,6 +56,27 @@ describe('presenceLabel', () => {
   });
 });
 
+describe('idle labels', () => {
+  const idle = (msAgo: number) => ({ online: true, idle: true, lastSeen: NOW - msAgo });
+  it('says idle under a minute, then for how long, in the relative label’s buckets', () => {
+    expect(presenceLabel(idle(30 * SEC), NOW)).toBe('idle');
+    expect(presenceLabel(idle(12 * MIN + 5 * SEC), NOW)).toBe('idle for 12m');
+    expect(presenceLabel(idle(3 * HOUR), NOW)).toBe('idle for 3h');
+    expect(presenceLabel(idle(2 * DAY), NOW)).toBe('idle for 2d');
+  });
+  it('is its own state, with the exact time of the last activity on hover', () => {
+    expect(presenceState(idle(12 * MIN))).toBe('idle');
+    expect(presenceTitle(idle(12 * MIN), NOW)).toBe(`idle for 12m (${exactTime(NOW - 12 * MIN)})`);
+  });
+  it('takes translated words, with English for strings written before idle existed', () => {
+    const strings = { online: 'en ligne', offline: 'hors ligne', lastSeen: 'vu', justNow: 'à l’instant' };
+    expect(presenceLabel(idle(12 * MIN), NOW, 'fr', strings)).toBe('idle for 12min');
+    expect(presenceLabel(idle(12 * MIN), NOW, 'fr', { ...strings, idleFor: 'inactif depuis' })).toBe(
+      'inactif depuis 12min',
+    );
+  });
+});
+
 describe('presenceState and presenceTitle', () => {
   it('names the three states', () => {
     expect(presenceState({ online: true, lastSeen: NOW })).toBe('online');

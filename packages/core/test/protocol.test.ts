@@ -8,6 +8,7 @@ import {
   encodeStatuses,
   formatPosition,
   isValidUid,
+  liveStateOf,
   parsePosition,
   parseUidList,
 } from '../src/index.js';
@@ -77,6 +78,19 @@ describe('compact statuses', () => {
       ['toString', { online: false, last_seen: null }],
     ]);
   });
+  it('carries idle people (present, no interaction) apart, with their real last activity', () => {
+    const frame = encodeStatuses(t, [
+      ['7', { online: true, last_seen: t - 5000 }],
+      ['8', { online: true, idle: true, last_seen: t - 720_000 }],
+    ]);
+    expect(JSON.stringify(frame)).toBe(`{"t":${t},"on":["7"],"idle":{"8":720}}`);
+    expect(decodeStatuses(frame)['8']).toEqual({ online: true, idle: true, last_seen: t - 720_000 });
+    expect([
+      liveStateOf({ online: true, idle: true }),
+      liveStateOf({ online: true }),
+      liveStateOf({ online: false }),
+    ]).toEqual(['idle', 'online', 'offline']);
+  });
 });
 
 describe('roster tuples and windows', () => {
@@ -85,6 +99,15 @@ describe('roster tuples and windows', () => {
     const entry = { uid: '7', name: 'Ada', avatar: '/a.png', last_seen: t - 12_345 };
     expect(encodeRosterEntry(entry, t)).toEqual(['7', 'Ada', '/a.png', 12]);
     expect(decodeRosterEntry(encodeRosterEntry(entry, t), t)).toEqual({ ...entry, last_seen: t - 12_000 });
+    const idle = { ...entry, last_seen: t - 12_000, idle: true as const };
+    expect(encodeRosterEntry(idle, t)).toEqual(['7', 'Ada', '/a.png', 12, 1]);
+    expect(decodeRosterEntry(encodeRosterEntry(idle, t), t)).toEqual(idle);
+  });
+  it('replaces the entry of someone already in the window when a delta joins them again (online ↔ idle)', () => {
+    const window = applyRosterFrame([], { t, count: 1, users: [['1', 'Ada', null, 0]] });
+    const idle = applyRosterFrame(window.users, { t, count: 1, join: [['1', 'Ada', null, 300, 1]] });
+    expect(idle.users).toEqual([{ uid: '1', name: 'Ada', avatar: null, last_seen: t - 300_000, idle: true }]);
+    expect(applyRosterFrame(idle.users, { t, count: 1, join: [['1', 'Ada', null, 0]] }).users).toEqual(window.users);
   });
   it('applies a window, then deltas in roster order', () => {
     const window = applyRosterFrame([], {
