@@ -135,6 +135,8 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'unavailable'
+  | 'not_supported'
+  | 'too_many_rooms'
   | 'internal';
 
 /** Every 4xx/5xx body: a stable code for programs, one sentence for people. */

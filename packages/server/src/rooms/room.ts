@@ -1,0 +1,200 @@
+import {
+  encodeRosterEntry,
+  type RoomDeltaFrame,
+  type RoomName,
+  type RoomState,
+  type RoomWindowFrame,
+  type RosterEntry,
+  type Uid,
+} from '@presence-kit/core';
+import type { Session, WindowSize } from '../sessions.js';
+import { SortedRoster } from '../sorted-roster.js';
+
+/** What one tick decided for a room: who joined and left, for the host's hooks and the fan-out. */
+export interface RoomStep {
+  joined: RosterEntry[];
+  left: Uid[];
+}
+
+/**
+ * One room: its members in roster order, the sessions that keep each of them here, who is
+ * leaving (their last session closed, within the grace), the viewers grouped by window size,
+ * and each member's state and typing. Changes wait for the tick, which publishes them as one
+ * delta per window size (`deltaFor`): cost is changes × viewers, never members².
+ */
+export class Room {
+  /** The members as last published: what every viewer's window is computed from. */
+  readonly members = new SortedRoster();
+  /** The sessions that keep each user here (several tabs, several devices: one member). */
+  readonly #here = new Map<Uid, Set<Session>>();
+  /** Users with a session here who are not published members yet, with the entry they join with. */
+  readonly #joining = new Map<Uid, RosterEntry>();
+  /** Users whose last session here ended → the monotonic time they leave unless one comes back. */
+  readonly #leaving = new Map<Uid, number>();
+  readonly viewers = new Map<WindowSize, Set<Session>>();
+  readonly state = new Map<Uid, RoomState>();
+  /** Who is typing → until when (epoch ms). */
+  readonly typing = new Map<Uid, number>();
+  /** This tick's changes, published by `deltaFor`. */
+  #stateChanged = new Set<Uid>();
+  #typingChanged = new Map<Uid, number>();
+  #previous: readonly RosterEntry[] = [];
+  #step: RoomStep = { joined: [], left: [] };
+
+  constructor(readonly name: RoomName) {}
+
+  get empty(): boolean {
+    return this.viewers.size === 0 && this.#here.size === 0 && this.members.size === 0 && this.#leaving.size === 0;
+  }
+
+  /** Someone still has a page here (or is within the grace): their state and typing count. */
+  isHere(uid: Uid): boolean {
+    return this.#here.has(uid);
+  }
+
+  watch(session: Session, size: WindowSize): void {
+    this.unwatch(session);
+    let set = this.viewers.get(size);
+    if (!set) this.viewers.set(size, (set = new Set()));
+    set.add(session);
+  }
+
+  unwatch(session: Session): void {
+    for (const [size, set] of this.viewers) {
+      if (!set.delete(session)) continue;
+      if (set.size === 0) this.viewers.delete(size);
+      return;
+    }
+  }
+
+  /** A signed-in user's session is here: a member from the next tick (at once if they were leaving). */
+  arrive(session: Session, entry: RosterEntry): void {
+    const uid = entry.uid;
+    let sessions = this.#here.get(uid);
+    if (!sessions) this.#here.set(uid, (sessions = new Set()));
+    sessions.add(session);
+    this.#leaving.delete(uid);
+    if (!this.members.has(uid)) this.#joining.set(uid, entry);
+  }
+
+  /** A session left (or its stream closed): its user leaves after the grace once no session of theirs is here. */
+  depart(session: Session, uid: Uid, leaveAt: number): void {
+    const sessions = this.#here.get(uid);
+    if (!sessions?.delete(session) || sessions.size > 0) return;
+    this.#here.delete(uid);
+    this.#joining.delete(uid);
+    if (this.members.has(uid)) this.#leaving.set(uid, leaveAt);
+    this.#clearTyping(uid);
+  }
+
+  /** Change-only: the same state again is no change. */
+  setState(uid: Uid, state: RoomState | null): void {
+    const before = this.state.get(uid);
+    if (JSON.stringify(before ?? null) === JSON.stringify(state)) return;
+    if (state === null) this.state.delete(uid);
+    else this.state.set(uid, state);
+    this.#stateChanged.add(uid);
+  }
+
+  setTyping(uid: Uid, typing: boolean, now: number, seconds: number): void {
+    if (!typing) return this.#clearTyping(uid);
+    this.typing.set(uid, now + seconds * 1000);
+    this.#typingChanged.set(uid, seconds);
+  }
+
+  #clearTyping(uid: Uid): void {
+    if (!this.typing.delete(uid)) return;
+    this.#typingChanged.set(uid, 0);
+  }
+
+  /** Joins who arrived, removes who left past their grace, forgets expired typing; true when there is anything to publish. */
+  step(now: number, monotonic: number): boolean {
+    const joined = [...this.#joining.values()];
+    this.#joining.clear();
+    const left: Uid[] = [];
+    for (const [uid, at] of this.#leaving) {
+      if (at > monotonic) continue;
+      this.#leaving.delete(uid);
+      left.push(uid);
+      this.state.delete(uid);
+      this.#stateChanged.delete(uid);
+    }
+    for (const [uid, until] of this.typing) if (until <= now) this.typing.delete(uid);
+    // The members before the step, for the window deltas; only copied when they change.
+    this.#previous = this.members.entries;
+    if (joined.length > 0 || left.length > 0) {
+      this.#previous = [...this.members.entries];
+      this.members.apply(joined, left);
+    }
+    this.#step = { joined, left };
+    return joined.length > 0 || left.length > 0 || this.#stateChanged.size > 0 || this.#typingChanged.size > 0;
+  }
+
+  get lastStep(): RoomStep {
+    return this.#step;
+  }
+
+  /** What the last step changed inside a window of `size`, or null when nothing it shows changed. */
+  deltaFor(size: WindowSize, t: number): RoomDeltaFrame | null {
+    const previous = this.#previous;
+    const next = this.members.entries;
+    let join: readonly RosterEntry[] = this.#step.joined;
+    let leave: readonly Uid[] = this.#step.left;
+    let inWindow: (uid: Uid) => boolean = (uid) => this.members.has(uid);
+    // As the roster's windows: one that held and holds everyone changes by exactly the step's joins and leaves.
+    if (size < previous.length || size < next.length) {
+      const before = new Set(previous.slice(0, size).map((entry) => entry.uid));
+      const after = next.slice(0, size);
+      const now = new Set(after.map((entry) => entry.uid));
+      join = after.filter((entry) => !before.has(entry.uid));
+      leave = [...before].filter((uid) => !now.has(uid));
+      inWindow = (uid) => now.has(uid);
+    }
+    const frame: RoomDeltaFrame = { t, room: this.name, count: next.length };
+    if (join.length > 0) frame.join = join.map((entry) => encodeRosterEntry(entry, t));
+    if (leave.length > 0) frame.leave = [...leave];
+    const changedStates = [...this.#stateChanged].filter(inWindow);
+    // Joiners bring the state they set before they were shown.
+    const joinerStates = join.map((entry) => entry.uid).filter((uid) => this.state.has(uid));
+    const states = this.#statesOf([...new Set([...changedStates, ...joinerStates])]);
+    if (states) frame.state = states;
+    if (this.#typingChanged.size > 0) frame.typing = Object.fromEntries(this.#typingChanged);
+    const changed = join.length > 0 || leave.length > 0 || states !== undefined || this.#typingChanged.size > 0;
+    return changed || next.length !== previous.length ? frame : null;
+  }
+
+  /** These members' states (null: cleared), keyed with no prototype so any uid is an own key; undefined for none. */
+  #statesOf(uids: readonly Uid[]): Record<Uid, RoomState | null> | undefined {
+    if (uids.length === 0) return undefined;
+    const states: Record<Uid, RoomState | null> = Object.create(null);
+    for (const uid of uids) states[uid] = this.state.get(uid) ?? null;
+    return states;
+  }
+
+  /** The step is published: its changes are forgotten. */
+  published(): void {
+    this.#stateChanged = new Set();
+    this.#typingChanged = new Map();
+    this.#step = { joined: [], left: [] };
+  }
+
+  /** The window a session gets when it enters (or resizes): the published members, their state, who types now. */
+  windowFor(size: WindowSize, t: number, me: Uid | null): RoomWindowFrame {
+    const users = this.members.entries.slice(0, size);
+    const frame: RoomWindowFrame = {
+      t,
+      room: this.name,
+      count: this.members.size,
+      users: users.map((entry) => encodeRosterEntry(entry, t)),
+    };
+    const states = this.#statesOf(users.map((entry) => entry.uid).filter((uid) => this.state.has(uid)));
+    if (states) frame.state = states as Record<Uid, RoomState>;
+    if (this.typing.size > 0) {
+      const typing: Record<Uid, number> = Object.create(null);
+      for (const [uid, until] of this.typing) typing[uid] = Math.max(1, Math.ceil((until - t) / 1000));
+      frame.typing = typing;
+    }
+    if (me !== null) frame.me = me;
+    return frame;
+  }
+}
