@@ -6,6 +6,7 @@
  */
 
 import type { RosterEntry, RosterTuple } from './roster.js';
+import type { RoomsSubscription } from './rooms.js';
 
 export type Uid = string;
 
@@ -103,6 +104,8 @@ export interface SubscribeRequest {
   known?: Uid[];
   /** The `epoch:seq` of the last frame the client saw (its SSE last event id). */
   since?: string;
+  /** Rooms to enter (`{}` or `{"max": N}`) or leave (null): docs/PROTOCOL.md, "Rooms". */
+  rooms?: RoomsSubscription;
 }
 export interface SubscribeResponse {
   t: number;

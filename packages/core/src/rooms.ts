@@ -16,7 +16,7 @@ export const ROOM_EVENT = 'room';
 /** Room names follow the uid rule (letters, digits and `_ . : @ -`, 1–64 characters): `doc:42`, `chat_room:7`. */
 export const ROOM_PATTERN = /^[A-Za-z0-9_.:@-]{1,64}$/;
 
-export function isValidRoom(value: unknown): value is RoomName {
+export function isValidRoom(value: unknown): boolean {
   return typeof value === 'string' && ROOM_PATTERN.test(value);
 }
 

@@ -223,7 +223,7 @@ describe('a room', () => {
       room(`{"t":${t()},"room":"doc:42","count":1,"join":[["a","Ada",null,0]]}`),
     ]);
     expect(host.presence.renderHere('doc:42', { max: 5 })).toBe(
-      `<presence-here room="doc:42" max="5"><script type="application/json">{"t":${t()},"room":"doc:42","count":1,"users":[{"uid":"a","name":"Ada","avatar":null,"since":${t()},"state":null}]}</script></presence-here>`,
+      `<presence-here room="doc:42" max="5"><script type="application/json">{"t":${t()},"count":1,"users":[{"uid":"a","name":"Ada","avatar":null,"last_seen":${t()}}]}</script></presence-here>`,
     );
   });
 });

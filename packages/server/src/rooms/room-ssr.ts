@@ -8,7 +8,9 @@ import { attributesHtml, type HtmlAttributes } from '../html.js';
  */
 export function renderHere(members: RoomResponse, attributes?: HtmlAttributes): string {
   const max = Number(attributes?.max);
-  const users = Number.isInteger(max) && max >= 1 ? members.users.slice(0, max) : members.users;
-  const json = JSON.stringify({ ...members, users }).replace(/</g, '\\u003c');
+  const all = Number.isInteger(max) && max >= 1 ? members.users.slice(0, max) : members.users;
+  // The roster's entry shape (as `renderRoster` writes it), `last_seen` being when they entered.
+  const users = all.map(({ uid, name, avatar, since }) => ({ uid, name, avatar, last_seen: since }));
+  const json = JSON.stringify({ t: members.t, count: members.count, users }).replace(/</g, '\\u003c');
   return `<presence-here room="${members.room}"${attributesHtml(attributes, ['room'])}><script type="application/json">${json}</script></presence-here>`;
 }
