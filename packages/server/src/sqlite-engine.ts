@@ -39,6 +39,8 @@ export interface SqliteEngineOptions {
 
 export interface SqliteEngine extends PresenceEngine {
   readonly store: LastSeenStore;
+  /** The file itself, for the rooms' own tables (`rooms/room-store.ts`). */
+  readonly db: Database;
   /** The host's own connection, when it passed one in (the recorder writes on it without waiting on a lock). */
   readonly hostDb: Database | undefined;
 }
@@ -59,6 +61,7 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
   return {
     kind: 'sqlite',
     store,
+    db,
     hostDb: ownsDb ? undefined : db,
     writes: store,
     online: new OnlineSet({

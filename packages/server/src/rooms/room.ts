@@ -1,4 +1,5 @@
 import {
+  compareRosterEntries,
   encodeRosterEntry,
   type RoomDeltaFrame,
   type RoomName,
@@ -9,11 +10,14 @@ import {
 } from '@presence-kit/core';
 import type { Session, WindowSize } from '../sessions.js';
 import { SortedRoster } from '../sorted-roster.js';
+import type { MemberRow } from './room-store.js';
 
 /** What one tick decided for a room: who joined and left, for the host's hooks and the fan-out. */
 export interface RoomStep {
   joined: RosterEntry[];
   left: Uid[];
+  /** Whose last page here in this process is gone past the grace (other processes may still hold them). */
+  ended: Uid[];
 }
 
 /**
@@ -39,12 +43,22 @@ export class Room {
   #stateChanged = new Set<Uid>();
   #typingChanged = new Map<Uid, number>();
   #previous: readonly RosterEntry[] = [];
-  #step: RoomStep = { joined: [], left: [] };
+  #step: RoomStep = { joined: [], left: [], ended: [] };
+  /** Other processes on the same SQLite file: their rows per member (uid → process → row). */
+  readonly #remote = new Map<Uid, Map<string, MemberRow>>();
+  /** Members no process holds any more, leaving at the next step. */
+  readonly #remoteLeft = new Set<Uid>();
 
   constructor(readonly name: RoomName) {}
 
   get empty(): boolean {
-    return this.viewers.size === 0 && this.#here.size === 0 && this.members.size === 0 && this.#leaving.size === 0;
+    return (
+      this.viewers.size === 0 &&
+      this.#here.size === 0 &&
+      this.members.size === 0 &&
+      this.#leaving.size === 0 &&
+      this.#remote.size === 0
+    );
   }
 
   /** Someone still has a page here (or is within the grace): their state and typing count. */
@@ -67,14 +81,79 @@ export class Room {
     }
   }
 
-  /** A signed-in user's session is here: a member from the next tick (at once if they were leaving). */
-  arrive(session: Session, entry: RosterEntry): void {
+  /**
+   * A signed-in user's session is here: a member from the next tick (at once if they were
+   * leaving). True when this process did not hold them yet (its row says so from now on).
+   */
+  arrive(session: Session, entry: RosterEntry): boolean {
     const uid = entry.uid;
     let sessions = this.#here.get(uid);
+    const arrived = !sessions && !this.#leaving.has(uid);
     if (!sessions) this.#here.set(uid, (sessions = new Set()));
     sessions.add(session);
     this.#leaving.delete(uid);
-    if (!this.members.has(uid)) this.#joining.set(uid, entry);
+    this.#remoteLeft.delete(uid);
+    if (!this.members.has(uid) && !this.#joining.has(uid)) this.#joining.set(uid, entry);
+    return arrived;
+  }
+
+  /** This process's word on a member, for the other processes (`room-store.ts`): what it shows of them now. */
+  rowFor(uid: Uid, present: boolean, now: number): Omit<MemberRow, 'process'> {
+    const entry = this.members.get(uid) ?? this.#joining.get(uid);
+    return {
+      room: this.name,
+      uid,
+      present,
+      name: entry?.name ?? uid,
+      avatar: entry?.avatar ?? null,
+      since: entry?.last_seen ?? now,
+      state: this.state.get(uid) ?? null,
+      typingUntil: this.typing.get(uid) ?? 0,
+    };
+  }
+
+  /** Another process's row: the member is here while any process holds them; their state and typing are the latest word. */
+  applyRemote(row: MemberRow, now: number): void {
+    let rows = this.#remote.get(row.uid);
+    if (row.present) {
+      if (!rows) this.#remote.set(row.uid, (rows = new Map()));
+      rows.set(row.process, row);
+    } else {
+      rows?.delete(row.process);
+      if (rows?.size === 0) this.#remote.delete(row.uid);
+    }
+    this.#reconcile(row.uid, row.present ? row : undefined, now);
+  }
+
+  /** Processes that stopped saying they are alive: their members no longer count. */
+  forgetProcesses(live: ReadonlySet<string>, now: number): void {
+    for (const [uid, rows] of this.#remote) {
+      for (const process of rows.keys()) if (!live.has(process)) rows.delete(process);
+      if (rows.size > 0) continue;
+      this.#remote.delete(uid);
+      this.#reconcile(uid, undefined, now);
+    }
+  }
+
+  #reconcile(uid: Uid, row: MemberRow | undefined, now: number): void {
+    const elsewhere = this.#remote.has(uid);
+    const local = this.#here.has(uid) || this.#leaving.has(uid);
+    if (elsewhere) {
+      this.#remoteLeft.delete(uid);
+      if (!this.members.has(uid) && !this.#joining.has(uid) && row)
+        this.#joining.set(uid, { uid, name: row.name, avatar: row.avatar, last_seen: row.since });
+    } else if (!local) {
+      this.#joining.delete(uid);
+      if (this.members.has(uid)) this.#remoteLeft.add(uid);
+    }
+    if (!row) return;
+    this.setState(uid, row.state);
+    if (row.typingUntil > now) {
+      if (this.typing.get(uid) !== row.typingUntil) {
+        this.typing.set(uid, row.typingUntil);
+        this.#typingChanged.set(uid, Math.max(1, Math.ceil((row.typingUntil - now) / 1000)));
+      }
+    } else this.#clearTyping(uid);
   }
 
   /** A session left (or its stream closed): its user leaves after the grace once no session of theirs is here. */
@@ -83,7 +162,8 @@ export class Room {
     if (!sessions?.delete(session) || sessions.size > 0) return;
     this.#here.delete(uid);
     this.#joining.delete(uid);
-    if (this.members.has(uid)) this.#leaving.set(uid, leaveAt);
+    // Even if never shown: this process's row must be ended after the grace.
+    this.#leaving.set(uid, leaveAt);
     this.#clearTyping(uid);
   }
 
@@ -109,13 +189,22 @@ export class Room {
 
   /** Joins who arrived, removes who left past their grace, forgets expired typing; true when there is anything to publish. */
   step(now: number, monotonic: number): boolean {
-    const joined = [...this.#joining.values()];
+    // In roster order, so every frame lists its joins the way the bar shows them.
+    const joined = [...this.#joining.values()].sort(compareRosterEntries);
     this.#joining.clear();
     const left: Uid[] = [];
+    const ended: Uid[] = [];
     for (const [uid, at] of this.#leaving) {
       if (at > monotonic) continue;
       this.#leaving.delete(uid);
-      left.push(uid);
+      ended.push(uid);
+      // Still here through another process's pages.
+      if (!this.#remote.has(uid) && this.members.has(uid)) left.push(uid);
+    }
+    for (const uid of this.#remoteLeft)
+      if (!this.#here.has(uid) && !this.#leaving.has(uid) && this.members.has(uid)) left.push(uid);
+    this.#remoteLeft.clear();
+    for (const uid of left) {
       this.state.delete(uid);
       this.#stateChanged.delete(uid);
     }
@@ -126,8 +215,14 @@ export class Room {
       this.#previous = [...this.members.entries];
       this.members.apply(joined, left);
     }
-    this.#step = { joined, left };
-    return joined.length > 0 || left.length > 0 || this.#stateChanged.size > 0 || this.#typingChanged.size > 0;
+    this.#step = { joined, left, ended };
+    return (
+      ended.length > 0 ||
+      joined.length > 0 ||
+      left.length > 0 ||
+      this.#stateChanged.size > 0 ||
+      this.#typingChanged.size > 0
+    );
   }
 
   get lastStep(): RoomStep {
@@ -175,7 +270,7 @@ export class Room {
   published(): void {
     this.#stateChanged = new Set();
     this.#typingChanged = new Map();
-    this.#step = { joined: [], left: [] };
+    this.#step = { joined: [], left: [], ended: [] };
   }
 
   /** The window a session gets when it enters (or resizes): the published members, their state, who types now. */

@@ -2,6 +2,7 @@ import { ROOM_EVENT, type RoomName, type RoomResponse, type RoomState, type Uid 
 import type { Session, WindowSize } from '../sessions.js';
 import { sseFrame } from '../sse-frame.js';
 import { Room } from './room.js';
+import type { RoomStore } from './room-store.js';
 
 const encoder = new TextEncoder();
 /** Room frames carry no `id:` (a new session enters its rooms again), so the stream's resume position stays the relay's. */
@@ -17,6 +18,8 @@ export interface RoomsOptions {
   onJoin?: (room: RoomName, uid: Uid) => void;
   onLeave?: (room: RoomName, uid: Uid) => void;
   onError: (error: unknown) => void;
+  /** On SQLite: membership shared with the other processes on the file. */
+  store?: RoomStore;
 }
 
 /** A member's name and avatar, as the room shows them. */
@@ -67,7 +70,9 @@ export class Rooms {
     session.rooms.set(name, size);
     room.watch(session, size);
     if (session.user !== null && profile) {
-      room.arrive(session, { uid: session.user, ...profile, last_seen: this.#o.now() });
+      const now = this.#o.now();
+      if (room.arrive(session, { uid: session.user, ...profile, last_seen: now }))
+        this.#o.store?.queue(room.rowFor(session.user, true, now));
     }
     const t = this.#o.now();
     session.connection.write(roomFrame(room.windowFor(size, t, session.user)));
@@ -91,6 +96,7 @@ export class Rooms {
     const room = this.#rooms.get(name);
     if (!room?.isHere(uid)) return false;
     room.setState(uid, state);
+    this.#o.store?.queue(room.rowFor(uid, true, this.#o.now()));
     return true;
   }
 
@@ -98,6 +104,7 @@ export class Rooms {
     const room = this.#rooms.get(name);
     if (!room?.isHere(uid)) return false;
     room.setTyping(uid, typing, this.#o.now(), this.#o.typingSeconds);
+    this.#o.store?.queue(room.rowFor(uid, true, this.#o.now()));
     return true;
   }
 
@@ -123,6 +130,7 @@ export class Rooms {
   tick(): number {
     const t = this.#o.now();
     const monotonic = this.#o.monotonic();
+    this.#exchange(t);
     let sent = 0;
     for (const room of this.#rooms.values()) {
       if (room.step(t, monotonic)) {
@@ -133,7 +141,8 @@ export class Rooms {
           for (const session of viewers) session.connection.write(frame);
           sent += viewers.size;
         }
-        const { joined, left } = room.lastStep;
+        const { joined, left, ended } = room.lastStep;
+        for (const uid of ended) this.#o.store?.queue(room.rowFor(uid, false, t));
         room.published();
         for (const entry of joined) this.#hook(this.#o.onJoin, room.name, entry.uid);
         for (const uid of left) this.#hook(this.#o.onLeave, room.name, uid);
@@ -141,6 +150,20 @@ export class Rooms {
       if (room.empty) this.#rooms.delete(room.name);
     }
     return sent;
+  }
+
+  /** Writes this process's changes and applies the other processes' (SQLite); a locked file is retried next tick. */
+  #exchange(now: number): void {
+    if (!this.#o.store) return;
+    let exchanged;
+    try {
+      exchanged = this.#o.store.exchange(now);
+    } catch (error) {
+      this.#o.onError(error);
+      return;
+    }
+    if (exchanged.livenessChanged) for (const room of this.#rooms.values()) room.forgetProcesses(exchanged.live, now);
+    for (const row of exchanged.rows) this.#room(row.room).applyRemote(row, now);
   }
 
   /** A host's hook that throws costs no one their frames. */
