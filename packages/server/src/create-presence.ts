@@ -23,7 +23,6 @@ import type { PresenceEngine } from './engine.js';
 import { createRedisEngine } from './redis/redis-engine.js';
 import { createSqliteEngine, type SqliteEngine } from './sqlite-engine.js';
 import { Rooms } from './rooms/rooms.js';
-import { RoomStore } from './rooms/room-store.js';
 import { renderHere } from './rooms/room-ssr.js';
 
 export { openDatabase } from './sqlite-engine.js';
@@ -158,8 +157,7 @@ export function createPresence(options: PresenceOptions): Presence {
     ...(o.onJoin ? { onJoin: o.onJoin } : {}),
     ...(o.onLeave ? { onLeave: o.onLeave } : {}),
     onError: (error) => faults.failed('rooms tick', error),
-    // Several processes on one SQLite file share their rooms through it; Redis has no rooms yet.
-    ...(sqlite ? { store: new RoomStore(sqlite.db) } : {}),
+    ...(engine.rooms ? { store: engine.rooms } : {}),
   });
   // Room membership follows the open sessions: a closed stream starts its user's grace in each of its rooms.
   relay.sessions.onEnd = (session) => rooms.leaveAll(session);

@@ -5,6 +5,7 @@ import type { PresenceEngine } from './engine.js';
 import { createLastSeenStore, mapsHostTable, type LastSeenStore, type UsersTable } from './last-seen-store.js';
 import { OnlineSet } from './online-set.js';
 import type { Relay } from './relay.js';
+import { RoomStore } from './rooms/room-store.js';
 
 /** Opens a database file the way presence wants it: WAL, and never waiting on a lock. */
 export function openDatabase(path: string): Database {
@@ -39,8 +40,6 @@ export interface SqliteEngineOptions {
 
 export interface SqliteEngine extends PresenceEngine {
   readonly store: LastSeenStore;
-  /** The file itself, for the rooms' own tables (`rooms/room-store.ts`). */
-  readonly db: Database;
   /** The host's own connection, when it passed one in (the recorder writes on it without waiting on a lock). */
   readonly hostDb: Database | undefined;
 }
@@ -61,7 +60,8 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
   return {
     kind: 'sqlite',
     store,
-    db,
+    // Several processes on one file share their rooms through it.
+    rooms: new RoomStore(db),
     hostDb: ownsDb ? undefined : db,
     writes: store,
     online: new OnlineSet({

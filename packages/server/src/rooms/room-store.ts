@@ -19,6 +19,14 @@ export interface MemberRow {
   typingUntil: number;
 }
 
+/** How an engine shares rooms between the processes behind it (the engine seam's `rooms`). */
+export interface RoomSharing {
+  /** This process's new word on a member, sent at the next exchange. */
+  queue(row: Omit<MemberRow, 'process'>): void;
+  /** Sends what is queued and returns the other processes' changes since the last exchange. */
+  exchange(now: number): { rows: MemberRow[]; live: ReadonlySet<string>; livenessChanged: boolean };
+}
+
 /** How often a process says it is alive, and how long after its last word its rows stop counting. */
 export const HEARTBEAT_MS = 2000;
 export const PROCESS_TTL_MS = 15_000;
@@ -36,7 +44,7 @@ type Raw = [string, string, string, number, string, string | null, number, strin
  * process's members leave within 15 s. Writes are queued and flushed once per tick in one
  * transaction; a locked database keeps them queued for the next one.
  */
-export class RoomStore {
+export class RoomStore implements RoomSharing {
   readonly process = randomBytes(6).toString('base64url');
   readonly #pending = new Map<string, MemberRow>();
   #lastSeq = 0;

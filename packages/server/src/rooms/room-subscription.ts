@@ -54,19 +54,19 @@ export function parseRooms(value: unknown): Parsed {
 }
 
 /**
- * The room part of a change, before anything is applied: rooms need the SQLite engine, the
+ * The room part of a change, before anything is applied: rooms need an engine that shares them, the
  * session's rooms stay within `maxRoomsPerSession`, and the host's `authorizeRoom` lets the
  * viewer into every room it enters. Null when all is well.
  */
 export async function checkRooms(
   c: Context,
   o: ResolvedOptions,
-  engine: Pick<PresenceEngine, 'kind'>,
+  engine: Pick<PresenceEngine, 'rooms'>,
   session: Session | undefined,
   rooms: RoomChanges,
 ): Promise<Response | null> {
   if (rooms.size === 0) return null;
-  if (engine.kind !== 'sqlite')
+  if (!engine.rooms)
     return errorResponse(
       c,
       501,

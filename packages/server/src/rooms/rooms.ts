@@ -2,7 +2,7 @@ import { ROOM_EVENT, type RoomName, type RoomResponse, type RoomState, type Uid 
 import type { Session, WindowSize } from '../sessions.js';
 import { sseFrame } from '../sse-frame.js';
 import { Room } from './room.js';
-import type { RoomStore } from './room-store.js';
+import type { RoomSharing } from './room-store.js';
 
 const encoder = new TextEncoder();
 /** Room frames carry no `id:` (a new session enters its rooms again), so the stream's resume position stays the relay's. */
@@ -18,8 +18,8 @@ export interface RoomsOptions {
   onJoin?: (room: RoomName, uid: Uid) => void;
   onLeave?: (room: RoomName, uid: Uid) => void;
   onError: (error: unknown) => void;
-  /** On SQLite: membership shared with the other processes on the file. */
-  store?: RoomStore;
+  /** Membership shared with the other processes on the engine's storage (the engine's `rooms`). */
+  store?: RoomSharing;
 }
 
 /** A member's name and avatar, as the room shows them. */
