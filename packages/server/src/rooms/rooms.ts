@@ -154,7 +154,8 @@ export class Rooms {
 
   /** Writes this process's changes and applies the other processes' (SQLite); a locked file is retried next tick. */
   #exchange(now: number): void {
-    if (!this.#o.store) return;
+    // A process with no room and nothing to send has nothing to say or hear.
+    if (!this.#o.store || (this.#rooms.size === 0 && !this.#o.store.pending)) return;
     let exchanged;
     try {
       exchanged = this.#o.store.exchange(now);
