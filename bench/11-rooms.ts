@@ -52,12 +52,13 @@ class CountingReader {
   sid: Promise<string>;
 
   constructor(response: Response) {
-    this.#reader = response.body!.getReader();
+    const reader = response.body!.getReader();
+    this.#reader = reader;
     let resolveSid!: (sid: string) => void;
     this.sid = new Promise((resolve) => (resolveSid = resolve));
     void (async () => {
       for (;;) {
-        const { value, done } = await this.#reader.read().catch(() => ({ value: undefined, done: true }));
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
         if (done || !value) return;
         this.bytes += value.byteLength;
         this.#pending += this.#decoder.decode(value, { stream: true });
