@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => redis?.stop());
 
 describe('rooms on the Redis engine', () => {
-  it('answer 501 not_supported, naming the engine that has them', async () => {
+  it('answer 501 not_supported on every room route, naming the engine that has them', async () => {
     const presence = createPresence({ redis: redis.url, log: () => {}, resolveUser: () => 'ada' });
     await presence.ready;
     const app = new Hono().route('/presence', presence.app);
@@ -31,6 +31,14 @@ describe('rooms on the Redis engine', () => {
       },
     });
     expect(await reader.rest()).toEqual([]);
+    expect((await app.request('/presence/rooms/doc:42')).status).toBe(501);
+    const state = await app.request('/presence/room-state', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ room: 'doc:42', state: {} }),
+    });
+    expect(state.status).toBe(501);
+    expect(() => presence.roomMembers('doc:42')).toThrow(/not available on the Redis engine yet/);
     await reader.cancel();
     await presence.close();
   });

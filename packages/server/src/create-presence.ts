@@ -159,6 +159,11 @@ export function createPresence(options: PresenceOptions): Presence {
     onError: (error) => faults.failed('rooms tick', error),
     ...(engine.rooms ? { store: engine.rooms } : {}),
   });
+  const roomsHere = (): Rooms => {
+    if (!engine.rooms)
+      throw new TypeError('presence-kit: rooms are not available on the Redis engine yet; run presence on SQLite.');
+    return rooms;
+  };
   // Room membership follows the open sessions: a closed stream starts its user's grace in each of its rooms.
   relay.sessions.onEnd = (session) => rooms.leaveAll(session);
   const mapping = engine.mapping;
@@ -216,8 +221,8 @@ export function createPresence(options: PresenceOptions): Presence {
     },
     renderRoster: (attributes) => renderRoster(relay.roster(), o.now(), attributes),
     roster: () => relay.roster(),
-    roomMembers: (room) => rooms.members(room),
-    renderHere: (room, attributes) => renderHere(rooms.members(room), attributes),
+    roomMembers: (room) => roomsHere().members(room),
+    renderHere: (room, attributes) => renderHere(roomsHere().members(room), attributes),
     users: (uids) => {
       if (!engine.usersNow)
         throw new TypeError(
