@@ -79,8 +79,8 @@ describe('rooms in the browser', () => {
     expect(await bar(cy)).toEqual(['Cy*']);
   });
 
-  // The SharedWorker holds one session for the three tabs; with a connection per tab the server sees three.
-  it.each(['worker', 'tab'])(
+  // The SharedWorker (or the leader tab) holds one session for the three tabs; with a connection per tab the server sees three.
+  it.each(['worker', 'leader', 'tab'])(
     'one user in three tabs (%s) is one avatar; two closed: still there; the third closed: gone after the grace; a reload: never gone',
     async (transport) => {
       server = await startRoomsServer({ roomGraceSeconds: 2 });
