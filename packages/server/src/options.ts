@@ -96,9 +96,12 @@ export interface PresenceOptions {
   roomGraceSeconds?: number;
   /** How long a typing signal holds on the receivers unless another follows. Default 5 s. */
   typingSeconds?: number;
-  /** Called when a user joins a room (at the tick that shows it). Default: nothing. */
+  /**
+   * Called when a user joins a room (at the tick that shows it), once across processes on one
+   * SQLite file: by the process whose page brought them in. Default: nothing.
+   */
   onJoin?: (room: RoomName, uid: Uid) => void;
-  /** Called when a member leaves a room (after the grace). Default: nothing. */
+  /** Called when a member leaves a room (after the grace), once: by the process that held them last. Default: nothing. */
   onLeave?: (room: RoomName, uid: Uid) => void;
 }
 

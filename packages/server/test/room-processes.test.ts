@@ -16,8 +16,16 @@ afterEach(() => {
   for (const presence of processes.splice(0)) presence.close();
 });
 
-function start() {
-  const host = createTestHost({}, clock, file.path);
+const hooks: string[] = [];
+function start(name = `p${processes.length + 1}`) {
+  const host = createTestHost(
+    {
+      onJoin: (room, uid) => hooks.push(`${name} join ${room} ${uid}`),
+      onLeave: (room, uid) => hooks.push(`${name} leave ${room} ${uid}`),
+    },
+    clock,
+    file.path,
+  );
   processes.push(host.presence);
   host.presence.upsertUser({ uid: 'ada', name: 'Ada', avatar: null });
   host.presence.upsertUser({ uid: 'bea', name: 'Bea', avatar: null });
@@ -39,6 +47,13 @@ function start() {
   return { presence: host.presence, enter, tick: () => internalsOf(host.presence).rooms.tick() };
 }
 
+/** Time passes as it does for running processes: each ticks every second. */
+const pass = (seconds: number, ...running: { tick(): unknown }[]) => {
+  for (let s = 0; s < seconds; s++) {
+    clock.advance(1);
+    for (const process of running) process.tick();
+  }
+};
 const room = (data: string) => `event: room\ndata: ${data}\n\n`;
 
 describe('rooms across processes on one SQLite file', () => {
@@ -74,17 +89,16 @@ describe('rooms across processes on one SQLite file', () => {
     await ada.reader.cancel();
     clock.advance(5);
     const moved = await one.enter('ada');
-    clock.advance(30);
-    two.tick();
-    two.tick();
-    one.tick();
+    pass(31, one, two);
     expect(await bea.reader.rest()).toEqual([]);
     expect(one.presence.roomMembers('doc:42').count).toBe(2);
     await moved.reader.cancel();
-    clock.advance(30);
-    one.tick();
-    two.tick();
+    pass(29, one, two);
+    expect(await bea.reader.rest()).toEqual([]);
+    pass(1, one, two);
     expect(await bea.reader.rest()).toEqual([room(`{"t":${clock.ms},"room":"doc:42","count":1,"leave":["ada"]}`)]);
+    // The host's hooks ran once per join and leave, not once per process.
+    expect(hooks.splice(0)).toEqual(['p2 join doc:42 ada', 'p1 join doc:42 bea', 'p1 leave doc:42 ada']);
   });
 
   it('lets the members of a process that died leave once its heartbeat runs out', async () => {

@@ -15,6 +15,8 @@ import type { MemberRow } from './room-store.js';
 /** What one tick decided for a room: who joined and left, for the host's hooks and the fan-out. */
 export interface RoomStep {
   joined: RosterEntry[];
+  /** The joins this process's pages brought in (the others' are their processes' to report). */
+  joinedHere: Uid[];
   left: Uid[];
   /** Whose last page here in this process is gone past the grace (other processes may still hold them). */
   ended: Uid[];
@@ -43,7 +45,7 @@ export class Room {
   #stateChanged = new Set<Uid>();
   #typingChanged = new Map<Uid, number>();
   #previous: readonly RosterEntry[] = [];
-  #step: RoomStep = { joined: [], left: [], ended: [] };
+  #step: RoomStep = { joined: [], joinedHere: [], left: [], ended: [] };
   /** Other processes on the same SQLite file: their rows per member (uid → process → row). */
   readonly #remote = new Map<Uid, Map<string, MemberRow>>();
   /** Members no process holds any more, leaving at the next step. */
@@ -215,7 +217,8 @@ export class Room {
       this.#previous = [...this.members.entries];
       this.members.apply(joined, left);
     }
-    this.#step = { joined, left, ended };
+    const joinedHere = joined.filter((entry) => this.#here.has(entry.uid)).map((entry) => entry.uid);
+    this.#step = { joined, joinedHere, left, ended };
     return (
       ended.length > 0 ||
       joined.length > 0 ||
@@ -270,7 +273,7 @@ export class Room {
   published(): void {
     this.#stateChanged = new Set();
     this.#typingChanged = new Map();
-    this.#step = { joined: [], left: [], ended: [] };
+    this.#step = { joined: [], joinedHere: [], left: [], ended: [] };
   }
 
   /** The window a session gets when it enters (or resizes): the published members, their state, who types now. */

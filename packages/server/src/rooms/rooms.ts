@@ -141,11 +141,13 @@ export class Rooms {
           for (const session of viewers) session.connection.write(frame);
           sent += viewers.size;
         }
-        const { joined, left, ended } = room.lastStep;
+        const { joinedHere, left, ended } = room.lastStep;
         for (const uid of ended) this.#o.store?.queue(room.rowFor(uid, false, t));
         room.published();
-        for (const entry of joined) this.#hook(this.#o.onJoin, room.name, entry.uid);
-        for (const uid of left) this.#hook(this.#o.onLeave, room.name, uid);
+        // Once across processes: by the one whose pages brought them in, or held them last.
+        const endedHere = new Set(ended);
+        for (const uid of joinedHere) this.#hook(this.#o.onJoin, room.name, uid);
+        for (const uid of left) if (endedHere.has(uid)) this.#hook(this.#o.onLeave, room.name, uid);
       }
       if (room.empty) this.#rooms.delete(room.name);
     }
