@@ -163,9 +163,11 @@ export class Room {
     const sessions = this.#here.get(uid);
     if (!sessions?.delete(session) || sessions.size > 0) return;
     this.#here.delete(uid);
-    this.#joining.delete(uid);
     // Even if never shown: this process's row must be ended after the grace.
     this.#leaving.set(uid, leaveAt);
+    // Another process's pages may still hold them (and be where they type).
+    if (this.#remote.has(uid)) return;
+    this.#joining.delete(uid);
     this.#clearTyping(uid);
   }
 
