@@ -13,6 +13,7 @@ import { runHost } from '../bench/7-host.js';
 import { runProcesses } from '../bench/8-processes.js';
 import { runTabs } from '../bench/9-tabs.js';
 import { runCluster } from '../bench/10-cluster.js';
+import { runRooms } from '../bench/11-rooms.js';
 
 describe('benchmark scenarios at smoke size', () => {
   it('1: both servers hold every idle stream they were given', async () => {
@@ -117,4 +118,15 @@ describe('benchmark scenarios at smoke size', () => {
     // Counted over 2 s, an XREAD that happens to return within the sample may add one.
     expect(Math.abs(ticks.many - ticks.few)).toBeLessThanOrEqual(1);
   }, 90_000);
+
+  it('11: every viewer of a room gets at most one room frame per tick, fewer than the naive broadcast sends', async () => {
+    const { rows } = await runRooms({ viewers: 30, seconds: 10, graceSeconds: 2, seed: 1 });
+    expect(rows.map((r) => r.window)).toEqual(['first 12', 'whole room']);
+    for (const row of rows) {
+      expect(row.maxFramesPerTick).toBe(1);
+      expect(row.peakMembers).toBeGreaterThan(0);
+      expect(row.framesPerViewer).toBeLessThanOrEqual(row.ticks + 1);
+      expect(row.framesPerViewer).toBeLessThan(row.naiveMessagesPerViewer);
+    }
+  }, 60_000);
 });

@@ -38,10 +38,16 @@ describe('custom-elements.json', () => {
     }
   });
 
-  it('lists the three elements and their public members only', () => {
+  it('lists the five elements and their public members only', () => {
     const manifest = JSON.parse(committed) as Manifest;
     const declarations = manifest.modules.flatMap((m) => m.declarations ?? []);
-    expect(declarations.map((d) => d.tagName).sort()).toEqual(['online-now', 'presence-dot', 'presence-status']);
+    expect(declarations.map((d) => d.tagName).sort()).toEqual([
+      'online-now',
+      'presence-dot',
+      'presence-here',
+      'presence-status',
+      'presence-typing',
+    ]);
     const hidden = declarations.flatMap((d) =>
       (d.members ?? [])
         .filter((m) => m.privacy !== undefined || m.name.startsWith('#'))
@@ -51,7 +57,9 @@ describe('custom-elements.json', () => {
     expect(manifest.modules.map((m) => m.path).sort()).toEqual([
       'dist/online-now.js',
       'dist/presence-dot.js',
+      'dist/presence-here.js',
       'dist/presence-status.js',
+      'dist/presence-typing.js',
     ]);
   });
 });

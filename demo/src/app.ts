@@ -8,6 +8,7 @@ import { feedBody } from './pages/feed.js';
 import { FROZEN_WINDOW, galleryBody } from './pages/gallery.js';
 import { layout } from './pages/layout.js';
 import { messagesBody } from './pages/messages.js';
+import { DOCUMENTS, documentBody } from './pages/document.js';
 import { profileBody } from './pages/profile.js';
 import { simulatorPanel, type PanelContext } from './pages/simulator-panel.js';
 import { Simulator } from './simulator.js';
@@ -161,6 +162,13 @@ export function createDemo(options: DemoOptions): Demo {
       );
     const v = view(c);
     return page(c, v, `Messages · ${other.name}`, 'messages', messagesBody(v, other));
+  });
+  app.get('/docs/:id?', (c) => {
+    const id = c.req.param('id') ?? 'roadmap';
+    if (!DOCUMENTS[id])
+      return c.html(layout(view(c), { title: 'Not found', page: 'error', body: notFound('No such document.') }), 404);
+    const v = view(c);
+    return page(c, v, DOCUMENTS[id].title, 'document', documentBody(v, id));
   });
   app.get('/gallery', (c) => {
     // No meta endpoint on this page: the frozen state examples stay static; live ones carry the endpoint.

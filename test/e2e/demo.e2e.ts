@@ -198,7 +198,7 @@ describe('the demo in Chromium', () => {
     const properties = [...new Set(text.match(/--presence-[a-z-]+[a-z]/g))].sort();
     const parts = new Set<string>();
     for (const f of sources) {
-      const tag = /static define\(tag = '([a-z-]+)'/.exec(
+      const tag = /static (?:override )?define\(tag = '([a-z-]+)'/.exec(
         readFileSync(join(REPO, 'packages/elements/src', f), 'utf8'),
       )?.[1];
       const source = readFileSync(join(REPO, 'packages/elements/src', f), 'utf8');

@@ -19,6 +19,7 @@ function sidebar(view: View): Safe {
     <nav class="sidebar__nav" aria-label="Sections">
       <a href="/" aria-current="page">${icon('home')} Home</a>
       <a href="/messages">${icon('chat')} Messages</a>
+      <a href="/docs/roadmap">${icon('home')} Shared doc</a>
       <a href="/gallery">${icon('palette')} Gallery</a>
       <a href="/simulator">${icon('sliders')} Simulator</a>
     </nav>

@@ -47,8 +47,11 @@ interface PropertyDoc {
   example: string;
   description: string;
   /** Which live example the property is shown on. */
-  on: 'dot-online' | 'dot-offline' | 'status-online' | 'status-offline' | 'roster';
+  on: 'dot-online' | 'dot-offline' | 'status-online' | 'status-offline' | 'roster' | 'room' | 'typing';
 }
+
+/** The gallery's own room: whoever looks at the gallery is in it. */
+const GALLERY_ROOM = 'gallery:examples';
 
 /** Every public custom property of the elements, each with a value that makes its effect obvious. */
 export const PROPERTIES: readonly PropertyDoc[] = [
@@ -205,6 +208,14 @@ export const PROPERTIES: readonly PropertyDoc[] = [
     on: 'roster',
   },
   {
+    name: '--presence-member-color',
+    applies: 'presence-here',
+    defaultValue: "each member's state colour, else none",
+    example: '#8b5cf6',
+    description: "Outline of a room member's avatar; the element sets it per member from their state's color.",
+    on: 'room',
+  },
+  {
     name: '--presence-status-gap',
     applies: 'status',
     defaultValue: '0.375em',
@@ -344,6 +355,30 @@ export const PARTS: readonly PartDoc[] = [
   },
 ];
 
+/** `<presence-here>` is `<online-now>` for one room: the same parts, shown on a room, plus the page's own avatar. */
+export const ROOM_PARTS: readonly PartDoc[] = [
+  ...PARTS.filter((p) => p.element === 'online-now').map((p) => ({
+    ...p,
+    element: 'presence-here',
+    description: `${p.description.replace(/online/g, 'here').replace('the roster', 'the room')} (as in <online-now>)`,
+    on: 'room' as const,
+  })),
+  {
+    element: 'presence-here',
+    part: 'me',
+    css: 'outline: 3px solid #b45309; border-radius: 50%;',
+    description: "Your own avatar's item (also part item): you are in this gallery's room while you look at it.",
+    on: 'room',
+  },
+  {
+    element: 'presence-typing',
+    part: 'label',
+    css: 'font-weight: 600;',
+    description: 'Who is typing in the room ("Ada is typing…"); empty while nobody is.',
+    on: 'typing',
+  },
+];
+
 function liveExample(view: View, on: PropertyDoc['on'], live: { online: string; offline: string }): Safe {
   switch (on) {
     case 'dot-online':
@@ -356,6 +391,13 @@ function liveExample(view: View, on: PropertyDoc['on'], live: { online: string; 
       return statusLabel(view, live.offline);
     case 'roster':
       return raw(view.presence.renderRoster({ max: 2, 'names-toggle': true, ...liveAttributes(view) }));
+    case 'room':
+      return raw(view.presence.renderHere(GALLERY_ROOM, { max: 2, 'names-toggle': true, ...liveAttributes(view) }));
+    case 'typing':
+      return html`<presence-typing
+        room="${GALLERY_ROOM}"
+        endpoint="${view.endpointAttribute ?? ''}"
+      ></presence-typing>`;
   }
 }
 
@@ -379,7 +421,8 @@ function propertyRows(view: View, live: { online: string; offline: string }): Sa
 }
 
 function partRows(view: View, live: { online: string; offline: string }): Safe {
-  return html`${PARTS.map(
+  const parts = [...PARTS, ...ROOM_PARTS];
+  return html`${parts.map(
       (p, i) =>
         html`<tr data-part="${p.element}::part(${p.part})">
           <th scope="row"><code>${p.element}::part(${p.part})</code></th>
@@ -389,7 +432,7 @@ function partRows(view: View, live: { online: string; offline: string }): Safe {
         </tr>`,
     )}
     <style>
-      ${raw(PARTS.map((p, i) => `.part-example-${i} ${p.element}::part(${p.part}) { ${p.css} }`).join('\n'))}
+      ${raw(parts.map((p, i) => `.part-example-${i} ${p.element}::part(${p.part}) { ${p.css} }`).join('\n'))}
     </style>`;
 }
 

@@ -1,11 +1,13 @@
 import { LAST_MESSAGE, conversationWith } from '../content.js';
-import { html, type Safe } from '../html.js';
+import { html, raw, type Safe } from '../html.js';
 import { USERS, findUser, type DemoUser } from '../users.js';
 import { avatar, statusLabel, type View } from '../view.js';
 
 export function messagesBody(view: View, other: DemoUser): Safe {
   const me = view.me?.uid ?? 'guest';
   const people = USERS.filter((u) => u.uid !== view.me?.uid);
+  // One room per conversation, the same name from either side.
+  const room = `chat:${[me, other.uid].sort().join('.')}`;
   return html`<aside class="card conversations" aria-label="Conversations">
       <h2 class="panel-title">Messages</h2>
       <ul class="message-list">
@@ -34,6 +36,7 @@ export function messagesBody(view: View, other: DemoUser): Safe {
           <h1 id="conversation-title" class="conversation__name">${other.name}</h1>
           ${statusLabel(view, other.uid)}
         </div>
+        <div class="conversation__here">${raw(view.presence.renderHere(room, { max: 4, label: 'In this chat' }))}</div>
       </header>
       <ol class="bubbles">
         ${conversationWith(other.uid, me).map((m) => {
@@ -48,7 +51,8 @@ export function messagesBody(view: View, other: DemoUser): Safe {
           </li>`;
         })}
       </ol>
-      <form class="composer composer--chat" onsubmit="return false">
+      <presence-typing class="conversation__typing" room="${room}"></presence-typing>
+      <form class="composer composer--chat" onsubmit="return false" data-room-composer="${room}">
         <input class="composer__input" placeholder="Message ${other.name.split(' ')[0]}…" aria-label="Message" />
         <button class="btn" type="submit">Send</button>
       </form>

@@ -5,3 +5,4 @@ export * from './protocol.js';
 export * from './frames.js';
 export * from './roster.js';
 export * from './time.js';
+export * from './rooms.js';

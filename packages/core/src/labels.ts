@@ -153,3 +153,16 @@ export function msUntilLabelChanges(lastSeen: number, now: number): number {
   const bucket = BUCKETS.find((b) => elapsed < b.below) ?? BUCKETS[BUCKETS.length - 1]!;
   return bucket.size - (elapsed % bucket.size);
 }
+
+/** Who is typing, in a room's words: `Alice is typing…`, `Alice and Bob are typing…`, `3 people are typing…`. */
+export function typingLabel(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return `${names.length} people are typing…`;
+}
+
+/** A room's count in words, for its bar's accessible name: `1 person here`, `3 people here`. */
+export function hereLabel(count: number): string {
+  return count === 1 ? '1 person here' : `${count} people here`;
+}

@@ -6,6 +6,7 @@
  */
 
 import type { RosterEntry, RosterTuple } from './roster.js';
+import type { RoomsSubscription } from './rooms.js';
 
 export type Uid = string;
 
@@ -130,6 +131,8 @@ export interface SubscribeRequest {
   known?: Uid[];
   /** The `epoch:seq` of the last frame the client saw (its SSE last event id). */
   since?: string;
+  /** Rooms to enter (`{}` or `{"max": N}`) or leave (null): docs/PROTOCOL.md, "Rooms". */
+  rooms?: RoomsSubscription;
 }
 export interface SubscribeResponse {
   t: number;
@@ -162,6 +165,8 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'unavailable'
+  | 'not_supported'
+  | 'too_many_rooms'
   | 'internal';
 
 /** Every 4xx/5xx body: a stable code for programs, one sentence for people. */

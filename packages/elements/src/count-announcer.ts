@@ -14,13 +14,15 @@ export class CountAnnouncer implements ReactiveController {
   text = '';
   readonly #host: ReactiveControllerHost;
   readonly #count: () => number;
+  readonly #words: (count: number) => string;
   #announced: number | null = null;
   #lastAt = -Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(host: ReactiveControllerHost, count: () => number) {
+  constructor(host: ReactiveControllerHost, count: () => number, words = (n: number) => `${n} online`) {
     this.#host = host;
     this.#count = count;
+    this.#words = words;
     host.addController(this);
   }
 
@@ -39,7 +41,7 @@ export class CountAnnouncer implements ReactiveController {
       if (count === this.#announced) return;
       this.#announced = count;
       this.#lastAt = Date.now();
-      this.text = `${count} online`;
+      this.text = this.#words(count);
       this.#host.requestUpdate();
     }, wait);
   }

@@ -2,7 +2,13 @@ import type { Uid } from '@presence-kit/core';
 import { newClientId, type ClientMessage, type HubLink } from './hub-protocol.js';
 import { ResumeCache } from './resume-cache.js';
 import { serverNow } from './server-clock.js';
-import type { PresenceTransport, SubscriptionChange, TransportEvent, TransportListener } from './transport.js';
+import type {
+  PresenceTransport,
+  RoomWants,
+  SubscriptionChange,
+  TransportEvent,
+  TransportListener,
+} from './transport.js';
 
 /** Makes the link for a client; called again whenever the hub behind it changes (a new leader). */
 export type LinkFactory = (client: HubClient) => HubLink;
@@ -20,6 +26,7 @@ export class HubClient implements PresenceTransport {
   readonly #cache: ResumeCache;
   readonly #wanted = new Set<Uid>();
   #roster = false;
+  #rooms: RoomWants = {};
   #connected = false;
   #link: HubLink | null = null;
   /** Each refusal is logged once per page, not once per retry or per tab. */
@@ -52,13 +59,14 @@ export class HubClient implements PresenceTransport {
   }
 
   get wantsAnything(): boolean {
-    return this.#wanted.size > 0 || this.#roster;
+    return this.#wanted.size > 0 || this.#roster || Object.keys(this.#rooms).length > 0;
   }
 
   update(change: SubscriptionChange): void {
     for (const uid of change.remove) this.#wanted.delete(uid);
     for (const uid of change.add) this.#wanted.add(uid);
     this.#roster = change.roster;
+    this.#rooms = change.rooms ?? {};
     this.#cache.forget(change.remove, change.roster);
     this.send({ type: 'update', client: this.id, endpoint: this.endpoint, change });
   }
@@ -106,7 +114,7 @@ export class HubClient implements PresenceTransport {
         type: 'update',
         client: this.id,
         endpoint: this.endpoint,
-        change: { add: [...this.#wanted], remove: [], roster: this.#roster },
+        change: { add: [...this.#wanted], remove: [], roster: this.#roster, rooms: this.#rooms },
       });
   }
 }

@@ -6,7 +6,7 @@ import { CountAnnouncer } from './count-announcer.js';
 import { defineOnce } from './define-once.js';
 import { PresenceJoinEvent, PresenceLeaveEvent, type PresenceRosterEvent } from './events.js';
 import { onlineNowStyles } from './online-now.styles.js';
-import { RosterController } from './presence-controller.js';
+import { RosterController, type RosterSource } from './presence-controller.js';
 import { initialRoster, readRoster } from './roster-data.js';
 import { RosterMotion } from './roster-motion.js';
 import { diffRoster } from './roster-diff.js';
@@ -76,16 +76,47 @@ export class OnlineNow extends LitElement {
   /** Whether the names list is open. */
   @state() private namesOpen = false;
 
-  protected readonly rosterController = new RosterController(this, () => this.endpoint);
+  /** Where the people come from; `<presence-here>` swaps in its room. Called once, while constructing. */
+  protected rosterSource(): RosterSource {
+    return new RosterController(this, () => this.endpoint);
+  }
+
+  protected readonly rosterController: RosterSource = this.rosterSource();
+
+  /** The page's own user, marked (`part="item me"`) and never announced as joining or leaving; none in the roster. */
+  protected isOwn(_uid: string): boolean {
+    return false;
+  }
+
+  /** The words around the count: the overflow chip's and the live region's. */
+  protected countWords(count: number, more: boolean): string {
+    return more ? `${count} more online` : `${count} online`;
+  }
+
+  /** The default empty-state text. */
+  protected get emptyText(): string {
+    return 'Nobody is online right now';
+  }
+
+  /** Extra inline style for one person's item (a room member's colour); none in the roster. */
+  protected itemStyle(_entry: RosterEntry): string | typeof nothing {
+    return nothing;
+  }
 
   /** Who is online, alphabetical. */
   #people: RosterEntry[] = [];
+  /** Everyone, shown or not: more than the people held when the server sends a window. */
+  #count = 0;
   #applied: Roster | null = null;
   /** Whether a roster was shown before (server-rendered or streamed): only then are differences joins and leaves. */
   #baseline = false;
   readonly #motion = new RosterMotion(this);
   #events: PresenceRosterEvent[] = [];
-  readonly #announcer = new CountAnnouncer(this, () => this.#people.length);
+  readonly #announcer = new CountAnnouncer(
+    this,
+    () => this.#count,
+    (count) => this.countWords(count, false),
+  );
 
   /** Who is online now, alphabetical. */
   get people(): readonly RosterEntry[] {
@@ -93,7 +124,7 @@ export class OnlineNow extends LitElement {
   }
 
   get count(): number {
-    return this.#people.length;
+    return this.#count;
   }
 
   /** Registers the element under `tag` (once: calling it again is harmless). */
@@ -107,6 +138,7 @@ export class OnlineNow extends LitElement {
       const initial = initialRoster(this);
       if (initial) {
         this.#people = initial.users;
+        this.#count = initial.count;
         this.#announcer.baseline(initial.count);
         this.#baseline = true;
       }
@@ -120,25 +152,28 @@ export class OnlineNow extends LitElement {
   }
 
   #apply(roster: Roster): void {
-    const next = readRoster(roster)?.users ?? [];
+    const read = readRoster(roster);
+    const next = read?.users ?? [];
     this.#applied = roster;
     if (!this.#baseline) {
       this.#baseline = true;
       this.#people = next;
-      this.#announcer.baseline(next.length);
+      this.#count = read?.count ?? 0;
+      this.#announcer.baseline(this.#count);
       return;
     }
     const { joined, left } = diffRoster(this.#people, next);
     const animate = this.hasUpdated && !matchMedia('(prefers-reduced-motion: reduce)').matches;
     for (const entry of joined) {
       this.#motion.enter(entry.uid, this.hasUpdated);
-      this.#events.push(new PresenceJoinEvent(entry));
+      if (!this.isOwn(entry.uid)) this.#events.push(new PresenceJoinEvent(entry));
     }
     for (const entry of left) {
       this.#motion.leave(entry, animate);
-      this.#events.push(new PresenceLeaveEvent(entry));
+      if (!this.isOwn(entry.uid)) this.#events.push(new PresenceLeaveEvent(entry));
     }
     this.#people = next;
+    this.#count = read?.count ?? 0;
     this.#announcer.changed();
   }
 
@@ -150,7 +185,7 @@ export class OnlineNow extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const count = this.#people.length;
+    const count = this.#count;
     const shown = this.#shown();
     const overflow = count - shown.filter((entry) => !this.#motion.isLeaving(entry.uid)).length;
     const open = this.namesToggle && this.namesOpen;
@@ -174,7 +209,7 @@ export class OnlineNow extends LitElement {
       </div>
       ${
         count === 0 && this.#motion.leaving.length === 0
-          ? html`<slot name="empty"><span part="empty">Nobody is online right now</span></slot>`
+          ? html`<slot name="empty"><span part="empty">${this.emptyText}</span></slot>`
           : this.#renderList(shown, overflow, open)
       }
       ${open ? this.#renderNames(shown, overflow) : nothing}
@@ -210,8 +245,9 @@ export class OnlineNow extends LitElement {
       )}
       ${
         overflow > 0
-          ? html`<li part="overflow" title=${`${overflow} more online`}>
-              <span aria-hidden="true">+${overflow}</span><span class="visually-hidden">${overflow} more online</span>
+          ? html`<li part="overflow" title=${this.countWords(overflow, true)}>
+              <span aria-hidden="true">+${overflow}</span
+              ><span class="visually-hidden">${this.countWords(overflow, true)}</span>
             </li>`
           : nothing
       }
@@ -222,7 +258,7 @@ export class OnlineNow extends LitElement {
     const present = shown.filter((entry) => !this.#motion.isLeaving(entry.uid));
     return html`<ul part="names" id="names" role="list">
       ${present.map((entry) => html`<li>${entry.name}</li>`)}
-      ${overflow > 0 ? html`<li>${overflow} more online</li>` : nothing}
+      ${overflow > 0 ? html`<li>${this.countWords(overflow, true)}</li>` : nothing}
     </ul>`;
   }
 
@@ -232,8 +268,9 @@ export class OnlineNow extends LitElement {
     const src = safeImageUrl(entry.avatar);
     // The name lives on the avatar only (alt and hover title): the list item adds no second one.
     return html`<li
-      part="item"
+      part=${this.isOwn(entry.uid) ? 'item me' : 'item'}
       class=${className}
+      style=${this.itemStyle(entry)}
       aria-hidden=${leaving ? 'true' : nothing}
       @animationend=${leaving ? () => this.#motion.done(entry.uid) : nothing}
     >

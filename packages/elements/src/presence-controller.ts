@@ -19,7 +19,7 @@ export interface PresenceTarget {
  * connected, re-subscribe only when what the host asks for (its key) changes, and let go
  * on disconnect. Subclasses say what they watch and what they keep.
  */
-abstract class StoreSubscription implements ReactiveController {
+export abstract class StoreSubscription implements ReactiveController {
   /** The store in use, or null when nothing is watched (no endpoint configured, or no uid). */
   store: PresenceStore | null = null;
   protected readonly host: Host;
@@ -100,8 +100,14 @@ export class PresenceController extends StoreSubscription {
   }
 }
 
+/** What a roster view shows: the people (a window, with everyone's count) and whether a stream vouches for them. */
+export interface RosterSource {
+  readonly roster: Roster | null;
+  readonly live: boolean;
+}
+
 /** Connects `<online-now>` (or any roster view) to the page's store for its endpoint. */
-export class RosterController extends StoreSubscription {
+export class RosterController extends StoreSubscription implements RosterSource {
   roster: Roster | null = null;
   live = false;
   readonly #endpoint: () => string | null;

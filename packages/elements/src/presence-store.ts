@@ -1,11 +1,15 @@
 import {
+  isValidRoom,
   parseWindow,
+  type RoomName,
   type PresenceWindow,
   type Roster,
   type RosterEntry,
   type Uid,
   type UserStatus,
 } from '@presence-kit/core';
+import { PresenceRoom } from './presence-room.js';
+import { RoomFeed } from './room-feed.js';
 import { RosterFeed, type RosterListener } from './roster-feed.js';
 import { learnServerTime, serverNow } from './server-clock.js';
 import {
@@ -71,6 +75,7 @@ export class PresenceStore {
   #window: PresenceWindow | null = null;
   readonly #changeListeners = new Set<(change: PresenceChange) => void>();
   readonly #roster = new RosterFeed(() => this.#registry.wantRoster());
+  readonly #rooms = new Map<RoomName, { feed: RoomFeed; handle: PresenceRoom }>();
 
   constructor(endpoint: string, options: PresenceStoreOptions = {}) {
     this.endpoint = endpoint.replace(/\/+$/, '');
@@ -159,6 +164,24 @@ export class PresenceStore {
     return this.#roster.onLeave(listener);
   }
 
+  /**
+   * One room (`doc:42`): who is in it, join and leave listeners, and the page's own state and
+   * typing there. The page is in the room while something enters it (`<presence-here>`, `enter`, `watch`).
+   */
+  room(name: RoomName): PresenceRoom {
+    if (!isValidRoom(name))
+      throw new TypeError(
+        `presence-kit: ${JSON.stringify(String(name).slice(0, 70))} is not a room name; use 1-64 letters, digits or _ . : @ -, like "doc:42".`,
+      );
+    let room = this.#rooms.get(name);
+    if (!room) {
+      const feed = new RoomFeed(name);
+      const handle = new PresenceRoom(name, this.endpoint, feed, (max) => this.#registry.wantRoom(name, max));
+      this.#rooms.set(name, (room = { feed, handle }));
+    }
+    return room.handle;
+  }
+
   /** Reconnects at once (e.g. the network came back) instead of waiting out the backoff. */
   reconnectNow(): void {
     this.#transport.reconnectNow();
@@ -171,6 +194,8 @@ export class PresenceStore {
       this.#live.delete(uid);
       this.#vouchedUntil.delete(uid);
     }
+    // A room nobody on the page is in any more starts again from its next window.
+    for (const [name, room] of this.#rooms) if (!(name in (change.rooms ?? {}))) room.feed.reset();
     this.#transport.update(change);
     if (this.#registry.idle) {
       this.#live = new Set();
@@ -187,6 +212,9 @@ export class PresenceStore {
     } else if (event.type === 'roster') {
       learnClock(event.t);
       this.#roster.apply(event.roster);
+    } else if (event.type === 'room') {
+      learnClock(event.t);
+      this.#rooms.get(event.room)?.feed.apply(event.view, event.refused ?? null);
     } else if (event.type === 'dropped') this.#onDropped();
     else if (event.type === 'restore') this.#onRestore(event.users, event.at, event.window, event.roster);
   }

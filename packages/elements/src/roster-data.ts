@@ -14,7 +14,12 @@ export function readRoster(value: unknown): Roster | null {
     if (entry) entries.push(entry);
   }
   entries.sort(compareRosterEntries);
-  return { count: entries.length, users: entries };
+  // A window (`max`) states everyone's count beside the first few people.
+  const count = (value as { count?: unknown }).count;
+  return {
+    count: typeof count === 'number' && Number.isInteger(count) && count > entries.length ? count : entries.length,
+    users: entries,
+  };
 }
 
 function readEntry(item: unknown): RosterEntry | null {

@@ -1,6 +1,9 @@
 import {
   EVENT,
   PROTOCOL_VERSION,
+  ROOM_EVENT,
+  type RoomName,
+  type RoomView,
   type PresenceWindow,
   type Roster,
   type Uid,
@@ -46,6 +49,10 @@ export class SessionConnection {
       },
       refused: (message) => emit({ type: 'failed', message }),
       rosterOff: () => this.#frames.rosterOff(),
+      roomRefused: (room, message) => {
+        emit({ type: 'room', t: this.now(), room, view: null, refused: message });
+        emit({ type: 'failed', message });
+      },
     });
     this.#frames = new SessionFrames(this.#subscription, this.#known, emit);
   }
@@ -76,6 +83,12 @@ export class SessionConnection {
     return this.#frames.liveRoster;
   }
 
+  /** A room the session is in and has its frames for: a tab entering it too needs no request. */
+  liveRoom(room: RoomName): { view: RoomView } | undefined {
+    const view = this.#frames.liveRoom(room);
+    return view && { view };
+  }
+
   /** What a previous page (or connection) knew: used for `known` + `since` while this one watches nothing. */
   seed(state: ResumeState): void {
     // A connection that watches something knows better; an idle one (every tab navigated away) takes the newer page's word.
@@ -89,6 +102,7 @@ export class SessionConnection {
   update(change: SubscriptionChange): void {
     this.#subscription.want(change);
     this.#frames.forget(change.remove);
+    this.#frames.forgetRooms((room) => room in (change.rooms ?? {}));
     if (!this.#subscription.wantsAnything) this.close();
     else if (this.#source === null && !this.#backoff.waiting) this.#open();
     else void this.#subscription.flush();
@@ -131,6 +145,10 @@ export class SessionConnection {
     source.addEventListener(
       EVENT.roster,
       mine((e) => this.#frames.roster(e)),
+    );
+    source.addEventListener(
+      ROOM_EVENT,
+      mine((e) => this.#frames.room(e)),
     );
     source.addEventListener('error', () => {
       if (source === this.#source) void this.#onError(url);

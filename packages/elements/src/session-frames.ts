@@ -1,6 +1,11 @@
 import {
   PROTOCOL_VERSION,
+  applyRoomFrame,
   applyRosterFrame,
+  isValidRoom,
+  type RoomFrame,
+  type RoomName,
+  type RoomView,
   clockOffset,
   decodeStatuses,
   type HelloFrame,
@@ -28,6 +33,8 @@ export class SessionFrames {
   readonly #live = new Set<Uid>();
   #rosterLive = false;
   #roster: Roster | null = null;
+  /** The rooms the session is in, as their frames built them (live until the session drops). */
+  readonly #rooms = new Map<RoomName, RoomView>();
   /** Server clock minus the device clock, from the last frame's `t`. */
   #offset = 0;
   #window: PresenceWindow = { timeoutSeconds: 60, marginSeconds: 20 };
@@ -54,6 +61,15 @@ export class SessionFrames {
     return this.#rosterLive ? this.#roster : null;
   }
 
+  liveRoom(room: RoomName): RoomView | undefined {
+    return this.#rooms.get(room);
+  }
+
+  /** The page left these rooms (or was refused them): their views are gone. */
+  forgetRooms(keep: (room: RoomName) => boolean): void {
+    for (const room of this.#rooms.keys()) if (!keep(room)) this.#rooms.delete(room);
+  }
+
   /** Takes what a previous page knew, except where a live status knows better. */
   seed(state: ResumeState): void {
     this.#known.position = state.position;
@@ -70,7 +86,8 @@ export class SessionFrames {
 
   /** The session dropped: nothing is live until the next snapshot. True if something was. */
   drop(): boolean {
-    const wasLive = this.#live.size > 0 || this.#rosterLive;
+    const wasLive = this.#live.size > 0 || this.#rosterLive || this.#rooms.size > 0;
+    this.#rooms.clear();
     this.#live.clear();
     this.#rosterLive = false;
     return wasLive;
@@ -142,6 +159,19 @@ export class SessionFrames {
     } else if (!this.#roster) return;
     this.#roster = applyRosterFrame(this.#roster?.users ?? [], frame);
     this.#emit({ type: 'roster', t: frame.t, roster: this.#roster, position: this.#known.position });
+  }
+
+  /** A room frame (no id: it moves no resume position): a window replaces the room, a delta changes it. */
+  room(event: MessageEvent<string>): void {
+    const frame = parse<RoomFrame>(event);
+    if (!frame || !isValidRoom(frame.room) || typeof frame.count !== 'number') return;
+    if (!this.#subscription.inRoom(frame.room)) return;
+    const previous = this.#rooms.get(frame.room) ?? null;
+    if (!('users' in frame) && !previous) return;
+    this.#offset = clockOffset(frame.t, Date.now());
+    const view = applyRoomFrame(previous, frame);
+    this.#rooms.set(frame.room, view);
+    this.#emit({ type: 'room', t: frame.t, room: frame.room, view });
   }
 
   #advance(event: MessageEvent<string>, t: number): void {

@@ -2,7 +2,8 @@ import type { Uid } from '@presence-kit/core';
 import { countIn } from './hub-protocol.js';
 import type { ResumeState } from './resume-point.js';
 import { SessionConnection } from './session-connection.js';
-import type { RetryOptions, StatusList, SubscriptionChange, TransportEvent } from './transport.js';
+import { unionOfRooms } from './room-wants.js';
+import type { RetryOptions, RoomWants, StatusList, SubscriptionChange, TransportEvent } from './transport.js';
 
 type Send = (event: TransportEvent) => void;
 
@@ -10,6 +11,8 @@ interface Client {
   send: Send;
   uids: Set<Uid>;
   roster: boolean;
+  /** The rooms this tab is in: the connection is in their union, left when the last tab leaves. */
+  rooms: RoomWants;
 }
 
 /**
@@ -36,7 +39,7 @@ export class SessionHub {
   attach(id: string, send: Send, resume: ResumeState | null): void {
     this.detach(id);
     if (resume) this.#connection.seed(resume);
-    this.#clients.set(id, { send, uids: new Set(), roster: false });
+    this.#clients.set(id, { send, uids: new Set(), roster: false, rooms: {} });
   }
 
   update(id: string, change: SubscriptionChange): void {
@@ -58,7 +61,14 @@ export class SessionHub {
     const rosterAdded = change.roster && !client.roster;
     if (change.roster !== client.roster) this.#rosterCount += change.roster ? 1 : -1;
     client.roster = change.roster;
-    this.#connection.update({ add, remove, roster: this.#rosterCount > 0 });
+    const roomsBefore = client.rooms;
+    client.rooms = change.rooms ?? {};
+    this.#connection.update({ add, remove, roster: this.#rosterCount > 0, rooms: this.#rooms() });
+    // A room the connection is already in: this tab gets it at once.
+    for (const room of Object.keys(client.rooms)) {
+      const known = room in roomsBefore ? undefined : this.#connection.liveRoom(room);
+      if (known) client.send({ type: 'room', t: this.#connection.now(), room, ...known });
+    }
 
     // What the connection already vouches for needs no new snapshot from the server.
     const roster = this.#connection.liveRoster;
@@ -84,7 +94,7 @@ export class SessionHub {
     this.#clients.delete(id);
     const remove = [...client.uids].filter((uid) => countIn(this.#counts, uid, -1));
     if (client.roster) this.#rosterCount -= 1;
-    this.#connection.update({ add: [], remove, roster: this.#rosterCount > 0 });
+    this.#connection.update({ add: [], remove, roster: this.#rosterCount > 0, rooms: this.#rooms() });
   }
 
   reconnectNow(): void {
@@ -103,6 +113,10 @@ export class SessionHub {
     return this.#connection.resumeState();
   }
 
+  #rooms(): RoomWants {
+    return unionOfRooms([...this.#clients.values()].map((client) => client.rooms));
+  }
+
   #covered(client: Client): Uid[] {
     return [...client.uids].filter((uid) => this.#connection.liveStatus(uid) !== undefined);
   }
@@ -119,6 +133,8 @@ export class SessionHub {
         );
       } else if (event.type === 'roster') {
         if (client.roster) client.send(event);
+      } else if (event.type === 'room') {
+        if (event.room in client.rooms) client.send(event);
       } else client.send(event);
     }
   }

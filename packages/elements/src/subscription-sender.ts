@@ -1,7 +1,7 @@
-import type { SubscribeRequest, Uid } from '@presence-kit/core';
+import type { RoomName, RoomsSubscription, SubscribeRequest, Uid } from '@presence-kit/core';
 import { readErrorBody } from './error-body.js';
 import type { ResumePoint } from './resume-point.js';
-import type { SubscriptionChange } from './transport.js';
+import type { RoomWants, SubscriptionChange } from './transport.js';
 
 /** How long a busy server (503, 429) is left alone before the same change is sent again. */
 const RETRY_BUSY_MS = 1000;
@@ -14,6 +14,8 @@ export interface SenderEvents {
   refused(message: string): void;
   /** The roster is no longer subscribed: what was known of it no longer holds. */
   rosterOff(): void;
+  /** The server would not let the page into a room (403 from `authorizeRoom`, too many rooms…): it is not asked again. */
+  roomRefused(room: RoomName, message: string): void;
 }
 
 /**
@@ -29,7 +31,12 @@ export class SubscriptionSender {
   readonly #events: SenderEvents;
   readonly #wanted = new Set<Uid>();
   #wantRoster = false;
+  #wantedRooms: RoomWants = {};
   #sid: string | null = null;
+  /** Rooms sent to the server on this session, with their window size. */
+  #subscribedRooms = new Map<RoomName, number>();
+  /** Rooms the server refused: not asked for again until they stop being wanted. */
+  readonly #refusedRooms = new Set<RoomName>();
   /** Sent to the server on this session (the server applied it, or will before answering). */
   #subscribed = new Set<Uid>();
   #rosterSubscribed = false;
@@ -52,7 +59,12 @@ export class SubscriptionSender {
   }
 
   get wantsAnything(): boolean {
-    return this.#wanted.size > 0 || this.#wantRoster;
+    return this.#wanted.size > 0 || this.#wantRoster || Object.keys(this.#wantedRooms).length > 0;
+  }
+
+  /** True while the session is in `room` (its frames count). */
+  inRoom(room: RoomName): boolean {
+    return this.#subscribedRooms.has(room);
   }
 
   wants(uid: Uid): boolean {
@@ -85,11 +97,14 @@ export class SubscriptionSender {
     }
     for (const uid of change.add) this.#wanted.add(uid);
     this.#wantRoster = change.roster;
+    this.#wantedRooms = change.rooms ?? {};
+    for (const room of this.#refusedRooms) if (!(room in this.#wantedRooms)) this.#refusedRooms.delete(room);
   }
 
   unwantAll(): void {
     this.#wanted.clear();
     this.#wantRoster = false;
+    this.#wantedRooms = {};
   }
 
   /** A new session greeted us: everything wanted is sent to it. */
@@ -102,6 +117,7 @@ export class SubscriptionSender {
   end(): void {
     this.#sid = null;
     this.#subscribed = new Set();
+    this.#subscribedRooms = new Map();
     this.#awaiting = [];
     this.#suspect.length = 0;
     this.#rosterSubscribed = this.#rosterAwaited = false;
@@ -126,6 +142,7 @@ export class SubscriptionSender {
     const roster = !suspect && this.#wantRoster !== this.#rosterSubscribed;
     if (add.length === 0 && remove.length === 0 && !roster) {
       if (this.#suspect.length > 0) void this.flush();
+      else await this.#flushRooms(sid);
       return;
     }
     const { position, statuses } = this.#known;
@@ -148,6 +165,47 @@ export class SubscriptionSender {
     // A session that began while this was in flight found the queue busy: whatever the
     // old session's answer says, the new one still needs everything wanted.
     if (sid === this.#sid && !answer.ok) this.#refuse(answer, add, roster);
+    void this.flush();
+  }
+
+  /**
+   * Rooms go in changes of their own, after the uids, entering one room per change (leaving any
+   * number), so a refusal names exactly the room at fault.
+   */
+  async #flushRooms(sid: string): Promise<void> {
+    const leave = [...this.#subscribedRooms.keys()].filter((room) => !(room in this.#wantedRooms));
+    const enter = Object.entries(this.#wantedRooms).find(
+      ([room, max]) => this.#subscribedRooms.get(room) !== max && !this.#refusedRooms.has(room),
+    );
+    if (leave.length === 0 && !enter) return;
+    const rooms: RoomsSubscription = {};
+    for (const room of leave) {
+      rooms[room] = null;
+      this.#subscribedRooms.delete(room);
+    }
+    if (enter) {
+      rooms[enter[0]] = enter[1] === 0 ? {} : { max: enter[1] };
+      this.#subscribedRooms.set(enter[0], enter[1]);
+    }
+    this.#posting = true;
+    const answer = await postJson(this.#url, { sid, rooms });
+    this.#posting = false;
+    if (sid === this.#sid && !answer.ok) {
+      if (answer.status === 404 || answer.status === 0) return this.#events.lost();
+      if (enter) this.#subscribedRooms.delete(enter[0]);
+      if (answer.status === 503 || answer.status === 429) {
+        this.#pausedUntil = Date.now() + RETRY_BUSY_MS;
+        setTimeout(() => void this.flush(), RETRY_BUSY_MS);
+        return;
+      }
+      if (enter) {
+        this.#refusedRooms.add(enter[0]);
+        this.#events.roomRefused(
+          enter[0],
+          `presence-kit: the server refused room "${enter[0]}" (${answer.status}): ${answer.message}`,
+        );
+      }
+    }
     void this.flush();
   }
 

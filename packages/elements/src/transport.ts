@@ -1,4 +1,4 @@
-import type { PresenceWindow, Roster, Uid, UserStatus } from '@presence-kit/core';
+import type { PresenceWindow, RoomName, RoomView, Roster, Uid, UserStatus } from '@presence-kit/core';
 import { resolveTransport } from './config.js';
 import { HubClient, type LinkFactory } from './hub-client.js';
 import { canElectLeader, leaderLink } from './leader-link.js';
@@ -26,7 +26,12 @@ export interface SubscriptionChange {
   remove: readonly Uid[];
   /** Whether the roster is wanted now. */
   roster: boolean;
+  /** The rooms wanted now (the page is in them), each with the largest window asked for (0: everyone). Absent: none. */
+  rooms?: RoomWants;
 }
+
+/** Room → the window size wanted (0: everyone). */
+export type RoomWants = Readonly<Record<RoomName, number>>;
 
 /** Statuses as pairs: a uid such as `__proto__` is data, never an object key. */
 export type StatusList = Array<[Uid, UserStatus]>;
@@ -52,6 +57,8 @@ export type TransportEvent =
   | { type: 'roster'; t: number; roster: Roster; position: string | null }
   /** What the previous page of this tab knew (sessionStorage), vouched for until `at` (server time): for the first paint. */
   | { type: 'restore'; users: StatusList; at: number; window: PresenceWindow; roster: Roster | null }
+  /** A room as the connection now shows it; `view` null with `refused` when the server would not let this page in. */
+  | { type: 'room'; t: number; room: RoomName; view: RoomView | null; refused?: string }
   /** The connection dropped: nothing is vouched for until the next snapshot. */
   | { type: 'dropped' }
   /** A refusal a person must act on (protocol mismatch, `maxUids`, a forbidden uid): logged once, in the page. */

@@ -1,5 +1,6 @@
-import type { Uid } from '@presence-kit/core';
-import type { SubscriptionChange } from './transport.js';
+import type { RoomName, Uid } from '@presence-kit/core';
+import { widerWindow } from './room-wants.js';
+import type { RoomWants, SubscriptionChange } from './transport.js';
 
 export type Unsubscribe = () => void;
 
@@ -11,6 +12,9 @@ export type Unsubscribe = () => void;
 export class WatchRegistry<Listener> {
   readonly #watchers = new Map<Uid, Set<Listener>>();
   #rosterInterest = 0;
+  /** Room → the window size each interest asked for (0: everyone). */
+  readonly #rooms = new Map<RoomName, number[]>();
+  #flushedRooms = '[]';
   /** What the last flush handed on: the next change is the difference from it. */
   readonly #flushedUids = new Set<Uid>();
   #flushedRoster = false;
@@ -48,6 +52,27 @@ export class WatchRegistry<Listener> {
     });
   }
 
+  /** Keeps the page in `room` (watching its first `max`, 0: everyone) until the returned function is called. */
+  wantRoom(room: RoomName, max: number): Unsubscribe {
+    let sizes = this.#rooms.get(room);
+    if (!sizes) this.#rooms.set(room, (sizes = []));
+    sizes.push(max);
+    this.#queue();
+    return once(() => {
+      const current = this.#rooms.get(room);
+      current?.splice(current.indexOf(max), 1);
+      if (current?.length === 0) this.#rooms.delete(room);
+      this.#queue();
+    });
+  }
+
+  /** Each wanted room with the largest window any interest asked for. */
+  get rooms(): RoomWants {
+    const wants: Record<RoomName, number> = Object.create(null);
+    for (const [room, sizes] of this.#rooms) wants[room] = sizes.reduce(widerWindow);
+    return wants;
+  }
+
   isWatched(uid: Uid): boolean {
     return this.#watchers.has(uid);
   }
@@ -63,7 +88,7 @@ export class WatchRegistry<Listener> {
 
   /** True when nothing is wanted at all. */
   get idle(): boolean {
-    return this.#watchers.size === 0 && this.#rosterInterest === 0;
+    return this.#watchers.size === 0 && this.#rosterInterest === 0 && this.#rooms.size === 0;
   }
 
   #queue(): void {
@@ -83,11 +108,15 @@ export class WatchRegistry<Listener> {
     const add = this.uids.filter((uid) => !this.#flushedUids.has(uid));
     const remove = [...this.#flushedUids].filter((uid) => !this.#watchers.has(uid));
     const roster = this.#rosterInterest > 0;
-    if (add.length === 0 && remove.length === 0 && roster === this.#flushedRoster) return;
+    const rooms = this.rooms;
+    const roomsKey = JSON.stringify(Object.entries(rooms).sort());
+    if (add.length === 0 && remove.length === 0 && roster === this.#flushedRoster && roomsKey === this.#flushedRooms)
+      return;
     for (const uid of remove) this.#flushedUids.delete(uid);
     for (const uid of add) this.#flushedUids.add(uid);
     this.#flushedRoster = roster;
-    this.#onFlush({ add, remove, roster });
+    this.#flushedRooms = roomsKey;
+    this.#onFlush({ add, remove, roster, rooms });
   }
 }
 

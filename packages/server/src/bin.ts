@@ -14,6 +14,7 @@ import { servePresence } from './serve.js';
  *   (e.g. x-forwarded-user); requests carrying it count as activity.
  *   PRESENCE_TRUST_PROXY: the reverse proxies in front, as a count (1) or their addresses
  *   (10.0.0.2,10.0.0.3), so per-client stream limits apply to clients, not to the proxy.
+ *   PRESENCE_ROOM_GRACE_SECONDS (30): how long a room member stays after their last page there closed.
  */
 const env = process.env;
 const userHeader = env.PRESENCE_USER_HEADER?.toLowerCase();
@@ -21,6 +22,7 @@ const redis = env.PRESENCE_REDIS_URL || undefined;
 const presence = createPresence({
   ...(redis ? { redis } : { db: env.PRESENCE_DB ?? 'presence.db' }),
   trustProxy: parseTrustProxy(env.PRESENCE_TRUST_PROXY),
+  ...(env.PRESENCE_ROOM_GRACE_SECONDS ? { roomGraceSeconds: Number(env.PRESENCE_ROOM_GRACE_SECONDS) } : {}),
   ...(userHeader ? { resolveUser: (c) => c.req.header(userHeader) ?? null } : {}),
 });
 // A Redis that cannot be reached stops the server here; presence has logged the one sentence why.

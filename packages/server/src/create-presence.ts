@@ -1,5 +1,13 @@
 import type { Hono, MiddlewareHandler } from 'hono';
-import { presenceLabel, type PresenceWindow, type Roster, type Uid, type UserStatus } from '@presence-kit/core';
+import {
+  presenceLabel,
+  type PresenceWindow,
+  type RoomName,
+  type RoomResponse,
+  type Roster,
+  type Uid,
+  type UserStatus,
+} from '@presence-kit/core';
 import { ActivityRecorder } from './activity-recorder.js';
 import { currentUser } from './current-user.js';
 import { FaultLog } from './fault-log.js';
@@ -14,6 +22,8 @@ import { presenceUserOf, type PresenceUser } from './presence-user.js';
 import type { PresenceEngine } from './engine.js';
 import { createRedisEngine } from './redis/redis-engine.js';
 import { createSqliteEngine, type SqliteEngine } from './sqlite-engine.js';
+import { Rooms } from './rooms/rooms.js';
+import { renderHere } from './rooms/room-ssr.js';
 
 export { openDatabase } from './sqlite-engine.js';
 
@@ -63,6 +73,10 @@ export interface Presence {
   renderRoster(attributes?: HtmlAttributes): string;
   /** Who is online now, alphabetical. */
   roster(): Roster;
+  /** Who is in a room now, alphabetical, with their state (what `GET /rooms/:room` answers): for SSR and JSON. */
+  roomMembers(room: RoomName): RoomResponse;
+  /** Server-rendered `<presence-here room>` with who is in the room now inside, and your own `attributes` (`{ max: 12 }`). */
+  renderHere(room: RoomName, attributes?: HtmlAttributes): string;
   /**
    * Profiles and last activity for these uids, in one query, as rows the render helpers
    * read: for pages whose users live in the kit's table. Unknown uids are absent. SQLite
@@ -134,6 +148,24 @@ export function createPresence(options: PresenceOptions): Presence {
     onError: (error) => faults.failed('relay tick', error),
   });
   engine.attach(relay);
+  const rooms = new Rooms({
+    now: o.now,
+    monotonic: o.monotonic,
+    tickMs: o.tickMs,
+    graceSeconds: o.roomGraceSeconds,
+    typingSeconds: o.typingSeconds,
+    ...(o.onJoin ? { onJoin: o.onJoin } : {}),
+    ...(o.onLeave ? { onLeave: o.onLeave } : {}),
+    onError: (error) => faults.failed('rooms tick', error),
+    ...(engine.rooms ? { store: engine.rooms } : {}),
+  });
+  const roomsHere = (): Rooms => {
+    if (!engine.rooms)
+      throw new TypeError('presence-kit: rooms are not available on the Redis engine yet; run presence on SQLite.');
+    return rooms;
+  };
+  // Room membership follows the open sessions: a closed stream starts its user's grace in each of its rooms.
+  relay.sessions.onEnd = (session) => rooms.leaveAll(session);
   const mapping = engine.mapping;
   const reading = { lastSeen: mapping.lastSeen, hidden: mapping.hidden ?? '\0none' };
   const uidOf = (row: UserRow): Uid => String(row[mapping.id] ?? row.uid ?? row.id ?? '');
@@ -161,13 +193,14 @@ export function createPresence(options: PresenceOptions): Presence {
 
   relay.start();
   recorder.start();
+  rooms.start();
   const toPresenceUsers = (stored: ReadonlyMap<Uid, StoredUser>): Map<Uid, PresenceUser> => {
     const users = new Map<Uid, PresenceUser>();
     for (const [uid, user] of stored) users.set(uid, presenceUserOf(user, mapping));
     return users;
   };
   const presence: Presence = {
-    app: presenceRoutes(relay, engine, o, faults),
+    app: presenceRoutes(relay, engine, o, faults, rooms),
     track,
     touch,
     ready: engine.ready,
@@ -188,6 +221,8 @@ export function createPresence(options: PresenceOptions): Presence {
     },
     renderRoster: (attributes) => renderRoster(relay.roster(), o.now(), attributes),
     roster: () => relay.roster(),
+    roomMembers: (room) => roomsHere().members(room),
+    renderHere: (room, attributes) => renderHere(roomsHere().members(room), attributes),
     users: (uids) => {
       if (!engine.usersNow)
         throw new TypeError(
@@ -201,9 +236,10 @@ export function createPresence(options: PresenceOptions): Presence {
     options: o,
     close() {
       recorder.close();
+      rooms.stop();
       relay.stop();
       return engine.close();
     },
   };
-  return keepInternals(presence, { engine, sqlite, relay, recorder });
+  return keepInternals(presence, { engine, sqlite, relay, recorder, rooms });
 }

@@ -2,6 +2,7 @@ import type { SubscribeResponse, Uid } from '@presence-kit/core';
 import type { LastSeenStore, StoredUser, UserProfile, UsersTable } from './last-seen-store.js';
 import type { OnlineSource, Relay } from './relay.js';
 import type { Refusal, SubscriptionChange } from './subscribe.js';
+import type { RoomSharing } from './rooms/room-store.js';
 
 /** What the activity recorder writes through: synchronous, and never waits on a network. */
 export type ActivityWrites = Pick<LastSeenStore, 'touch' | 'touchIfNewer'>;
@@ -15,7 +16,8 @@ export type ActivityWrites = Pick<LastSeenStore, 'touch' | 'touchIfNewer'>;
  * - Redis (`redis/redis-engine.ts`): N nodes, one online set computed by the node holding
  *   the leader lease and published, numbered, to every node's relay.
  *
- * Rooms, when they land, add their membership and per-viewer state here.
+ * Rooms (`rooms/`) live in each process, which holds its sessions; `rooms` shares their
+ * membership, state and typing with the other processes (SQLite: `rooms/room-store.ts`).
  */
 export interface PresenceEngine {
   readonly kind: 'sqlite' | 'redis';
@@ -39,6 +41,8 @@ export interface PresenceEngine {
    * Absent where every session is this process's.
    */
   forward?(change: SubscriptionChange): Promise<Refusal | SubscribeResponse | null>;
+  /** Shares rooms across the processes on this storage; absent where rooms are not available (Redis, for now: 501). */
+  readonly rooms?: RoomSharing;
   /** Called once with the relay the engine feeds. */
   attach(relay: Relay): void;
   /** Stops timers and connections; resolves once what it still held is written where it can be. */

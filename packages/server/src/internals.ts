@@ -3,6 +3,7 @@ import type { Presence } from './create-presence.js';
 import type { PresenceEngine } from './engine.js';
 import type { LastSeenStore } from './last-seen-store.js';
 import type { Relay } from './relay.js';
+import type { Rooms } from './rooms/rooms.js';
 import type { SqliteEngine } from './sqlite-engine.js';
 
 /**
@@ -16,6 +17,7 @@ export interface PresenceInternals {
   readonly store: LastSeenStore;
   readonly relay: Relay;
   readonly recorder: ActivityRecorder;
+  readonly rooms: Rooms;
 }
 
 interface Parts {
@@ -23,17 +25,19 @@ interface Parts {
   sqlite: SqliteEngine | undefined;
   relay: Relay;
   recorder: ActivityRecorder;
+  rooms: Rooms;
 }
 
 /** Module-private, so the parts stay out of reach of anything that only holds a `Presence`. */
 const internals = new WeakMap<Presence, PresenceInternals>();
 
 /** Called once by `createPresence` for the object it returns. */
-export function keepInternals<P extends Presence>(presence: P, { engine, sqlite, relay, recorder }: Parts): P {
+export function keepInternals<P extends Presence>(presence: P, { engine, sqlite, relay, recorder, rooms }: Parts): P {
   internals.set(presence, {
     engine,
     relay,
     recorder,
+    rooms,
     get store() {
       if (!sqlite) throw new TypeError('presence-kit: this presence runs on Redis; it has no SQLite store.');
       return sqlite.store;

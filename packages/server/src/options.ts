@@ -1,5 +1,14 @@
 import type { Context } from 'hono';
-import { DEFAULT_MAX_UIDS, defaultWriteSeconds, parseWindow, type Uid } from '@presence-kit/core';
+import {
+  DEFAULT_MAX_ROOMS_PER_SESSION,
+  DEFAULT_MAX_UIDS,
+  DEFAULT_ROOM_GRACE_SECONDS,
+  DEFAULT_TYPING_SECONDS,
+  defaultWriteSeconds,
+  parseWindow,
+  type RoomName,
+  type Uid,
+} from '@presence-kit/core';
 import type { Database } from 'better-sqlite3';
 import { checkTrustProxy, clientAddress, type TrustProxy } from './client-key.js';
 import type { UsersTable } from './last-seen-store.js';
@@ -76,9 +85,27 @@ export interface PresenceOptions {
   log?: (message: string) => void;
   /** Throttle map bound. Default 100,000 users. */
   maxThrottleEntries?: number;
+  /**
+   * Who may enter and watch a room (`rooms/`): return false to answer 403. Called once per room a
+   * session enters, and for `GET /rooms/:room`. Default: everyone (a guest watches but is not a member).
+   */
+  authorizeRoom?: (c: Context, room: RoomName) => boolean | Promise<boolean>;
+  /** Rooms one session may be in at once. Default 16. */
+  maxRoomsPerSession?: number;
+  /** How long a member stays after their last page in the room closed; a reload never crosses it. Default 30 s. */
+  roomGraceSeconds?: number;
+  /** How long a typing signal holds on the receivers unless another follows. Default 5 s. */
+  typingSeconds?: number;
+  /**
+   * Called when a user joins a room (at the tick that shows it), once across processes on one
+   * SQLite file: by the process whose page brought them in. Default: nothing.
+   */
+  onJoin?: (room: RoomName, uid: Uid) => void;
+  /** Called when a member leaves a room (after the grace), once: by the process that held them last. Default: nothing. */
+  onLeave?: (room: RoomName, uid: Uid) => void;
 }
 
-type Unset = 'db' | 'redis' | 'users' | 'resolveUser' | 'authorize' | 'cors';
+type Unset = 'db' | 'redis' | 'users' | 'resolveUser' | 'authorize' | 'cors' | 'authorizeRoom' | 'onJoin' | 'onLeave';
 export type ResolvedOptions = Required<Omit<PresenceOptions, Unset>> & Pick<PresenceOptions, Unset>;
 
 const ASSET = /\.(?:js|mjs|css|map|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|otf|txt|json|webmanifest)$/i;
@@ -121,5 +148,8 @@ export function resolveOptions(options: PresenceOptions, env: Env = process.env)
     monotonic: options.monotonic ?? options.now ?? (() => performance.now()),
     log: options.log ?? ((message) => console.warn(message)),
     maxThrottleEntries: options.maxThrottleEntries ?? 100_000,
+    maxRoomsPerSession: options.maxRoomsPerSession ?? DEFAULT_MAX_ROOMS_PER_SESSION,
+    roomGraceSeconds: options.roomGraceSeconds ?? DEFAULT_ROOM_GRACE_SECONDS,
+    typingSeconds: options.typingSeconds ?? DEFAULT_TYPING_SECONDS,
   };
 }

@@ -8,9 +8,17 @@ import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
 import { checkAuthorized, checkParams, limitBody, unknownParameter } from './request-checks.js';
 import { sessionRoutes } from './session-routes.js';
+import { roomRoutes } from './rooms/room-routes.js';
+import type { Rooms } from './rooms/rooms.js';
 
 /** Builds the presence sub-app: the session routes (`/stream`, `/subscribe`) and the JSON ones (`/status`, `/roster`). */
-export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: ResolvedOptions, faults: FaultLog): Hono {
+export function presenceRoutes(
+  relay: Relay,
+  engine: PresenceEngine,
+  o: ResolvedOptions,
+  faults: FaultLog,
+  rooms: Rooms,
+): Hono {
   const app = new Hono();
   // Off unless configured: by default only same-origin pages may read presence.
   if (o.cors)
@@ -19,7 +27,8 @@ export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: Resolved
       cors({ origin: o.cors.origin, allowMethods: ['GET', 'POST'], allowHeaders: ['content-type'], maxAge: 600 }),
     );
 
-  sessionRoutes(app, relay, engine, o, faults);
+  sessionRoutes(app, relay, engine, o, faults, rooms);
+  roomRoutes(app, rooms, o, faults, engine.rooms !== undefined);
 
   const bulk = async (c: Context, uids: Uid[]): Promise<Response> => {
     const denied = await checkAuthorized(c, o, uids);
@@ -92,6 +101,9 @@ export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: Resolved
     ['/subscribe', 'POST'],
     ['/status', 'GET, POST'],
     ['/roster', 'GET'],
+    ['/room-state', 'POST'],
+    ['/room-typing', 'POST'],
+    ['/rooms/:room', 'GET'],
   ] as const) {
     app.all(path, (c) =>
       errorResponse(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${allowed}.`, {
@@ -100,7 +112,12 @@ export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: Resolved
     );
   }
   app.all('*', (c) =>
-    errorResponse(c, 404, 'not_found', 'No such presence endpoint; use /stream, /subscribe, /status or /roster.'),
+    errorResponse(
+      c,
+      404,
+      'not_found',
+      'No such presence endpoint; use /stream, /subscribe, /status, /roster, /rooms/:room, /room-state or /room-typing.',
+    ),
   );
   app.onError((error, c) => {
     // A client that left mid-request (an abandoned upload) is not a server fault, and nobody reads the answer.

@@ -11,6 +11,8 @@ import { Session } from './sessions.js';
 import { nodeBindings, openConnection } from './node-stream.js';
 import { sseFrame } from './sse-frame.js';
 import { parseSubscription, subscribeHere } from './subscribe.js';
+import { applyRooms, checkRooms, memberProfile } from './rooms/room-subscription.js';
+import type { Rooms } from './rooms/rooms.js';
 
 const STREAM_HEADERS: Record<string, string> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -31,6 +33,7 @@ export function sessionRoutes(
   engine: PresenceEngine,
   o: ResolvedOptions,
   faults: FaultLog,
+  rooms: Rooms,
 ): void {
   const streamsPerClient = new Map<string, number>();
   // One function for every stream's end, so a stream holds no closure of its own beyond the call.
@@ -131,9 +134,16 @@ export function sessionRoutes(
         change.add.filter((uid) => !before?.uids.has(uid)),
       );
       if (denied) return denied;
+      const roomsRefused = await checkRooms(c, o, engine, before, change.rooms);
+      if (roomsRefused) return roomsRefused;
+      const profile = await memberProfile(engine, before, change.rooms);
       const result = elsewhere ? await engine.forward!(change) : await subscribeHere(relay, engine, change, o);
       if (!result) return ended();
-      if (!('status' in result)) return c.json(result);
+      if (!('status' in result)) {
+        const session = relay.sessions.get(change.sid);
+        if (session) applyRooms(rooms, session, change.rooms, profile);
+        return c.json(result);
+      }
       return errorResponse(
         c,
         result.status,

@@ -15,6 +15,8 @@ export class Session {
   readonly uids = new Set<Uid>();
   /** The roster window it watches, or null. */
   roster: WindowSize | null = null;
+  /** The rooms it is in (or watches, for a guest), with the window size of each. */
+  readonly rooms = new Map<string, WindowSize>();
 
   constructor(
     readonly connection: SseConnection,
@@ -34,6 +36,8 @@ export class Sessions {
   readonly #bySid = new Map<string, Session>();
   readonly #watchers = new Map<Uid, Set<Session>>();
   readonly #rosterWatchers = new Map<WindowSize, Set<Session>>();
+  /** Called for every session that ends (rooms: its user leaves after the grace). */
+  onEnd: ((session: Session) => void) | undefined;
 
   get size(): number {
     return this.#bySid.size;
@@ -61,6 +65,7 @@ export class Sessions {
     if (!this.#bySid.delete(session.sid)) return;
     this.unwatch(session, [...session.uids]);
     this.setRoster(session, null);
+    this.onEnd?.(session);
   }
 
   watch(session: Session, uids: Iterable<Uid>): void {

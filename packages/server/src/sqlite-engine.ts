@@ -5,6 +5,7 @@ import type { PresenceEngine } from './engine.js';
 import { createLastSeenStore, mapsHostTable, type LastSeenStore, type UsersTable } from './last-seen-store.js';
 import { OnlineSet } from './online-set.js';
 import type { Relay } from './relay.js';
+import { RoomStore } from './rooms/room-store.js';
 
 /** Opens a database file the way presence wants it: WAL, and never waiting on a lock. */
 export function openDatabase(path: string): Database {
@@ -59,6 +60,8 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
   return {
     kind: 'sqlite',
     store,
+    // Several processes on one file share their rooms through it.
+    rooms: new RoomStore(db),
     hostDb: ownsDb ? undefined : db,
     writes: store,
     online: new OnlineSet({

@@ -14,6 +14,7 @@ import type { StoredUser } from './last-seen-store.js';
 import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
 import type { Session, WindowSize } from './sessions.js';
+import { parseRooms, type RoomChanges } from './rooms/room-subscription.js';
 
 /** A `POST /subscribe` body, checked. */
 export interface SubscriptionChange {
@@ -26,12 +27,14 @@ export interface SubscriptionChange {
   rosterKnown: boolean;
   known: ReadonlySet<Uid>;
   since: StreamPosition | null;
+  /** Rooms to enter (window size) or leave (null): `rooms/`. */
+  rooms: RoomChanges;
 }
 
 export type Refusal = { status: 400 | 403 | 404 | 413 | 503; code: ErrorCode; message: string };
 type Parsed = { ok: true; change: SubscriptionChange } | ({ ok: false } & Refusal);
 
-const FIELDS = ['sid', 'add', 'remove', 'roster', 'known', 'since'];
+const FIELDS = ['sid', 'add', 'remove', 'roster', 'known', 'since', 'rooms'];
 const EXAMPLE = 'JSON like {"sid": "…", "add": ["1", "2"]}';
 
 const invalid = (message: string): Parsed => ({ ok: false, status: 400, code: 'invalid_body', message });
@@ -101,9 +104,12 @@ export function parseSubscription(body: unknown, maxUids: number): Parsed {
   if ((lists.known.length > 0 || rosterKnown) && since === null) {
     return invalid('`known` needs `since`, the id of the last frame the client saw.');
   }
+  const rooms = parseRooms(fields.rooms);
+  if (!rooms.ok) return { ok: false, status: 400, code: rooms.code, message: rooms.message };
   return {
     ok: true,
     change: {
+      rooms: rooms.rooms,
       sid: fields.sid,
       add: lists.add,
       remove: lists.remove,

@@ -30,8 +30,15 @@ export interface ServerStats {
  * (defined in ./presence-server.mjs: a new command goes there and here).
  */
 export const server = {
-  reset: (options: { timeoutSeconds?: number; marginSeconds?: number } = {}) =>
-    executeServerCommand<boolean, typeof options>('presence:reset', options),
+  reset: (
+    options: {
+      timeoutSeconds?: number;
+      marginSeconds?: number;
+      roomGraceSeconds?: number;
+      typingSeconds?: number;
+      authorizeRoomDenies?: string;
+    } = {},
+  ) => executeServerCommand<boolean, typeof options>('presence:reset', options),
   touch: (uid: string, profile: { name?: string; avatar?: string | null } = {}) =>
     executeServerCommand<boolean, { uid: string; name?: string; avatar?: string | null }>('presence:touch', {
       uid,
@@ -59,9 +66,38 @@ export const server = {
   heldSubscribes: () => executeServerCommand<number, undefined>('presence:held-subscribes'),
   releaseSubscribes: () => executeServerCommand<number, undefined>('presence:release-subscribes'),
   up: () => executeServerCommand<boolean, undefined>('presence:up'),
+  /** Another person enters `room` on a session of their own; resolves with the subscribe's status. */
+  enterAs: (uid: string, room: string) =>
+    executeServerCommand<number, { uid: string; room: string }>('presence:enter-as', { uid, room }),
+  /** That person's page closes. */
+  leaveAs: (uid: string) => executeServerCommand<boolean, { uid: string }>('presence:leave-as', { uid }),
+  roomStateAs: (uid: string, room: string, state: object | null) =>
+    executeServerCommand<number, { uid: string; room: string; state: object | null }>('presence:room-state-as', {
+      uid,
+      room,
+      state,
+    }),
+  typingAs: (uid: string, room: string, typing: boolean) =>
+    executeServerCommand<number, { uid: string; room: string; typing: boolean }>('presence:typing-as', {
+      uid,
+      room,
+      typing,
+    }),
+  /** One rooms tick now (the server's own timer ticks too, once a second). */
+  roomTick: () => executeServerCommand<number, undefined>('presence:room-tick'),
+  roomMembers: (room: string) =>
+    executeServerCommand<{ count: number; users: { uid: string; state: object | null }[] }, { room: string }>(
+      'presence:room-members',
+      { room },
+    ),
   restart: (advanceSeconds = 0) =>
     executeServerCommand<boolean, { advanceSeconds: number }>('presence:restart', { advanceSeconds }),
 };
+
+/** The page's signed-in user from now on (the cookie the test server's `resolveUser` reads); null signs out. */
+export function signIn(uid: string | null): void {
+  document.cookie = uid === null ? 'presence-test-user=; max-age=0; path=/' : `presence-test-user=${uid}; path=/`;
+}
 
 export function dotOf(element: PresenceDot): HTMLElement | null {
   return element.shadowRoot!.querySelector<HTMLElement>('[part~="dot"]');

@@ -6,6 +6,7 @@
 // A new command: add it to `commands` below and its typed wrapper to `server` in ./helpers.ts.
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { createPresence } from '@presence-kit/server';
 // Relay ticks by hand are for tests only: the kit's internals, not its public API.
 import { internalsOf } from '../../../server/dist/internals.js';
@@ -32,6 +33,8 @@ export function presenceServer() {
     held: null,
     /** How many of the next subscribe requests answer 503 (a node cut off from its cluster). */
     busySubscribes: 0,
+    /** Sessions the tests open on the server's side, as other people in rooms: uid → the stream's reader. */
+    others: new Map(),
     /** What the presence streams sent since the last `presence:traffic` reset: what a browser received. */
     traffic: { streams: 0, bytes: 0, subscribes: 0 },
   };
@@ -39,19 +42,26 @@ export function presenceServer() {
   const now = () => Date.now() + state.skewMs;
 
   function start() {
+    // A function cannot cross the command boundary: `authorizeRoomDenies` names the one room refused.
+    const { authorizeRoomDenies, ...options } = state.options;
     state.presence = createPresence({
       db: state.db.path,
       now,
-      ...state.options,
+      ...options,
+      ...(authorizeRoomDenies ? { authorizeRoom: (_c, room) => room !== authorizeRoomDenies } : {}),
       // Every touch writes, so a test can make a user active again at any moment.
       writeSeconds: 0.001,
       retryMs: 500,
+      // The page signs in by setting this cookie (`server.signIn` in ./helpers.ts): rooms need a member.
+      resolveUser: (c) => getCookie(c, 'presence-test-user') ?? null,
       log: (message) => console.warn(message),
     });
     state.root = new Hono().route('/presence', state.presence.app);
   }
 
   function stop() {
+    for (const reader of state.others.values()) void reader.cancel();
+    state.others.clear();
     state.presence?.close();
     state.db?.cleanup();
   }
@@ -66,7 +76,48 @@ export function presenceServer() {
     start();
   }
 
+  const asUser = (uid) => ({ cookie: `presence-test-user=${uid}` });
+  /** Opens a session as `uid` in process and enters `room`: another person, on another device. */
+  async function enterAs({ uid, room }) {
+    const response = await state.root.request('/presence/stream?v=2', { headers: asUser(uid) });
+    const reader = response.body.getReader();
+    let text = '';
+    while (!/"sid":"([^"]+)"/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    const sid = /"sid":"([^"]+)"/.exec(text)[1];
+    // Keep reading, so the stream never backs up.
+    void (async () => {
+      while (!(await reader.read().catch(() => ({ done: true }))).done);
+    })();
+    state.others.set(uid, reader);
+    const answer = await state.root.request('/presence/subscribe', {
+      method: 'POST',
+      headers: { ...asUser(uid), 'content-type': 'application/json' },
+      body: JSON.stringify({ sid, rooms: { [room]: {} } }),
+    });
+    return answer.status;
+  }
+  const postAs = async (uid, path, body) =>
+    (
+      await state.root.request(`/presence/${path}`, {
+        method: 'POST',
+        headers: { ...asUser(uid), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    ).status;
+
   const commands = {
+    /** Another person enters a room (a session of theirs, held by the server side of the test). */
+    'presence:enter-as': (payload) => enterAs(payload),
+    /** That person's page closes (they leave after the grace). */
+    'presence:leave-as': async ({ uid }) => {
+      await state.others.get(uid)?.cancel();
+      state.others.delete(uid);
+      return true;
+    },
+    'presence:room-state-as': ({ uid, room, state: value }) => postAs(uid, 'room-state', { room, state: value }),
+    'presence:typing-as': ({ uid, room, typing }) => postAs(uid, 'room-typing', { room, typing }),
+    'presence:room-tick': () => internalsOf(state.presence).rooms.tick(),
+    'presence:room-members': ({ room }) => state.presence.roomMembers(room),
     'presence:reset': (payload) => (reset(payload ?? {}), true),
     /** Activity for a uid, optionally with the name and avatar the roster shows. */
     'presence:touch': ({ uid, name, avatar }) => {

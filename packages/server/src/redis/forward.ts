@@ -20,7 +20,11 @@ const UNREACHABLE: Refusal = {
 };
 
 /** A subscription change as JSON carries it (a Set and Infinity do not survive JSON). */
-type Wire = Omit<SubscriptionChange, 'known' | 'roster'> & { known: string[]; roster?: number | 'all' | null };
+// Rooms are refused on Redis before a change is forwarded, so a forwarded change has none.
+type Wire = Omit<SubscriptionChange, 'known' | 'roster' | 'rooms'> & {
+  known: string[];
+  roster?: number | 'all' | null;
+};
 type Message = { q: string; from: string; change: Wire } | { a: string; result: Result };
 
 /**
@@ -109,7 +113,12 @@ export class Forwarder {
       return;
     }
     const { known, roster, ...rest } = message.change;
-    const change: SubscriptionChange = { ...rest, known: new Set(known), roster: roster === 'all' ? Infinity : roster };
+    const change: SubscriptionChange = {
+      ...rest,
+      known: new Set(known),
+      roster: roster === 'all' ? Infinity : roster,
+      rooms: new Map(),
+    };
     const result = await this.handle(change);
     try {
       await this.redis.publish(

@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HelloFrame } from '@presence-kit/core';
+import { FakeClock, FrameReader, createTestHost, tempDbPath } from '../../../test/support/index.js';
+import { internalsOf } from '../src/internals.js';
+import type { Presence } from '../src/index.js';
+
+// Two presence instances on one SQLite file are two processes behind a load balancer: each
+// holds its own sessions, and the room they show is the same. Both run on one fake clock.
+
+const file = tempDbPath();
+const clock = new FakeClock();
+const processes: Presence[] = [];
+const readers: FrameReader[] = [];
+afterEach(() => {
+  for (const reader of readers.splice(0)) void reader.cancel();
+  for (const presence of processes.splice(0)) presence.close();
+});
+
+const hooks: string[] = [];
+function start(name = `p${processes.length + 1}`) {
+  const host = createTestHost(
+    {
+      onJoin: (room, uid) => hooks.push(`${name} join ${room} ${uid}`),
+      onLeave: (room, uid) => hooks.push(`${name} leave ${room} ${uid}`),
+    },
+    clock,
+    file.path,
+  );
+  processes.push(host.presence);
+  host.presence.upsertUser({ uid: 'ada', name: 'Ada', avatar: null });
+  host.presence.upsertUser({ uid: 'bea', name: 'Bea', avatar: null });
+  const enter = async (as: string) => {
+    const reader = new FrameReader(await host.app.request('/presence/stream?v=2', { headers: { 'x-test-user': as } }));
+    readers.push(reader);
+    const [, hello] = await reader.next(2);
+    const { sid } = JSON.parse(/^data: (.*)$/m.exec(hello!)![1]!) as HelloFrame;
+    const post = (path: string, body: object) =>
+      host.app.request(`/presence/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-test-user': as },
+        body: JSON.stringify(body),
+      });
+    expect((await post('subscribe', { sid, rooms: { 'doc:42': {} } })).status).toBe(200);
+    await reader.next();
+    return { reader, post };
+  };
+  return { presence: host.presence, enter, tick: () => internalsOf(host.presence).rooms.tick() };
+}
+
+/** Time passes as it does for running processes: each ticks every second. */
+const pass = (seconds: number, ...running: { tick(): unknown }[]) => {
+  for (let s = 0; s < seconds; s++) {
+    clock.advance(1);
+    for (const process of running) process.tick();
+  }
+};
+const room = (data: string) => `event: room\ndata: ${data}\n\n`;
+
+describe('rooms across processes on one SQLite file', () => {
+  it('show members of either process to viewers of both, with state, and the grace across a move', async () => {
+    const one = start();
+    const two = start();
+    const bea = await one.enter('bea');
+    const ada = await two.enter('ada');
+    two.tick(); // writes Ada's row
+    one.tick(); // reads it: Bea's bar shows her, and Bea herself
+    const t = clock.ms;
+    expect(await bea.reader.rest()).toEqual([
+      room(`{"t":${t},"room":"doc:42","count":2,"join":[["ada","Ada",null,0],["bea","Bea",null,0]]}`),
+    ]);
+    two.tick(); // and the other way round: Ada's own join came at the first tick, Bea's now
+    expect(await ada.reader.rest()).toEqual([
+      room(`{"t":${t},"room":"doc:42","count":1,"join":[["ada","Ada",null,0]]}`),
+      room(`{"t":${t},"room":"doc:42","count":2,"join":[["bea","Bea",null,0]]}`),
+    ]);
+
+    await ada.post('room-state', { room: 'doc:42', state: { color: 'teal' } });
+    two.tick();
+    one.tick();
+    expect(await bea.reader.rest()).toEqual([
+      room(`{"t":${t},"room":"doc:42","count":2,"state":{"ada":{"color":"teal"}}}`),
+    ]);
+    expect(one.presence.roomMembers('doc:42').users.map((u) => [u.uid, u.state])).toEqual([
+      ['ada', { color: 'teal' }],
+      ['bea', null],
+    ]);
+
+    // Ada's page reloads onto the other process: her old one lets go after its grace, and she never leaves.
+    await ada.reader.cancel();
+    clock.advance(5);
+    const moved = await one.enter('ada');
+    pass(31, one, two);
+    expect(await bea.reader.rest()).toEqual([]);
+    expect(one.presence.roomMembers('doc:42').count).toBe(2);
+    await moved.reader.cancel();
+    pass(29, one, two);
+    expect(await bea.reader.rest()).toEqual([]);
+    pass(1, one, two);
+    expect(await bea.reader.rest()).toEqual([room(`{"t":${clock.ms},"room":"doc:42","count":1,"leave":["ada"]}`)]);
+    // The host's hooks ran once per join and leave, not once per process.
+    expect(hooks.splice(0)).toEqual(['p2 join doc:42 ada', 'p1 join doc:42 bea', 'p1 leave doc:42 ada']);
+  });
+
+  it('lets the members of a process that died leave once its heartbeat runs out', async () => {
+    const one = start();
+    const two = start();
+    const bea = await one.enter('bea');
+    await two.enter('ada');
+    two.tick();
+    one.tick();
+    await bea.reader.rest();
+    // The other process stops (kill -9: no goodbye). Its heartbeat ages; 15 s on, its rows no longer count.
+    processes.splice(1, 1)[0]!.close();
+    for (let s = 0; s < 14; s += 2) {
+      clock.advance(2);
+      one.tick();
+    }
+    expect(await bea.reader.rest()).toEqual([]);
+    clock.advance(2);
+    one.tick();
+    one.tick();
+    expect(await bea.reader.rest()).toEqual([room(`{"t":${clock.ms},"room":"doc:42","count":1,"leave":["ada"]}`)]);
+  });
+});
