@@ -21,6 +21,7 @@ const scenarios = [
   '8-processes',
   '9-tabs',
   '10-cluster',
+  '12-roster',
 ];
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
