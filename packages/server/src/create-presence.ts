@@ -61,7 +61,7 @@ export interface Presence {
   renderStatus(row: UserRow, locale?: string, attributes?: HtmlAttributes): string;
   /** Server-rendered `<online-now>` with the current roster inside, and your own `attributes` (`{ max: 12 }`). */
   renderRoster(attributes?: HtmlAttributes): string;
-  /** Who is online now, alphabetical. */
+  /** Who is online now, alphabetical: a copy, yours to sort or change. */
   roster(): Roster;
   /**
    * Profiles and last activity for these uids, in one query, as rows the render helpers
@@ -187,7 +187,11 @@ export function createPresence(options: PresenceOptions): Presence {
       return renderStatus(uidOf(row), statusOf(row), now, locale, attributes, { now, window });
     },
     renderRoster: (attributes) => renderRoster(relay.roster(), o.now(), attributes),
-    roster: () => relay.roster(),
+    // A copy: the relay's array is the online set's own, which must stay in roster order.
+    roster: () => {
+      const { count, users } = relay.roster();
+      return { count, users: [...users] };
+    },
     users: (uids) => {
       if (!engine.usersNow)
         throw new TypeError(

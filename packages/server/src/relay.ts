@@ -122,6 +122,7 @@ export class Relay {
     return this.#online.has(uid);
   }
 
+  /** The roster shown now; its array is the online set's own, so read it, never change it. */
   roster(): Roster {
     return this.#roster;
   }
