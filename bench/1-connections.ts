@@ -12,6 +12,11 @@ export interface ConnectionsOptions {
   /** Uids each subscriber watches (a small page of dots). */
   uidsPerStream: number;
   warmup: number;
+  /**
+   * Streams opened and closed again before the warm-up ones, so code compiled for the request
+   * path (a one-time cost of any long-running server) is not counted per stream. Default 0.
+   */
+  churn?: number;
 }
 
 interface Memory {
@@ -21,6 +26,9 @@ interface Memory {
   arrayBuffers: number;
   connections: number;
   fds: number;
+  /** CPU time the server process had used (user + system, µs) before the measurement's forced GCs, and after them. */
+  cpuStart: number;
+  cpuEnd: number;
 }
 
 export interface ConnectionsRow {
@@ -32,7 +40,11 @@ export interface ConnectionsRow {
   externalPerConnection: number;
   rss: number;
   fds: number;
+  /** Streams opened for this row (beyond the previous row's) and the wall time it took. */
+  openedHere: number;
   openSeconds: number;
+  /** The server process's CPU time per stream opened for this row (µs): its share of the two cores, whatever the load generators take. */
+  cpuPerOpening: number;
 }
 
 const USERS = 1000;
@@ -61,15 +73,26 @@ async function holdConnections(kind: 'bare' | 'presence', o: ConnectionsOptions)
       );
       opened = total;
     };
+    if (o.churn) {
+      await openUpTo(o.churn);
+      await Promise.all(clients.map((client) => client.call({ type: 'close' })));
+      while ((await server.call<Memory>({ type: 'measure' })).connections > 0)
+        await new Promise((r) => setTimeout(r, 100));
+      opened = 0;
+    }
     // Warm-up connections compile the request path once, so the base excludes one-time costs.
     await openUpTo(o.warmup);
     const before = await server.call<Memory>({ type: 'measure' });
     const rows: ConnectionsRow[] = [];
+    let previous = before;
     for (const n of o.counts) {
+      const openedHere = n - opened;
       const started = performance.now();
       await openUpTo(n);
       const openSeconds = (performance.now() - started) / 1000;
       const after = await server.call<Memory>({ type: 'measure' });
+      const cpuPerOpening = (after.cpuStart - previous.cpuEnd) / openedHere;
+      previous = after;
       const added = n - o.warmup;
       rows.push({
         server: kind,
@@ -80,7 +103,9 @@ async function holdConnections(kind: 'bare' | 'presence', o: ConnectionsOptions)
         externalPerConnection: (after.external - before.external) / added,
         rss: after.rss,
         fds: after.fds,
+        openedHere,
         openSeconds,
+        cpuPerOpening,
       });
     }
     await Promise.all(clients.map((client) => client.call({ type: 'close' })));
@@ -109,11 +134,13 @@ export async function runConnections(o: ConnectionsOptions): Promise<{ rows: Con
       fmt.ratio(p.heapPerConnection / b.heapPerConnection),
       `${fmt.n(b.rss / 2 ** 20, 0)} / ${fmt.n(p.rss / 2 ** 20, 0)}`,
       `${fmt.n(b.fds)} / ${fmt.n(p.fds)}`,
-      `${fmt.n(n / b.openSeconds)} / ${fmt.n(n / p.openSeconds)}`,
+      `${fmt.n(b.openedHere / b.openSeconds)} / ${fmt.n(p.openedHere / p.openSeconds)}`,
+      `${fmt.n(b.cpuPerOpening)} / ${fmt.n(p.cpuPerOpening)}`,
+      fmt.ratio(b.cpuPerOpening / p.cpuPerOpening),
     ];
   });
   const markdown = [
-    `Idle SSE subscribers (${o.uidsPerStream} uids each), load from ${o.clientProcesses} processes on 127.0.0.2-${1 + o.clientProcesses}; memory after forced GC, per connection beyond ${o.warmup} warm-up connections.`,
+    `Idle SSE subscribers (${o.uidsPerStream} uids each), load from ${o.clientProcesses} processes on 127.0.0.2-${1 + o.clientProcesses}; memory after forced GC, per connection beyond ${o.warmup} warm-up connections${o.churn ? `, opened after ${fmt.n(o.churn)} streams were opened and closed in each server (so code compiled for the request path is not counted per stream)` : ''}. Opened/s: the streams added for that row over the wall time they took (an opening = the stream, then one subscribe and its snapshot); server CPU per opening: the server process's CPU time over those streams, which the load generators sharing the 2 cores do not inflate.`,
     '',
     table(
       [
@@ -128,6 +155,8 @@ export async function runConnections(o: ConnectionsOptions): Promise<{ rows: Con
         'RSS total MiB (bare / kit)',
         'fds (bare / kit)',
         'opened/s (bare / kit)',
+        'server CPU µs / opening (bare / kit)',
+        'opening rate by server CPU (kit / bare)',
       ],
       body,
     ),
@@ -141,6 +170,7 @@ if (isMain(import.meta.url)) {
     clientProcesses: 4,
     uidsPerStream: 5,
     warmup: 100,
+    churn: 1000,
   });
   publish('1-connections', markdown);
 }

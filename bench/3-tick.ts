@@ -38,6 +38,8 @@ export interface TickRow {
   beforeP99Ms: number;
   afterMs: number;
   afterP99Ms: number;
+  /** The process's CPU time over each relay.tick (p50): what a loaded machine does not inflate. */
+  afterCpuMs: number;
   /** The online set's step alone (what replaced the full recomputation), without the relay's roster frame. */
   stepMs: number;
   stepP99Ms: number;
@@ -56,6 +58,14 @@ function timed<T>(fn: () => T): [T, number] {
   const start = performance.now();
   const value = fn();
   return [value, performance.now() - start];
+}
+
+/** Milliseconds of CPU time (user + system, every thread of the process) that `fn` took. */
+function cpuTimed<T>(fn: () => T): [T, number, number] {
+  const cpu = process.cpuUsage();
+  const [value, ms] = timed(fn);
+  const used = process.cpuUsage(cpu);
+  return [value, ms, (used.user + used.system) / 1000];
 }
 
 export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdown: string }> {
@@ -130,6 +140,7 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
           step: [] as number[],
           before: [] as number[],
           after: [] as number[],
+          afterCpu: [] as number[],
           rowsBefore: [] as number[],
           rowsAfter: [] as number[],
           changes: [] as number[],
@@ -163,8 +174,9 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
           };
           const runAfter = () => {
             rowsRead = 0;
-            const [result, ms] = timed(() => relay.tick());
+            const [result, ms, cpu] = cpuTimed(() => relay.tick());
             samples.after.push(ms);
+            samples.afterCpu.push(cpu);
             samples.rowsAfter.push(rowsRead);
             a = result;
           };
@@ -185,6 +197,7 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
           beforeP99Ms: percentile(samples.before, 99),
           afterMs: median(samples.after),
           afterP99Ms: percentile(samples.after, 99),
+          afterCpuMs: median(samples.afterCpu),
           stepMs: median(samples.step),
           stepP99Ms: percentile(samples.step, 99),
           rowsBefore: median(samples.rowsBefore),
@@ -199,7 +212,7 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
     }
   }
   const markdown = [
-    `One tick per simulated second over a SQLite file (WAL), ${o.repeats} ticks measured after the first tick and ${WRITE_SECONDS + 3} unmeasured ones (so the write band is full); each second ${o.changesPerKind} offline users write (and come online), ${o.changesPerKind} online users' windows end and ${o.changesPerKind} online users write again. Before = the full recomputation the tick did until now (every possibly-online row read, the roster re-sorted with \`localeCompare\` on every change); after = the incremental online set's step alone (\`OnlineSet.step()\`, sorted roster kept in place), and the real \`relay.tick()\` around it (no streams open, but it still builds today's whole-roster frame on every change: the fan-out half, which roster windows replace). All run on the same file after the same writes, rotating which goes first.`,
+    `One tick per simulated second over a SQLite file (WAL), ${o.repeats} ticks measured after the first tick and ${WRITE_SECONDS + 3} unmeasured ones (so the write band is full); each second ${o.changesPerKind} offline users write (and come online), ${o.changesPerKind} online users' windows end and ${o.changesPerKind} online users write again. Before = the full recomputation the tick did until now (every possibly-online row read, the roster re-sorted with \`localeCompare\` on every change); after = the incremental online set's step alone (\`OnlineSet.step()\`, sorted roster kept in place), and the real \`relay.tick()\` around it (no streams open: numbering the flips, publishing the roster, the fan-out finding no watcher), in wall time and in the process's CPU time (which other work on the machine does not inflate). All run on the same file after the same writes, rotating which goes first.`,
     '',
     table(
       [
@@ -208,7 +221,7 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
         'first tick ms (before / after)',
         'tick ms p50 before',
         'online-set step ms p50 after',
-        'whole relay.tick ms p50 after',
+        'whole relay.tick ms p50 after (CPU ms)',
         'p99 ms (before / step / tick)',
         'step vs before (p50)',
         'rows read per tick (before / after)',
@@ -221,7 +234,7 @@ export async function runTick(o: TickOptions): Promise<{ rows: TickRow[]; markdo
         `${fmt.ms(r.firstBeforeMs)} / ${fmt.ms(r.firstAfterMs)}`,
         fmt.ms(r.beforeMs),
         fmt.ms(r.stepMs),
-        fmt.ms(r.afterMs),
+        `${fmt.ms(r.afterMs)} (${fmt.ms(r.afterCpuMs)})`,
         `${fmt.ms(r.beforeP99Ms)} / ${fmt.ms(r.stepP99Ms)} / ${fmt.ms(r.afterP99Ms)}`,
         fmt.ratio(r.stepMs / r.beforeMs),
         `${fmt.n(r.rowsBefore)} / ${fmt.n(r.rowsAfter)}`,

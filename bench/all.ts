@@ -22,6 +22,7 @@ const scenarios = [
   '9-tabs',
   '10-cluster',
   '11-rooms',
+  '12-roster',
 ];
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));

@@ -14,6 +14,7 @@ import { runProcesses } from '../bench/8-processes.js';
 import { runTabs } from '../bench/9-tabs.js';
 import { runCluster } from '../bench/10-cluster.js';
 import { runRooms } from '../bench/11-rooms.js';
+import { runRoster } from '../bench/12-roster.js';
 
 describe('benchmark scenarios at smoke size', () => {
   it('1: both servers hold every idle stream they were given', async () => {
@@ -72,6 +73,19 @@ describe('benchmark scenarios at smoke size', () => {
     for (const row of rows) expect(row.requests.count).toBeGreaterThan(10);
     for (const row of rows.slice(1)) expect(row.changesPerSecond).toBeGreaterThan(0);
     expect(rows[2]!.rosterBytes).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("12: every roster watcher gets exactly one frame per change of its window or the count, and ends each on the relay's window", async () => {
+    const { rows } = await runRoster({ onlines: [300], watchers: 3, max: 5, perSecond: 2, seconds: 3 });
+    expect(rows.map((r) => [r.mode, r.watchers])).toEqual([
+      ['bare host', 0],
+      ['presence + roster watchers', 3],
+    ]);
+    const kit = rows[1]!;
+    expect(kit.windowChanges).toBeGreaterThan(0);
+    expect(kit.mismatches).toBe(0);
+    expect(kit.bytesPerWatcher).toBeGreaterThan(0);
+    expect(kit.cpu).toBeGreaterThan(0);
   }, 60_000);
 
   it('8: two processes on one file both deliver every transition, whichever process saw the activity', async () => {

@@ -53,6 +53,9 @@ export class Worker {
 
   async stop(): Promise<void> {
     if (this.#child.exitCode !== null) return;
+    // A worker asked to stop exits by itself: give it a moment (a CPU profile is written on the way out).
+    await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
     this.#child.kill('SIGTERM');
     await this.exited;
   }

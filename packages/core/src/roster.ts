@@ -31,9 +31,44 @@ export type RosterTuple =
 // most of the cost of sorting a large roster.
 const collator = new Intl.Collator('en', { sensitivity: 'base' });
 
+/**
+ * Each printable ASCII character's rank in the collator's own order (equal at base strength,
+ * like `a` and `A`, share one), found by sorting them with it once. Names made only of these
+ * compare as their rank sequences, exactly as the collator compares them (no ASCII character
+ * is ignorable, expands or contracts in this order), at a fraction of the cost: the roster's
+ * binary searches compare names thousands of times a tick.
+ */
+const ASCII_RANKS = ((): Uint8Array => {
+  const ranks = new Uint8Array(128);
+  const chars = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).sort(collator.compare);
+  let rank = 0;
+  chars.forEach((char, i) => {
+    if (i > 0 && collator.compare(chars[i - 1]!, char) !== 0) rank++;
+    ranks[char.charCodeAt(0)] = rank + 1;
+  });
+  return ranks;
+})();
+
+/** The collator's comparison of two names, on the rank table when both are printable ASCII. */
+function compareNames(a: string, b: string): number {
+  if (a === b) return 0;
+  let first = 0;
+  const length = Math.max(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    // charCodeAt past the end is NaN, whose rank is undefined: a string's end ranks 0, below every character.
+    const x = i < a.length ? ASCII_RANKS[a.charCodeAt(i)] : 0;
+    const y = i < b.length ? ASCII_RANKS[b.charCodeAt(i)] : 0;
+    // Outside printable ASCII (accents, other scripts, control characters): the collator decides.
+    if (x === undefined || y === undefined || (x === 0 && i < a.length) || (y === 0 && i < b.length))
+      return collator.compare(a, b);
+    if (first === 0 && x !== y) first = x - y;
+  }
+  return Math.sign(first);
+}
+
 /** Orders roster entries the one way every view shows them: by name, case- and accent-insensitive, then uid. */
 export function compareRosterEntries(a: RosterEntry, b: RosterEntry): number {
-  return collator.compare(a.name, b.name) || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0);
+  return compareNames(a.name, b.name) || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0);
 }
 
 export function encodeRosterEntry(entry: RosterEntry, t: number): RosterTuple {

@@ -55,6 +55,29 @@ describe('compareRosterEntries', () => {
     ].sort(compareRosterEntries);
     expect(sorted.map((e) => e.uid)).toEqual(['1', '2', '3', '4', '5']);
   });
+
+  it('orders every name exactly as the collator does, ASCII (its fast path) or not', () => {
+    const collator = new Intl.Collator('en', { sensitivity: 'base' });
+    const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(0x20 + i)).join('');
+    const alphabets = [ascii, 'aAbB -_.zZ09', `${ascii}éÉàß\u0301\t\u00a0漢`];
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const name = (alphabet: string) =>
+      Array.from({ length: Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    let compared = 0;
+    for (const alphabet of alphabets) {
+      for (let i = 0; i < 20_000; i++) {
+        const [a, b] = [name(alphabet), name(alphabet)];
+        const order = compareRosterEntries(
+          { uid: '1', name: a, avatar: null, last_seen: 0 },
+          { uid: '1', name: b, avatar: null, last_seen: 0 },
+        );
+        if (order !== collator.compare(a, b)) expect({ a, b, order }).toEqual({ a, b, order: collator.compare(a, b) });
+        compared++;
+      }
+    }
+    expect(compared).toBe(60_000);
+  });
 });
 
 describe('compact statuses', () => {

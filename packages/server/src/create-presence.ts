@@ -71,7 +71,7 @@ export interface Presence {
   renderStatus(row: UserRow, locale?: string, attributes?: HtmlAttributes): string;
   /** Server-rendered `<online-now>` with the current roster inside, and your own `attributes` (`{ max: 12 }`). */
   renderRoster(attributes?: HtmlAttributes): string;
-  /** Who is online now, alphabetical. */
+  /** Who is online now, alphabetical: a copy, yours to sort or change. */
   roster(): Roster;
   /** Who is in a room now, alphabetical, with their state (what `GET /rooms/:room` answers): for SSR and JSON. */
   roomMembers(room: RoomName): RoomResponse;
@@ -220,9 +220,13 @@ export function createPresence(options: PresenceOptions): Presence {
       return renderStatus(uidOf(row), statusOf(row), now, locale, attributes, { now, window });
     },
     renderRoster: (attributes) => renderRoster(relay.roster(), o.now(), attributes),
-    roster: () => relay.roster(),
     roomMembers: (room) => roomsHere().members(room),
     renderHere: (room, attributes) => renderHere(roomsHere().members(room), attributes),
+    // A copy: the relay's array is the online set's own, which must stay in roster order.
+    roster: () => {
+      const { count, users } = relay.roster();
+      return { count, users: [...users] };
+    },
     users: (uids) => {
       if (!engine.usersNow)
         throw new TypeError(

@@ -49,7 +49,10 @@ export interface PresenceOptions {
   maxStreams?: number;
   /** Open streams per client (see `clientKey`) before new ones get 429. Default 32. */
   maxStreamsPerClient?: number;
-  /** Bytes a stream may have queued for a client that stopped reading before it is dropped. Default 256 KiB. */
+  /**
+   * Bytes a stream may have queued for a client that stopped reading, behind the frame it is
+   * taking, before it is dropped (one frame larger than this still reaches a slow reader). Default 256 KiB.
+   */
   maxBufferedBytes?: number;
   /**
    * Identifies a client for `maxStreamsPerClient`. Default: the client's address — the

@@ -20,7 +20,7 @@ import { sseFrame } from './sse-frame.js';
  */
 export interface OnlineSource {
   has(uid: Uid): boolean;
-  /** Online users in roster order. */
+  /** Online users in roster order; once read, never spliced (a change of who or of the order gives a new array). */
   readonly entries: readonly RosterEntry[];
   step?(): OnlineStep;
   /** Re-reads an online user's name and avatar. */
@@ -122,6 +122,7 @@ export class Relay {
     return this.#online.has(uid);
   }
 
+  /** The roster shown now; its array is the online set's own, so read it, never change it. */
   roster(): Roster {
     return this.#roster;
   }
@@ -145,7 +146,7 @@ export class Relay {
     if (!this.#online.has(uid)) return;
     this.#online.profileChanged?.(uid);
     // Shown by the next roster read; pushed with the next change of the set, as before.
-    this.#roster = { count: this.#online.entries.length, users: [...this.#online.entries] };
+    this.#publishRoster();
   }
 
   /** A user's row changed without `last_seen` moving (hiding): read it again at a tick soon. */
@@ -179,20 +180,29 @@ export class Relay {
       // A numbered change with no flips (on Redis: names changed) still moves the position and the roster.
       if (seq !== undefined) {
         this.log.record(changed, seq);
-        this.#roster = { count: this.#online.entries.length, users: [...this.#online.entries] };
+        this.#publishRoster();
       }
       return { changed, framesSent: 0, rosterChanged: false };
     }
 
     const id = this.log.record(changed, seq);
     const previous = this.#roster.users;
-    // Already in roster order; the copy keeps this roster as it was when published.
-    this.#roster = { count: this.#online.entries.length, users: [...this.#online.entries] };
+    this.#publishRoster();
     const framesSent = fanOutPresence(this.sessions, flips, now, id);
     const joined = entered;
     const gone = left.map(({ entry }) => entry.uid);
     fanOutRoster(this.sessions, { previous, next: this.#roster, joined, left: gone }, now, id);
     return { changed, framesSent, rosterChanged: true };
+  }
+
+  /**
+   * The online set's entries become the roster shown: in roster order already, and never
+   * spliced once handed out (sorted-roster.ts), so `previous` stays the roster as it was.
+   * Shared, not copied: nothing may change `roster().users`.
+   */
+  #publishRoster(): void {
+    const users = this.#online.entries as RosterEntry[];
+    this.#roster = { count: users.length, users };
   }
 
   #safeTick(): void {

@@ -89,8 +89,8 @@ export function sessionRoutes(
       window: [timeoutSeconds, marginSeconds],
       epoch: relay.log.epoch,
     };
-    connection.write(sseFrame({ retry: o.retryMs }));
-    connection.write(sseFrame({ event: EVENT.hello, data: JSON.stringify(hello) }));
+    // One write: an idle stream then has a single frame in flight (sse-connection.ts keeps no list for it).
+    connection.write(sseFrame({ retry: o.retryMs }) + sseFrame({ event: EVENT.hello, data: JSON.stringify(hello) }));
     return connection.respond(c, headers);
   });
 

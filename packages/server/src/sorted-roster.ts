@@ -10,17 +10,25 @@ const SPLICE_AT_MOST = 16;
  * restart, a burst): a binary search each, then one copy of the array that skips the
  * removed and slots in the new, so a batch of k costs k log n comparisons and one O(n)
  * copy without comparisons, never O(n × k) moves or n comparisons.
+ *
+ * Once `entries` has been handed out, the array is never spliced again: the next change of
+ * who is in it or of the order builds a new one (the one copy a batch costs anyway), so the
+ * relay keeps the array as the roster it published without a copy of its own. Only an
+ * entry whose place stays (a newer `last_seen` or avatar) is replaced where it is.
  */
 export class SortedRoster {
   #entries: RosterEntry[] = [];
   readonly #byUid = new Map<Uid, RosterEntry>();
+  /** Whether `#entries` was handed out, so must not be spliced. */
+  #shared = false;
 
   get size(): number {
     return this.#entries.length;
   }
 
-  /** The entries in order. Live: copy it to keep a snapshot. */
+  /** The entries in order: the same array until who is in it or the order changes. */
   get entries(): readonly RosterEntry[] {
+    this.#shared = true;
     return this.#entries;
   }
 
@@ -56,30 +64,48 @@ export class SortedRoster {
         moved.push(entry);
       }
     }
-    if (gone.size + moved.length <= SPLICE_AT_MOST) {
+    if (gone.size + moved.length === 0) return;
+    if (!this.#shared && gone.size + moved.length <= SPLICE_AT_MOST) {
       for (const entry of gone) this.#entries.splice(this.#indexOf(entry), 1);
       for (const entry of moved) this.#entries.splice(this.#insertionPoint(entry), 0, entry);
       return;
     }
     this.#entries = this.#rebuilt(gone, moved.sort(compareRosterEntries));
+    this.#shared = false;
   }
 
-  /** The entries without `gone` and with `added` (sorted) slotted in, in one pass. */
+  /**
+   * The entries without `gone` and with `added` (sorted) slotted in, in one pass that copies
+   * the runs between changes whole (`slice`, then one `concat`) rather than entry by entry.
+   */
   #rebuilt(gone: ReadonlySet<RosterEntry>, added: readonly RosterEntry[]): RosterEntry[] {
     const old = this.#entries;
     const removeAt = Array.from(gone, (entry) => this.#indexOf(entry)).sort((a, b) => a - b);
     // Sorted newcomers have non-decreasing insertion points in the old array.
     const insertAt = added.map((entry) => this.#insertionPoint(entry));
-    const out: RosterEntry[] = new Array(old.length - removeAt.length + added.length);
+    const runs: RosterEntry[][] = [];
+    let from = 0;
     let r = 0;
     let a = 0;
-    let k = 0;
-    for (let i = 0; i <= old.length; i++) {
-      while (a < added.length && insertAt[a] === i) out[k++] = added[a++]!;
-      if (i === old.length) break;
-      if (removeAt[r] === i) r++;
-      else out[k++] = old[i]!;
+    while (r < removeAt.length || a < added.length) {
+      // Newcomers slot in before the old entry at their point (which may itself be removed).
+      if (a < added.length && (r === removeAt.length || insertAt[a]! <= removeAt[r]!)) {
+        const at = insertAt[a]!;
+        const first = a;
+        while (a < added.length && insertAt[a] === at) a++;
+        if (at > from) runs.push(old.slice(from, at));
+        runs.push(added.slice(first, a));
+        from = at;
+      } else {
+        const at = removeAt[r++]!;
+        if (at > from) runs.push(old.slice(from, at));
+        from = at + 1;
+      }
     }
+    runs.push(old.slice(from));
+    // Spread in slices: a call takes only so many arguments.
+    let out: RosterEntry[] = [];
+    for (let i = 0; i < runs.length; i += 4096) out = out.concat(...runs.slice(i, i + 4096));
     return out;
   }
 

@@ -5,13 +5,24 @@ const encoder = new TextEncoder();
 /**
  * One open SSE response, as the relay and the routes see it: frames go out at the
  * socket's pace, and a client that stops reading is dropped once what it has not taken
- * passes `maxBufferedBytes`, so it cannot grow server memory. How the bytes reach the
+ * passes `maxBufferedBytes`, so it cannot grow server memory. The frame it is taking now
+ * does not count: one frame bigger than the bound (a whole roster of 10,000) reaches a
+ * slow reader whole, and only what queues behind it is bounded. How the bytes reach the
  * socket is the subclass's: a ReadableStream anywhere (`WebSseConnection`), or the Node
  * response itself under @hono/node-server (`NodeSseConnection`, node-stream.ts).
  */
 export abstract class SseConnection {
   #closed = false;
   readonly #onClose: () => void;
+  /** Bytes ever written; with `bufferedBytes`, how far the client has taken them. */
+  #written = 0;
+  /** Where the last frame written ends (a byte offset in `#written`). */
+  #lastEnd = 0;
+  /**
+   * Where each earlier frame the client has not finished ends, oldest first; undefined while
+   * at most one frame is in flight, so an idle stream holds no array.
+   */
+  #ends: number[] | undefined;
 
   constructor(
     readonly maxBufferedBytes: number,
@@ -45,17 +56,35 @@ export abstract class SseConnection {
    */
   write(chunk: string | Uint8Array): boolean {
     if (this.#closed) return false;
-    if (this.bufferedBytes > this.maxBufferedBytes) {
+    const taken = this.#written - this.bufferedBytes;
+    if (this.#backlog(taken) > this.maxBufferedBytes) {
       this.#end(true);
       return false;
     }
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
     try {
-      this.send(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
-      return true;
+      this.send(bytes);
     } catch {
       this.#end(true);
       return false;
     }
+    if (this.#lastEnd > taken) (this.#ends ??= []).push(this.#lastEnd);
+    this.#written += bytes.byteLength;
+    this.#lastEnd = this.#written;
+    return true;
+  }
+
+  /**
+   * What the client has not taken beyond the frame it is taking now (`taken` bytes in).
+   * Buffers let go of a whole write at a time (a Node socket counts a write until all of it
+   * is out; a ReadableStream dequeues a chunk whole), so the frame being taken is the oldest
+   * one that ends past `taken`.
+   */
+  #backlog(taken: number): number {
+    const ends = this.#ends;
+    while (ends && ends.length > 0 && ends[0]! <= taken) ends.shift();
+    if (ends?.length === 0) this.#ends = undefined;
+    return this.#written - Math.max(taken, this.#ends?.[0] ?? this.#lastEnd);
   }
 
   close(): void {

@@ -40,4 +40,21 @@ describe('the sorted roster', () => {
     expect(roster.size).toBe(all.size);
     for (const [uid, entry] of all) expect(roster.get(uid)).toBe(entry);
   });
+
+  it('never changes who is in an array it handed out, or their order: the next change builds a new one', () => {
+    const rand = seededRandom(5);
+    const roster = new SortedRoster();
+    const handedOut: { array: readonly RosterEntry[]; uids: string[] }[] = [];
+    for (let i = 0; i < 500; i++) {
+      const uid = `u${Math.floor(rand() * 100)}`;
+      if (roster.has(uid) && rand() < 0.4) roster.apply([], [uid]);
+      else roster.set({ uid, name: `n${Math.floor(rand() * 50)}`, avatar: null, last_seen: i });
+      if (rand() < 0.3) {
+        const array = roster.entries;
+        handedOut.push({ array, uids: array.map((e) => e.uid) });
+      }
+    }
+    expect(handedOut.length).toBeGreaterThan(100);
+    for (const { array, uids } of handedOut) expect(array.map((e) => e.uid)).toEqual(uids);
+  });
 });

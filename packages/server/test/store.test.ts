@@ -85,6 +85,24 @@ describe('the kit’s own table', () => {
     presence.upsertUser({ uid: '1', name: 'Ada L.', avatar: null });
     expect(presence.users(['1']).get('1')).toMatchObject({ name: 'Ada L.', avatar: null });
   });
+
+  it('hands the host a copy of the roster: sorting it its own way changes nothing presence shows', () => {
+    const { presence } = setup();
+    for (const [uid, name] of [
+      ['1', 'Ada'],
+      ['2', 'Bob'],
+      ['3', 'Carol'],
+    ]) {
+      presence.upsertUser({ uid: uid!, name: name!, avatar: null });
+      presence.touch(uid!);
+    }
+    internalsOf(presence).relay.tick();
+    presence.roster().users.reverse();
+    presence.upsertUser({ uid: '4', name: 'Bea', avatar: null });
+    presence.touch('4');
+    internalsOf(presence).relay.tick();
+    expect(presence.roster().users.map((u) => u.name)).toEqual(['Ada', 'Bea', 'Bob', 'Carol']);
+  });
 });
 
 describe('a host’s existing users table', () => {
