@@ -30,6 +30,8 @@ export interface RosterRow {
   bytesPerWatcher: number;
   /** What the target allows each watcher: 2 × the bytes of the changes inside its window plus the count's. */
   allowedPerWatcher: number;
+  /** Frames per watcher that changed the count alone. */
+  countFramesPerWatcher: number;
   /** Body bytes of each watcher's opening: hello, then the window's snapshot. */
   openingBytes: number;
   /** Ticks whose window or count changed: each must be exactly one frame to each watcher. */
@@ -44,12 +46,17 @@ export interface RosterRow {
   ticks: Summary;
 }
 
+/** The server's default `countSeconds`: a window gets a change of the count alone at most this often. */
+const COUNT_SECONDS = 5;
+
 /** One watcher: a session, subscribed to the first `max`; frames applied as a page's store does. */
 class Watcher {
   bytes = 0;
   roster: Roster = { count: 0, users: [] };
   /** The window after each frame, by frame id. */
   readonly states = new Map<string, string>();
+  /** Ids of the frames that changed the count alone (held back to one per `countSeconds`). */
+  readonly countOnly: string[] = [];
   readonly #request: ClientRequest;
   #text = '';
   #opened!: () => void;
@@ -83,6 +90,7 @@ class Watcher {
     if (event !== 'roster') return;
     const frame = JSON.parse(data!) as RosterWindowFrame | RosterDeltaFrame;
     this.roster = applyRosterFrame(this.roster.users, frame);
+    if (!('users' in frame) && !frame.join && !frame.leave) this.countOnly.push(field('id') ?? '');
     this.states.set(
       field('id') ?? '',
       stateOf(
@@ -171,15 +179,24 @@ async function run(mode: RosterRow['mode'], online: number, o: RosterOptions): P
     const { bytes: allowed, changes } = allowance(report.ticks, countBefore);
     let mismatches = 0;
     const traced = new Map(report.ticks.filter((t) => t.id).map((t) => [t.id!, t]));
+    // A change inside the window goes at once; the count alone at most once per countSeconds (5 s).
+    const moved = changes.filter((t) => t.joined!.length + t.left!.length > 0).map((t) => t.id!);
+    const countFramesAllowed = Math.ceil(o.seconds / COUNT_SECONDS) + 1;
+    let countFrames = 0;
     for (const watcher of watchers) {
-      const expected = new Set(changes.map((t) => t.id!));
+      const expected = new Set(moved);
       for (const [id, state] of watcher.states) {
         const tick = traced.get(id);
         if (!tick) continue;
-        // A frame for a tick that changed nothing in the window, or a window that is not the relay's.
-        if (!expected.delete(id) || state !== stateOf(tick.window!, tick.count!)) mismatches++;
+        expected.delete(id);
+        // A window or count that is not the relay's at that frame's id.
+        if (state !== stateOf(tick.window!, tick.count!)) mismatches++;
       }
+      // A change inside the window that never came, or counts sent more often than the throttle allows.
       mismatches += expected.size;
+      const counts = watcher.countOnly.filter((id) => traced.has(id)).length;
+      if (counts > countFramesAllowed) mismatches += counts - countFramesAllowed;
+      countFrames += counts;
     }
     await host.call({ type: 'stop' }).catch(() => undefined);
     const received = watchers.map((w, i) => w.bytes - bytesBefore[i]!);
@@ -191,6 +208,7 @@ async function run(mode: RosterRow['mode'], online: number, o: RosterOptions): P
       allowedPerWatcher: allowed,
       openingBytes: Math.min(...bytesBefore),
       windowChanges: changes.length,
+      countFramesPerWatcher: watchers.length > 0 ? countFrames / watchers.length : 0,
       setChanges: report.ticks.reduce((n, t) => n + t.changed, 0),
       mismatches,
       cpu: report.cpu,
@@ -211,7 +229,7 @@ export async function runRoster(o: RosterOptions): Promise<{ rows: RosterRow[]; 
     rows.push(await run('presence + roster watchers', online, o));
   }
   const markdown = [
-    `${o.watchers} roster watchers (\`<online-now max="${o.max}">\`: a session subscribed to the first ${o.max} and the count) on real streams to the host process of scenario 7, ${o.perSecond} joins (\`presence.touch\`) and ${o.perSecond} leaves (windows ending) per second, real 1 s ticks, ${o.seconds} s measured, one host request every 20 ms. Bytes are the stream bodies each watcher received while measured (median watcher; the opening apart); allowed = 2 × the bytes, as JSON, of the changes inside the window (a joiner's roster entry, a leaver's uid) and of each new count, from the relay's own roster after each tick of the same run. CPU = the host process's CPU time (every thread) over wall time; bare = the same host and requests without presence.`,
+    `${o.watchers} roster watchers (\`<online-now max="${o.max}">\`: a session subscribed to the first ${o.max} and the count) on real streams to the host process of scenario 7, ${o.perSecond} joins (\`presence.touch\`) and ${o.perSecond} leaves (windows ending) per second, real 1 s ticks, ${o.seconds} s measured, one host request every 20 ms. Bytes are the stream bodies each watcher received while measured (median watcher; the opening apart); allowed = 2 × the bytes, as JSON, of the changes inside the window (a joiner's roster entry, a leaver's uid) and of each new count, from the relay's own roster after each tick of the same run. A change inside a window goes at once; a change of the count alone at most once per \`countSeconds\` (default ${COUNT_SECONDS} s), so most count changes travel inside a later frame. Checked wrong = a window or count that is not the relay's at the frame's id, a change inside the window that never came, or more count frames than the throttle allows. CPU = the host process's CPU time (every thread) over wall time; bare = the same host and requests without presence.`,
     '',
     table(
       [
@@ -222,6 +240,7 @@ export async function runRoster(o: RosterOptions): Promise<{ rows: RosterRow[]; 
         'bytes / watcher (allowed)',
         'vs allowed',
         'opening B / watcher',
+        'count-only frames / watcher',
         'frames checked wrong',
         'host CPU % of a core',
         'request ms p50 / p99 / max',
@@ -238,6 +257,7 @@ export async function runRoster(o: RosterOptions): Promise<{ rows: RosterRow[]; 
           kit ? `${fmt.n(r.bytesPerWatcher)} (${fmt.n(r.allowedPerWatcher)})` : '—',
           kit ? (r.allowedPerWatcher > 0 ? fmt.ratio(r.bytesPerWatcher / r.allowedPerWatcher) : '—') : '—',
           kit ? fmt.n(r.openingBytes) : '—',
+          kit ? fmt.n(r.countFramesPerWatcher, 1) : '—',
           kit ? `${fmt.n(r.mismatches)} of ${fmt.n(r.windowChanges * r.watchers)}` : '—',
           fmt.n(r.cpu * 100, 1),
           `${fmt.ms(r.requests.p50)} / ${fmt.ms(r.requests.p99)} / ${fmt.ms(r.requests.max)}`,

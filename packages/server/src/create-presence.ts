@@ -144,6 +144,8 @@ export function createPresence(options: PresenceOptions): Presence {
     now: o.now,
     tickMs: o.tickMs,
     keepAliveMs: o.keepAliveSeconds * 1000,
+    countMs: o.countSeconds * 1000,
+    monotonic: o.monotonic,
     sidPrefix: engine.sidPrefix,
     onError: (error) => faults.failed('relay tick', error),
   });

@@ -9,6 +9,7 @@ import {
   type Uid,
   type UserStatus,
 } from '@presence-kit/core';
+import type { CountThrottle } from './count-throttle.js';
 import type { Session, Sessions, WindowSize } from './sessions.js';
 import { sseFrame } from './sse-frame.js';
 
@@ -64,15 +65,35 @@ export interface RosterChange {
 
 /**
  * Sends every roster watcher what changed inside its window, computed and encoded once
- * per distinct window size. Nothing goes to a window whose people and count are the same.
+ * per distinct window size. Nothing goes to a window whose people and count are the same;
+ * a change of the count alone waits for `counts` (count-throttle.ts).
  */
-export function fanOutRoster(sessions: Sessions, change: RosterChange, t: number, id: string): void {
+export function fanOutRoster(
+  sessions: Sessions,
+  change: RosterChange,
+  t: number,
+  id: string,
+  counts?: CountThrottle,
+): void {
   for (const [size, watchers] of sessions.rosterWindows()) {
     const delta = windowDelta(change, size, t);
-    if (!delta) continue;
+    if (!delta || (counts && !counts.admit(size, delta))) continue;
     const frame = eventBytes(EVENT.roster, id, delta);
     for (const session of watchers) session.connection.write(frame);
   }
+}
+
+/** The count alone, now, to every window of these sizes (a count the throttle held). */
+export function fanOutCount(
+  sessions: Sessions,
+  sizes: ReadonlySet<WindowSize>,
+  count: number,
+  t: number,
+  id: string,
+): void {
+  const frame = eventBytes(EVENT.roster, id, { t, count } satisfies RosterDeltaFrame);
+  for (const size of sizes)
+    for (const session of sessions.rosterWindows().get(size) ?? []) session.connection.write(frame);
 }
 
 /** The first `size` people of the roster (everyone for `Infinity`), and the count. */

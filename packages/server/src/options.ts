@@ -41,6 +41,11 @@ export interface PresenceOptions {
   tickMs?: number;
   /** Keep-alive comment interval on idle streams. Default 15 s. */
   keepAliveSeconds?: number;
+  /**
+   * A roster window whose people stay the same gets the new count at most this often (a change
+   * inside the window goes at once, with the count). Default 5 s; 0 sends every tick's count.
+   */
+  countSeconds?: number;
   /** SSE `retry:` hint sent to clients. Default 2000 ms. */
   retryMs?: number;
   /** Most uids one stream or bulk request may name. Default 1000. */
@@ -141,6 +146,7 @@ export function resolveOptions(options: PresenceOptions, env: Env = process.env)
     writeSeconds: options.writeSeconds ?? defaultWriteSeconds(timeoutSeconds),
     tickMs: options.tickMs ?? 1000,
     keepAliveSeconds: options.keepAliveSeconds ?? 15,
+    countSeconds: Number.isFinite(options.countSeconds) && options.countSeconds! >= 0 ? options.countSeconds! : 5,
     retryMs: options.retryMs ?? 2000,
     maxUids: options.maxUids ?? DEFAULT_MAX_UIDS,
     maxStreams: options.maxStreams ?? 10_000,

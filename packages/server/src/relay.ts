@@ -6,7 +6,8 @@ import {
   type Uid,
   type UserStatus,
 } from '@presence-kit/core';
-import { fanOutPresence, fanOutRoster } from './fan-out.js';
+import { CountThrottle } from './count-throttle.js';
+import { fanOutCount, fanOutPresence, fanOutRoster } from './fan-out.js';
 import { FlipLog } from './flip-log.js';
 import type { StoredUser } from './last-seen-store.js';
 import type { OnlineStep } from './online-set.js';
@@ -39,6 +40,10 @@ export interface RelayOptions {
   keepAliveMs: number;
   /** Put before every sid, so another node can route a subscribe to this one ('' on SQLite). */
   sidPrefix?: string;
+  /** A roster window gets a change of the count alone at most this often (0: every tick). */
+  countMs?: number;
+  /** The monotonic clock the count throttle measures on. */
+  monotonic?: () => number;
   /** Called when a tick fails (e.g. the database is locked); the next tick retries. */
   onError: (error: unknown) => void;
 }
@@ -73,9 +78,14 @@ export class Relay {
   #keepAliveTimer: ReturnType<typeof setInterval> | undefined;
   #nudged = false;
 
+  readonly #counts: CountThrottle;
+
   constructor(options: RelayOptions) {
     this.#o = options;
     this.#online = options.online;
+    this.#counts = new CountThrottle(options.countMs ?? 0, options.monotonic ?? (() => performance.now()), (sizes) =>
+      fanOutCount(this.sessions, sizes, this.#roster.count, this.#o.now(), this.log.position),
+    );
   }
 
   /** Put before every sid this relay's sessions get. */
@@ -100,6 +110,7 @@ export class Relay {
   }
 
   stop(): void {
+    this.#counts.stop();
     clearInterval(this.#tickTimer);
     clearInterval(this.#keepAliveTimer);
     this.#tickTimer = this.#keepAliveTimer = undefined;
@@ -161,7 +172,9 @@ export class Relay {
 
   /** One relay step. Tests and benchmarks drive it by hand on a fake clock, through `internalsOf` (internals.ts). */
   tick(): TickResult {
-    return this.apply(this.#online.step?.() ?? { entered: [], left: [] });
+    const result = this.apply(this.#online.step?.() ?? { entered: [], left: [] });
+    this.#counts.releaseDue();
+    return result;
   }
 
   /**
@@ -191,7 +204,7 @@ export class Relay {
     const framesSent = fanOutPresence(this.sessions, flips, now, id);
     const joined = entered;
     const gone = left.map(({ entry }) => entry.uid);
-    fanOutRoster(this.sessions, { previous, next: this.#roster, joined, left: gone }, now, id);
+    fanOutRoster(this.sessions, { previous, next: this.#roster, joined, left: gone }, now, id, this.#counts);
     return { changed, framesSent, rosterChanged: true };
   }
 

@@ -101,7 +101,37 @@ describe('a roster window', () => {
     expect(await session.reader.rest()).toEqual([]);
   });
 
+  it('sends a change of the count alone at most once per countSeconds, the latest count when the period ends', async () => {
+    online('a', 'b');
+    tick();
+    const session = await watch({ max: 1 });
+    await session.reader.next();
+    online('c'); // outside the window: the count alone, sent at once (nothing went for 5 s)
+    tick();
+    expect(await session.reader.rest()).toEqual([roster(`{"t":${host.clock.ms},"count":3}`)]);
+
+    host.clock.advance(1);
+    online('d');
+    tick();
+    host.clock.advance(1);
+    online('e');
+    tick();
+    expect(await session.reader.rest()).toEqual([]); // held: a count went 2 s ago
+    host.clock.advance(3);
+    tick(); // the period ended: the latest count, once
+    expect(await session.reader.rest()).toEqual([roster(`{"t":${host.clock.ms},"count":5}`)]);
+
+    host.clock.advance(1);
+    host.presence.setHidden('a', true); // a change inside the window is never held, and carries the count
+    tick();
+    expect(await session.reader.rest()).toEqual([
+      roster(`{"t":${host.clock.ms},"count":4,"join":[["b","bea",null,6]],"leave":["a"]}`),
+    ]);
+  });
+
   it('replayed from its first frame, is always exactly the roster a full fetch gives', async () => {
+    host.close();
+    host = createTestApp({ countSeconds: 0 }); // every tick's count, so each one can be compared
     const random = seededRandom(7);
     const uids = Array.from({ length: 40 }, (_, i) => `u${i}`);
     for (const uid of uids)
