@@ -24,6 +24,7 @@ import { createRedisEngine } from './redis/redis-engine.js';
 import { createSqliteEngine, type SqliteEngine } from './sqlite-engine.js';
 import { Rooms } from './rooms/rooms.js';
 import { renderHere } from './rooms/room-ssr.js';
+import { applyRooms, memberProfile } from './rooms/room-subscription.js';
 
 export { openDatabase } from './sqlite-engine.js';
 
@@ -147,7 +148,6 @@ export function createPresence(options: PresenceOptions): Presence {
     sidPrefix: engine.sidPrefix,
     onError: (error) => faults.failed('relay tick', error),
   });
-  engine.attach(relay);
   const rooms = new Rooms({
     now: o.now,
     monotonic: o.monotonic,
@@ -158,6 +158,12 @@ export function createPresence(options: PresenceOptions): Presence {
     ...(o.onLeave ? { onLeave: o.onLeave } : {}),
     onError: (error) => faults.failed('rooms tick', error),
     ...(engine.rooms ? { store: engine.rooms } : {}),
+  });
+  engine.attach(relay, async (change) => {
+    if (change.rooms.size === 0) return;
+    const profile = await memberProfile(engine, relay.sessions.get(change.sid), change.rooms);
+    const session = relay.sessions.get(change.sid);
+    if (session) applyRooms(rooms, session, change.rooms, profile);
   });
   const roomsHere = (): Rooms => {
     if (!engine.rooms)

@@ -17,7 +17,8 @@ export type ActivityWrites = Pick<LastSeenStore, 'touch' | 'touchIfNewer'>;
  *   the leader lease and published, numbered, to every node's relay.
  *
  * Rooms (`rooms/`) live in each process, which holds its sessions; `rooms` shares their
- * membership, state and typing with the other processes (SQLite: `rooms/room-store.ts`).
+ * membership, state and typing with the other processes (SQLite: `rooms/room-store.ts`,
+ * Redis: `redis/redis-room-store.ts`).
  */
 export interface PresenceEngine {
   readonly kind: 'sqlite' | 'redis';
@@ -41,10 +42,13 @@ export interface PresenceEngine {
    * Absent where every session is this process's.
    */
   forward?(change: SubscriptionChange): Promise<Refusal | SubscribeResponse | null>;
-  /** Shares rooms across the processes on this storage; absent where rooms are not available (Redis, for now: 501). */
+  /** Shares rooms across the processes on this storage; absent where rooms are not available (501). */
   readonly rooms?: RoomSharing;
-  /** Called once with the relay the engine feeds. */
-  attach(relay: Relay): void;
+  /**
+   * Called once with the relay the engine feeds, and how a change forwarded here from another
+   * node (already authorized there) enters and leaves the rooms of a session this process holds.
+   */
+  attach(relay: Relay, applyRooms: (change: SubscriptionChange) => Promise<void>): void;
   /** Stops timers and connections; resolves once what it still held is written where it can be. */
   close(): Promise<void>;
 }
