@@ -151,6 +151,28 @@ describe('rooms on the Redis engine', () => {
     await viewer.until(() => viewer.members().has('ada'));
   }, 30_000);
 
+  it('keeps serving through a Redis restart that loses everything, then shares again, with no leave and no second join', async () => {
+    const a = await startNode();
+    const b = await startNode();
+    const viewer = await enter(b, 'doc:5', 'bob');
+    const local = await enter(a, 'doc:5', 'ada');
+    await viewer.until(() => viewer.members().has('ada'));
+    await local.until(() => local.members().has('bob'));
+    await redis.restart(1500);
+    // Redis was down: node A still served its own new member to its own viewer.
+    const cy = await enter(a, 'doc:5', 'cy');
+    await local.until(() => local.members().has('cy'));
+    // Back, empty: every node wrote its members again, and changes cross once more.
+    await viewer.until(() => viewer.members().has('cy'));
+    expect((await post(a, 'room-state', { room: 'doc:5', state: { color: 'teal' } }, 'ada')).status).toBe(200);
+    await viewer.until(() => viewer.frames.some((f) => (f.state as Record<string, unknown> | undefined)?.ada));
+    expect(viewer.frames.some((f) => (f.leave as string[] | undefined)?.length)).toBe(false);
+    expect(local.frames.some((f) => (f.leave as string[] | undefined)?.length)).toBe(false);
+    await cy.reader.cancel();
+    await viewer.until(() => !viewer.members().has('cy'));
+    expect([...a.joins, ...b.joins].sort()).toEqual(['doc:5 ada', 'doc:5 bob', 'doc:5 cy']);
+  }, 30_000);
+
   it("removes a node's members once it goes silent (stopped without a word)", async () => {
     const a = await startNode();
     const b = await startNode();

@@ -157,7 +157,7 @@ export function createPresence(options: PresenceOptions): Presence {
     ...(o.onJoin ? { onJoin: o.onJoin } : {}),
     ...(o.onLeave ? { onLeave: o.onLeave } : {}),
     onError: (error) => faults.failed('rooms tick', error),
-    ...(engine.rooms ? { store: engine.rooms } : {}),
+    store: engine.rooms,
   });
   engine.attach(relay, async (change) => {
     if (change.rooms.size === 0) return;
@@ -165,11 +165,6 @@ export function createPresence(options: PresenceOptions): Presence {
     const session = relay.sessions.get(change.sid);
     if (session) applyRooms(rooms, session, change.rooms, profile);
   });
-  const roomsHere = (): Rooms => {
-    if (!engine.rooms)
-      throw new TypeError('presence-kit: rooms are not available on the Redis engine yet; run presence on SQLite.');
-    return rooms;
-  };
   // Room membership follows the open sessions: a closed stream starts its user's grace in each of its rooms.
   relay.sessions.onEnd = (session) => rooms.leaveAll(session);
   const mapping = engine.mapping;
@@ -227,8 +222,8 @@ export function createPresence(options: PresenceOptions): Presence {
     },
     renderRoster: (attributes) => renderRoster(relay.roster(), o.now(), attributes),
     roster: () => relay.roster(),
-    roomMembers: (room) => roomsHere().members(room),
-    renderHere: (room, attributes) => renderHere(roomsHere().members(room), attributes),
+    roomMembers: (room) => rooms.members(room),
+    renderHere: (room, attributes) => renderHere(rooms.members(room), attributes),
     users: (uids) => {
       if (!engine.usersNow)
         throw new TypeError(

@@ -42,8 +42,8 @@ export interface PresenceEngine {
    * Absent where every session is this process's.
    */
   forward?(change: SubscriptionChange): Promise<Refusal | SubscribeResponse | null>;
-  /** Shares rooms across the processes on this storage; absent where rooms are not available (501). */
-  readonly rooms?: RoomSharing;
+  /** Shares rooms across the processes on this storage. */
+  readonly rooms: RoomSharing;
   /**
    * Called once with the relay the engine feeds, and how a change forwarded here from another
    * node (already authorized there) enters and leaves the rooms of a session this process holds.

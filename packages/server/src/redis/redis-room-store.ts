@@ -6,6 +6,8 @@ import type { ScriptedRedis } from './scripts.js';
 
 /** How many room changes the stream keeps (about): a node further behind reads every member once instead. */
 const STREAM_LENGTH = 10_000;
+/** After Redis lost its data, how long a node absent from the heartbeats may just not have ticked yet. */
+const RESET_SETTLE_MS = 5000;
 
 const memberKey = (row: Pick<MemberRow, 'room' | 'uid'>): string => `${row.room}\n${row.uid}`;
 const fieldOf = (row: MemberRow): string => `${row.room}\n${row.uid}\n${row.process}`;
@@ -40,7 +42,11 @@ export class RedisRoomStore implements RoomSharing {
   #left: { room: RoomName; uid: Uid }[] = [];
   #live: ReadonlySet<string> = new Set();
   #livenessChanged = false;
+  /** Members written back after Redis lost them: present already, so no new join. */
+  readonly #rewrites = new Set<string>();
   #lastSeq = -1;
+  #now = 0;
+  #settleUntil = 0;
   #inFlight: Promise<void> | undefined;
 
   constructor(
@@ -61,9 +67,11 @@ export class RedisRoomStore implements RoomSharing {
 
   queue(row: Omit<MemberRow, 'process'>): void {
     this.#pending.set(memberKey(row), { ...row, process: this.process });
+    this.#rewrites.delete(memberKey(row));
   }
 
-  exchange(): Exchange {
+  exchange(now: number): Exchange {
+    this.#now = now;
     this.#inFlight ??= this.#roundTrip().finally(() => (this.#inFlight = undefined));
     const exchanged = {
       rows: this.#received,
@@ -86,7 +94,10 @@ export class RedisRoomStore implements RoomSharing {
 
   async #roundTrip(): Promise<void> {
     const rows = [...this.#pending.values()];
+    const rewrites = new Set(this.#rewrites);
     this.#pending.clear();
+    this.#rewrites.clear();
+    const code = (row: MemberRow) => (!row.present ? 0 : rewrites.has(memberKey(row)) ? 2 : 1);
     const { keys } = this;
     let reply;
     try {
@@ -103,13 +114,18 @@ export class RedisRoomStore implements RoomSharing {
         STREAM_LENGTH,
         keys.roomNodeRowsPrefix,
         rows.length,
-        ...rows.flatMap((row) => [fieldOf(row), row.present ? 1 : 0, JSON.stringify(row)]),
+        ...rows.flatMap((row) => [fieldOf(row), code(row), JSON.stringify(row)]),
       );
       this.faults.succeeded('sharing rooms through Redis');
     } catch (error) {
       this.faults.failed('sharing rooms through Redis', error);
       // Kept for the next tick, unless a newer word on the member was queued meanwhile.
-      for (const row of rows) if (!this.#pending.has(memberKey(row))) this.#pending.set(memberKey(row), row);
+      for (const row of rows) {
+        const key = memberKey(row);
+        if (this.#pending.has(key)) continue;
+        this.#pending.set(key, row);
+        if (rewrites.has(key)) this.#rewrites.add(key);
+      }
       return;
     }
     for (const row of rows) {
@@ -120,17 +136,27 @@ export class RedisRoomStore implements RoomSharing {
     this.#joined.push(...joins.map(memberOf));
     this.#left.push(...leaves.map(memberOf));
     // Redis did not know this node (a restart, or it was swept): its members are written again.
-    if (fresh === 1) for (const [key, row] of this.#mine) if (!this.#pending.has(key)) this.#pending.set(key, row);
+    if (fresh === 1)
+      for (const [key, row] of this.#mine) {
+        if (this.#pending.has(key)) continue;
+        this.#pending.set(key, row);
+        this.#rewrites.add(key);
+      }
+    // Redis lost its data (its counter is behind this node's read): every node writes its members back.
+    const reset = snapshot === 1 && this.#lastSeq > Number(seq);
+    if (reset) this.#settleUntil = this.#now + RESET_SETTLE_MS;
     this.#lastSeq = Number(seq);
-    const live = new Set(nodes);
+    let live = new Set(nodes);
+    // Meanwhile a node missing from the heartbeats may only not have ticked since: not dead yet.
+    if (this.#now < this.#settleUntil) live = new Set([...live, ...this.#live]);
     if ([...this.#live].some((node) => !live.has(node))) {
       this.#livenessChanged = true;
       for (const [field, row] of this.#theirs) if (!live.has(row.process)) this.#theirs.delete(field);
     }
     this.#live = live;
     const read = texts.map((text) => JSON.parse(text) as MemberRow).filter((row) => row.process !== this.process);
-    if (snapshot === 1) {
-      // Every present member: those this node knew and Redis no longer holds have left.
+    if (snapshot === 1 && !reset) {
+      // Every present member (this node fell behind the stream): those it knew and Redis no longer holds have left.
       const present = new Set(read.map(fieldOf));
       for (const [field, row] of this.#theirs) if (!present.has(field)) read.push({ ...row, present: false });
     }

@@ -95,7 +95,7 @@ return 1`,
   /**
    * KEYS room members, room nodes, room seq, room changes, this node's row set, member counts; ARGV node,
    * ttl ms, last seq read (-1: none), stream cap, node row set prefix, count of rows, then
-   * field/present/row triples → {fresh (this node was not alive: its rows are gone), last seq
+   * field/present (0, 1, or 2: written back)/row triples → {fresh (this node was not alive: its rows are gone), last seq
    * read, snapshot (1: rows is every member, the stream could not say what changed), live
    * nodes, rows, joins, leaves}: joins and leaves name (`room\nuid`) the members this node's
    * rows made the first or the last node to hold them, so each hook runs once in the cluster. One room tick of one node: heartbeat (Redis's clock, so nodes' clocks may
@@ -123,8 +123,10 @@ local joins, leaves = {}, {}
 for i = 0, n - 1 do
   local field, row = ARGV[7 + 3 * i], ARGV[9 + 3 * i]
   local member = string.match(field, '^(.*)\\n')
-  if ARGV[8 + 3 * i] == '1' then
-    if redis.call('HSET', KEYS[1], field, row) == 1 and redis.call('HINCRBY', KEYS[6], member, 1) == 1 then
+  -- 1 present, 2 present again (written back after Redis lost it: no new join), 0 gone.
+  if ARGV[8 + 3 * i] ~= '0' then
+    if redis.call('HSET', KEYS[1], field, row) == 1 and redis.call('HINCRBY', KEYS[6], member, 1) == 1
+      and ARGV[8 + 3 * i] == '1' then
       joins[#joins + 1] = member
     end
     redis.call('SADD', KEYS[5], field)

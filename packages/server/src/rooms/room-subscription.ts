@@ -12,10 +12,6 @@ export type RoomChanges = ReadonlyMap<RoomName, WindowSize | null>;
 type Parsed =
   { ok: true; rooms: RoomChanges } | { ok: false; code: 'invalid_body' | 'unknown_parameter'; message: string };
 
-/** What every room request answers where the engine has no rooms. */
-export const ROOMS_UNSUPPORTED =
-  'Rooms are not available on the Redis engine yet; run presence on SQLite to use rooms.';
-
 const SHAPE = '`rooms` must be an object like {"doc:42": {"max": 12}, "doc:43": null}';
 
 /** Checks the `rooms` field of a subscription change: valid names, each `{}` / `{"max": N}` to enter, null to leave. */
@@ -58,19 +54,16 @@ export function parseRooms(value: unknown): Parsed {
 }
 
 /**
- * The room part of a change, before anything is applied: rooms need an engine that shares them, the
- * session's rooms stay within `maxRoomsPerSession`, and the host's `authorizeRoom` lets the
+ * The room part of a change, before anything is applied: the session's rooms stay within `maxRoomsPerSession`, and the host's `authorizeRoom` lets the
  * viewer into every room it enters. Null when all is well.
  */
 export async function checkRooms(
   c: Context,
   o: ResolvedOptions,
-  engine: Pick<PresenceEngine, 'rooms'>,
   session: Session | undefined,
   rooms: RoomChanges,
 ): Promise<Response | null> {
   if (rooms.size === 0) return null;
-  if (!engine.rooms) return errorResponse(c, 501, 'not_supported', ROOMS_UNSUPPORTED);
   const after = new Set(session?.rooms.keys() ?? []);
   for (const [name, size] of rooms) {
     if (size === null) after.delete(name);
