@@ -77,7 +77,7 @@ async function enter(node: Node, room: string, as?: string, via = node) {
     while (!done()) await read();
   };
   await until(() => frames.length > 0);
-  return { reader, frames, members: () => members, until };
+  return { reader, hello: hello!, frames, members: () => members, until };
 }
 
 describe('rooms on the Redis engine', () => {
@@ -147,8 +147,14 @@ describe('rooms on the Redis engine', () => {
     const b = await startNode();
     const viewer = await enter(a, 'doc:9', 'bob');
     // Ada's stream is on A, her subscribe lands on B (no sticky sessions).
-    await enter(a, 'doc:9', 'ada', b);
+    const ada = await enter(a, 'doc:9', 'ada', b);
     await viewer.until(() => viewer.members().has('ada'));
+    // The node holding her session counts her rooms: one more than the cap through B is refused there.
+    const sid = /"sid":"([^"]+)"/.exec(ada.hello)![1];
+    const rooms = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`extra:${i}`, {}]));
+    const refused = await post(b, 'subscribe', { sid, rooms }, 'ada');
+    expect(refused.status).toBe(413);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('too_many_rooms');
   }, 30_000);
 
   it('keeps serving through a Redis restart that loses everything, then shares again, with no leave and no second join', async () => {
@@ -184,5 +190,9 @@ describe('rooms on the Redis engine', () => {
     const stopped = Date.now();
     await viewer.until(() => !viewer.members().has('ada'));
     expect(Date.now() - stopped).toBeGreaterThan(10_000);
+    // The node that swept its rows ran the host's onLeave for her, once; the silent one never did.
+    await eventually(() => b.leaves.includes('doc:1 ada'), 'onLeave for Ada on the surviving node');
+    expect(a.leaves).toEqual([]);
+    expect(b.leaves).toEqual(['doc:1 ada']);
   }, 40_000);
 });

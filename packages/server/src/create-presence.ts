@@ -24,7 +24,7 @@ import { createRedisEngine } from './redis/redis-engine.js';
 import { createSqliteEngine, type SqliteEngine } from './sqlite-engine.js';
 import { Rooms } from './rooms/rooms.js';
 import { renderHere } from './rooms/room-ssr.js';
-import { applyRooms, memberProfile } from './rooms/room-subscription.js';
+import { applyRooms, memberProfile, tooManyRooms } from './rooms/room-subscription.js';
 
 export { openDatabase } from './sqlite-engine.js';
 
@@ -159,11 +159,14 @@ export function createPresence(options: PresenceOptions): Presence {
     onError: (error) => faults.failed('rooms tick', error),
     store: engine.rooms,
   });
-  engine.attach(relay, async (change) => {
-    if (change.rooms.size === 0) return;
-    const profile = await memberProfile(engine, relay.sessions.get(change.sid), change.rooms);
-    const session = relay.sessions.get(change.sid);
-    if (session) applyRooms(rooms, session, change.rooms, profile);
+  engine.attach(relay, {
+    refuse: (change) => tooManyRooms(o, relay.sessions.get(change.sid), change.rooms),
+    async apply(change) {
+      if (change.rooms.size === 0) return;
+      const profile = await memberProfile(engine, relay.sessions.get(change.sid), change.rooms);
+      const session = relay.sessions.get(change.sid);
+      if (session) applyRooms(rooms, session, change.rooms, profile);
+    },
   });
   // Room membership follows the open sessions: a closed stream starts its user's grace in each of its rooms.
   relay.sessions.onEnd = (session) => rooms.leaveAll(session);

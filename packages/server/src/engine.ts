@@ -4,6 +4,14 @@ import type { OnlineSource, Relay } from './relay.js';
 import type { Refusal, SubscriptionChange } from './subscribe.js';
 import type { RoomSharing } from './rooms/room-store.js';
 
+/** The room part of a change forwarded from another node, for a session this process holds. */
+export interface ForwardedRooms {
+  /** Checked before anything of the change is applied (the room cap counts this session's rooms). */
+  refuse(change: SubscriptionChange): Refusal | null;
+  /** Enters and leaves its rooms, after its uids were applied. */
+  apply(change: SubscriptionChange): Promise<void>;
+}
+
 /** What the activity recorder writes through: synchronous, and never waits on a network. */
 export type ActivityWrites = Pick<LastSeenStore, 'touch' | 'touchIfNewer'>;
 
@@ -48,7 +56,7 @@ export interface PresenceEngine {
    * Called once with the relay the engine feeds, and how a change forwarded here from another
    * node (already authorized there) enters and leaves the rooms of a session this process holds.
    */
-  attach(relay: Relay, applyRooms: (change: SubscriptionChange) => Promise<void>): void;
+  attach(relay: Relay, rooms: ForwardedRooms): void;
   /** Stops timers and connections; resolves once what it still held is written where it can be. */
   close(): Promise<void>;
 }

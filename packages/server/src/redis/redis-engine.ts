@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { PresenceWindow, Uid } from '@presence-kit/core';
-import type { PresenceEngine } from '../engine.js';
+import type { ForwardedRooms, PresenceEngine } from '../engine.js';
 import { reasonOf, type FaultLog } from '../fault-log.js';
 import { KIT_TABLE, type StoredUser } from '../last-seen-store.js';
 import type { Relay } from '../relay.js';
-import { subscribeHere, type SubscriptionChange } from '../subscribe.js';
+import { subscribeHere } from '../subscribe.js';
 import { ClusterMirror } from './cluster-mirror.js';
 import { ClusterNode } from './cluster-node.js';
 import { COMMAND_TIMEOUT_MS, connectRedis, createRedis } from './connect.js';
@@ -52,7 +52,7 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
   const cluster = new ClusterNode({ ...o, redis, blocking, keys, node, mirror, retainMs: config.retainMs });
   const rooms = new RedisRoomStore(redis, keys, node, o.faults);
   let relay: Relay | undefined;
-  let applyRooms: ((change: SubscriptionChange) => Promise<void>) | undefined;
+  let forwardedRooms: ForwardedRooms | undefined;
   const engine: PresenceEngine = {
     kind: 'redis',
     writes,
@@ -104,7 +104,7 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
     forward: (change) => forwarder.forward(change),
     attach(r, rooms) {
       relay = r;
-      applyRooms = rooms;
+      forwardedRooms = rooms;
       // Until the cluster's numbering is loaded, the relay's own (which nobody can resume from).
       mirror.epoch = r.log.epoch;
     },
@@ -124,9 +124,11 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
     node,
     o.faults,
     async (change) => {
+      const refused = forwardedRooms?.refuse(change);
+      if (refused) return refused;
       const result = await subscribeHere(relay!, engine, change, { maxUids: o.maxUids, now: o.now });
       // Its rooms after its uids, as on the node that got the request.
-      if (result && !('status' in result)) await applyRooms?.(change);
+      if (result && !('status' in result)) await forwardedRooms?.apply(change);
       return result;
     },
     () => cluster.nudge(),

@@ -98,8 +98,10 @@ return 1`,
    * field/present (0, 1, or 2: written back)/row triples → {fresh (this node was not alive: its rows are gone), last seq
    * read, snapshot (1: rows is every member, the stream could not say what changed), live
    * nodes, rows, joins, leaves}: joins and leaves name (`room\nuid`) the members this node's
-   * rows made the first or the last node to hold them, so each hook runs once in the cluster. One room tick of one node: heartbeat (Redis's clock, so nodes' clocks may
-   * differ), sweep of dead nodes' rows, this node's writes, and the changes since its last read.
+   * rows made the first or the last node to hold them (or whose last node it swept), so each
+   * hook runs once in the cluster. One room tick of one node: heartbeat (Redis's clock, so
+   * nodes' clocks may differ), sweep of dead nodes' rows, this node's writes, and the changes
+   * since its last read.
    */
   presenceRooms: {
     numberOfKeys: 6,
@@ -107,19 +109,23 @@ return 1`,
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local fresh = redis.call('ZADD', KEYS[2], now, ARGV[1])
+local joins, leaves = {}, {}
+-- A dead node's last members leave with the sweep: this node runs their onLeave.
 for _, dead in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - tonumber(ARGV[2])))) do
   local rows = ARGV[5] .. dead
   for _, field in ipairs(redis.call('SMEMBERS', rows)) do
     if redis.call('HDEL', KEYS[1], field) == 1 then
       local member = string.match(field, '^(.*)\\n')
-      if redis.call('HINCRBY', KEYS[6], member, -1) <= 0 then redis.call('HDEL', KEYS[6], member) end
+      if redis.call('HINCRBY', KEYS[6], member, -1) <= 0 then
+        redis.call('HDEL', KEYS[6], member)
+        leaves[#leaves + 1] = member
+      end
     end
   end
   redis.call('DEL', rows)
   redis.call('ZREM', KEYS[2], dead)
 end
 local n = tonumber(ARGV[6])
-local joins, leaves = {}, {}
 for i = 0, n - 1 do
   local field, row = ARGV[7 + 3 * i], ARGV[9 + 3 * i]
   local member = string.match(field, '^(.*)\\n')
