@@ -5,10 +5,12 @@
  * watching the whole room. Per viewer: room frames and bytes received, and the most frames in
  * one tick; against the naive broadcast (every join and every leave sent to every member in the
  * room at that moment, as Ably's docs count it). Server CPU: the subscribe requests and the
- * ticks, measured around them (the streams are read in between, off the clock).
+ * ticks, measured around them (the streams are read in between, off the clock). With `redisUrl`,
+ * a third row: the same room on two nodes on one Redis, viewers alternating between them.
  */
 import { seededRandom } from '../test/support/random.js';
-import { FakeClock, createTestHost, tempDbPath } from '../test/support/index.js';
+import { FakeClock, createTestHost, startRedis, tempDbPath, type TestRedis } from '../test/support/index.js';
+import type { RedisRoomStore } from '../packages/server/src/redis/redis-room-store.js';
 // Ticking the rooms by hand is for tests and benchmarks: the kit's internals, not its public API.
 import { internalsOf } from '../packages/server/src/internals.js';
 import { fmt, isMain, publish, quick, table } from './lib/report.js';
@@ -19,6 +21,8 @@ export interface RoomsOptions {
   seconds: number;
   graceSeconds: number;
   seed: number;
+  /** Also run the room on two Redis nodes (a redis-server is started for it). */
+  redis?: boolean;
 }
 
 export interface RoomsRow {
@@ -35,6 +39,8 @@ export interface RoomsRow {
   slowestTickMs: number;
   /** Members when everyone had entered, as the server counted them. */
   peakMembers: number;
+  /** On Redis: scripts the server ran (INFO commandstats: every presence script, rooms and online set) per node per tick. */
+  redisCommandsPerNodeTick?: number;
 }
 
 const encoder = new TextEncoder();
@@ -87,15 +93,24 @@ class CountingReader {
 
 const drain = () => new Promise<void>((resolve) => setTimeout(() => setImmediate(resolve), 0));
 
-async function runOne(o: RoomsOptions, max: number | null): Promise<RoomsRow> {
+async function runOne(o: RoomsOptions, max: number | null, redis?: TestRedis): Promise<RoomsRow> {
+  const redisUrl = redis?.url;
   const clock = new FakeClock();
   const db = tempDbPath();
-  const { app, presence } = createTestHost(
-    { roomGraceSeconds: o.graceSeconds, maxStreams: o.viewers + 10, maxStreamsPerClient: o.viewers + 10 },
-    clock,
-    db.path,
-  );
-  const rooms = internalsOf(presence).rooms;
+  const options = {
+    roomGraceSeconds: o.graceSeconds,
+    maxStreams: o.viewers + 10,
+    maxStreamsPerClient: o.viewers + 10,
+    ...(redisUrl ? { redis: redisUrl } : {}),
+  };
+  // On Redis, two nodes: viewer i's stream and subscribes on node i % 2.
+  const hosts = Array.from({ length: redisUrl ? 2 : 1 }, () => createTestHost(options, clock, db.path));
+  for (const host of hosts) await host.presence.ready;
+  const { presence } = hosts[0]!;
+  const appOf = (i: number) => hosts[i % hosts.length]!.app;
+  const roomSets = hosts.map((host) => internalsOf(host.presence).rooms);
+  const stores = redisUrl ? hosts.map((host) => internalsOf(host.presence).engine.rooms as RedisRoomStore) : [];
+  await redis?.resetStats();
   for (let i = 0; i < o.viewers; i++) presence.upsertUser({ uid: uid(i), name: `Viewer ${i}`, avatar: null });
   const rand = seededRandom(o.seed);
   const half = o.seconds / 2;
@@ -126,11 +141,11 @@ async function runOne(o: RoomsOptions, max: number | null): Promise<RoomsRow> {
     for (let i = 0; i < o.viewers; i++) {
       if (enterAt[i] === second) {
         const headers = { 'x-test-user': uid(i) };
-        const reader = new CountingReader(await app.request('/presence/stream?v=2', { headers }));
+        const reader = new CountingReader(await appOf(i).request('/presence/stream?v=2', { headers }));
         readers[i] = reader;
         const sid = await reader.sid;
         await measure(() =>
-          app.request('/presence/subscribe', {
+          appOf(i).request('/presence/subscribe', {
             method: 'POST',
             headers: { ...headers, 'content-type': 'application/json' },
             body: JSON.stringify({ sid, rooms: { 'doc:42': window } }),
@@ -150,18 +165,28 @@ async function runOne(o: RoomsOptions, max: number | null): Promise<RoomsRow> {
     for (const reader of readers) if (reader) reader.framesThisTick = 0;
     clock.advance(1);
     const started = performance.now();
-    await measure(() => rooms.tick());
+    await measure(() => {
+      for (const rooms of roomSets) rooms.tick();
+    });
     slowestTick = Math.max(slowestTick, performance.now() - started);
+    // Each node's round trip to Redis, started by its tick, brings the others' rows to its next tick.
+    for (const store of stores) await store.settled();
     peakMembers = Math.max(peakMembers, presence.roomMembers('doc:42').count);
     await drain();
     for (const reader of readers) reader?.endTick();
   }
-  presence.close();
+  let commands = 0;
+  if (redis) {
+    const calls = await redis.commandCalls();
+    // Scripts run (commands inside a script are counted apart by Redis, so these are the round trips that carry work).
+    commands = (calls.evalsha ?? 0) + (calls.eval ?? 0);
+  }
+  for (const host of hosts) await host.presence.close();
   db.cleanup();
   const all = readers.filter((r): r is CountingReader => r !== undefined);
   const sum = (f: (r: CountingReader) => number) => all.reduce((total, r) => total + f(r), 0);
   return {
-    window: max === null ? 'whole room' : `first ${max}`,
+    window: (max === null ? 'whole room' : `first ${max}`) + (redisUrl ? ', 2 nodes on Redis' : ''),
     viewers: o.viewers,
     ticks,
     framesPerViewer: sum((r) => r.frames) / all.length,
@@ -172,13 +197,22 @@ async function runOne(o: RoomsOptions, max: number | null): Promise<RoomsRow> {
     serverCpuMs: cpuMicros / 1000,
     slowestTickMs: slowestTick,
     peakMembers,
+    ...(redis ? { redisCommandsPerNodeTick: commands / (ticks * hosts.length) } : {}),
   };
 }
 
 export async function runRooms(o: RoomsOptions): Promise<{ rows: RoomsRow[]; markdown: string }> {
   const rows = [await runOne(o, 12), await runOne(o, null)];
+  if (o.redis) {
+    const redis = await startRedis();
+    try {
+      rows.push(await runOne(o, 12, redis));
+    } finally {
+      await redis.stop();
+    }
+  }
   const markdown = [
-    `${fmt.n(o.viewers)} signed-in viewers of one room over ${o.seconds} simulated seconds (one tick each): each opens its stream and enters the room at a random second of the first half, and closes it at a random second of the second half; the grace (${o.graceSeconds} s here) then lets them go. In process over a SQLite file, streams read as they arrive. Naive = every join and every leave sent to every member in the room at that moment (one small message each). Server CPU = the subscribe requests and the ticks, measured around them.`,
+    `${fmt.n(o.viewers)} signed-in viewers of one room over ${o.seconds} simulated seconds (one tick each): each opens its stream and enters the room at a random second of the first half, and closes it at a random second of the second half; the grace (${o.graceSeconds} s here) then lets them go. In process over a SQLite file, streams read as they arrive. Naive = every join and every leave sent to every member in the room at that moment (one small message each). Server CPU = the subscribe requests and the ticks, measured around them.${o.redis ? ' On Redis: two nodes in this process on one local redis-server, viewers alternating between them, each node ticked by hand and its round trip awaited (a change crosses nodes at the next tick); one script per node per tick carries its rooms, whatever its viewers; the scripts column counts every script Redis ran (INFO commandstats), so it includes the online set lease, read and publish started by the viewers’ activity; CPU is both nodes together.' : ''}`,
     '',
     table(
       [
@@ -192,6 +226,7 @@ export async function runRooms(o: RoomsOptions): Promise<{ rows: RoomsRow[]; mar
         'naive KiB per viewer',
         'server CPU ms (all)',
         'slowest tick ms',
+        'Redis scripts per node per tick',
       ],
       rows.map((r) => [
         r.window,
@@ -204,6 +239,7 @@ export async function runRooms(o: RoomsOptions): Promise<{ rows: RoomsRow[]; mar
         fmt.n(r.naiveKibPerViewer, 1),
         fmt.n(r.serverCpuMs, 0),
         fmt.ms(r.slowestTickMs),
+        r.redisCommandsPerNodeTick === undefined ? '—' : fmt.n(r.redisCommandsPerNodeTick, 1),
       ]),
     ),
   ].join('\n');
@@ -211,6 +247,12 @@ export async function runRooms(o: RoomsOptions): Promise<{ rows: RoomsRow[]; mar
 }
 
 if (isMain(import.meta.url)) {
-  const { markdown } = await runRooms({ viewers: quick ? 200 : 1000, seconds: 60, graceSeconds: 5, seed: 11 });
+  const { markdown } = await runRooms({
+    viewers: quick ? 200 : 1000,
+    seconds: 60,
+    graceSeconds: 5,
+    seed: 11,
+    redis: true,
+  });
   publish('11-rooms', markdown);
 }

@@ -24,6 +24,7 @@ import { createRedisEngine } from './redis/redis-engine.js';
 import { createSqliteEngine, type SqliteEngine } from './sqlite-engine.js';
 import { Rooms } from './rooms/rooms.js';
 import { renderHere } from './rooms/room-ssr.js';
+import { applyRooms, memberProfile, tooManyRooms } from './rooms/room-subscription.js';
 
 export { openDatabase } from './sqlite-engine.js';
 
@@ -149,7 +150,6 @@ export function createPresence(options: PresenceOptions): Presence {
     sidPrefix: engine.sidPrefix,
     onError: (error) => faults.failed('relay tick', error),
   });
-  engine.attach(relay);
   const rooms = new Rooms({
     now: o.now,
     monotonic: o.monotonic,
@@ -159,13 +159,17 @@ export function createPresence(options: PresenceOptions): Presence {
     ...(o.onJoin ? { onJoin: o.onJoin } : {}),
     ...(o.onLeave ? { onLeave: o.onLeave } : {}),
     onError: (error) => faults.failed('rooms tick', error),
-    ...(engine.rooms ? { store: engine.rooms } : {}),
+    store: engine.rooms,
   });
-  const roomsHere = (): Rooms => {
-    if (!engine.rooms)
-      throw new TypeError('presence-kit: rooms are not available on the Redis engine yet; run presence on SQLite.');
-    return rooms;
-  };
+  engine.attach(relay, {
+    refuse: (change) => tooManyRooms(o, relay.sessions.get(change.sid), change.rooms),
+    async apply(change) {
+      if (change.rooms.size === 0) return;
+      const profile = await memberProfile(engine, relay.sessions.get(change.sid), change.rooms);
+      const session = relay.sessions.get(change.sid);
+      if (session) applyRooms(rooms, session, change.rooms, profile);
+    },
+  });
   // Room membership follows the open sessions: a closed stream starts its user's grace in each of its rooms.
   relay.sessions.onEnd = (session) => rooms.leaveAll(session);
   const mapping = engine.mapping;
@@ -222,8 +226,8 @@ export function createPresence(options: PresenceOptions): Presence {
       return renderStatus(uidOf(row), statusOf(row), now, locale, attributes, { now, window });
     },
     renderRoster: (attributes) => renderRoster(relay.roster(), o.now(), attributes),
-    roomMembers: (room) => roomsHere().members(room),
-    renderHere: (room, attributes) => renderHere(roomsHere().members(room), attributes),
+    roomMembers: (room) => rooms.members(room),
+    renderHere: (room, attributes) => renderHere(rooms.members(room), attributes),
     // A copy: the relay's array is the online set's own, which must stay in roster order.
     roster: () => {
       const { count, users } = relay.roster();

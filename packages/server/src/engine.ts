@@ -4,6 +4,14 @@ import type { OnlineSource, Relay } from './relay.js';
 import type { Refusal, SubscriptionChange } from './subscribe.js';
 import type { RoomSharing } from './rooms/room-store.js';
 
+/** The room part of a change forwarded from another node, for a session this process holds. */
+export interface ForwardedRooms {
+  /** Checked before anything of the change is applied (the room cap counts this session's rooms). */
+  refuse(change: SubscriptionChange): Refusal | null;
+  /** Enters and leaves its rooms, after its uids were applied. */
+  apply(change: SubscriptionChange): Promise<void>;
+}
+
 /** What the activity recorder writes through: synchronous, and never waits on a network. */
 export type ActivityWrites = Pick<LastSeenStore, 'touch' | 'touchIfNewer'>;
 
@@ -17,7 +25,8 @@ export type ActivityWrites = Pick<LastSeenStore, 'touch' | 'touchIfNewer'>;
  *   the leader lease and published, numbered, to every node's relay.
  *
  * Rooms (`rooms/`) live in each process, which holds its sessions; `rooms` shares their
- * membership, state and typing with the other processes (SQLite: `rooms/room-store.ts`).
+ * membership, state and typing with the other processes (SQLite: `rooms/room-store.ts`,
+ * Redis: `redis/redis-room-store.ts`).
  */
 export interface PresenceEngine {
   readonly kind: 'sqlite' | 'redis';
@@ -41,10 +50,13 @@ export interface PresenceEngine {
    * Absent where every session is this process's.
    */
   forward?(change: SubscriptionChange): Promise<Refusal | SubscribeResponse | null>;
-  /** Shares rooms across the processes on this storage; absent where rooms are not available (Redis, for now: 501). */
-  readonly rooms?: RoomSharing;
-  /** Called once with the relay the engine feeds. */
-  attach(relay: Relay): void;
+  /** Shares rooms across the processes on this storage. */
+  readonly rooms: RoomSharing;
+  /**
+   * Called once with the relay the engine feeds, and how a change forwarded here from another
+   * node (already authorized there) enters and leaves the rooms of a session this process holds.
+   */
+  attach(relay: Relay, rooms: ForwardedRooms): void;
   /** Stops timers and connections; resolves once what it still held is written where it can be. */
   close(): Promise<void>;
 }

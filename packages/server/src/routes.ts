@@ -28,7 +28,7 @@ export function presenceRoutes(
     );
 
   sessionRoutes(app, relay, engine, o, faults, rooms);
-  roomRoutes(app, rooms, o, faults, engine.rooms !== undefined);
+  roomRoutes(app, rooms, o, faults);
 
   const bulk = async (c: Context, uids: Uid[]): Promise<Response> => {
     const denied = await checkAuthorized(c, o, uids);

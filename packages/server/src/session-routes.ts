@@ -134,7 +134,7 @@ export function sessionRoutes(
         change.add.filter((uid) => !before?.uids.has(uid)),
       );
       if (denied) return denied;
-      const roomsRefused = await checkRooms(c, o, engine, before, change.rooms);
+      const roomsRefused = await checkRooms(c, o, before, change.rooms);
       if (roomsRefused) return roomsRefused;
       const profile = await memberProfile(engine, before, change.rooms);
       const result = elsewhere ? await engine.forward!(change) : await subscribeHere(relay, engine, change, o);

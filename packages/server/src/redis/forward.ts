@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { SubscribeResponse } from '@presence-kit/core';
+import type { RoomName, SubscribeResponse } from '@presence-kit/core';
 import type { FaultLog } from '../fault-log.js';
 import type { Refusal, SubscriptionChange } from '../subscribe.js';
 import type { RedisKeys } from './keys.js';
@@ -20,11 +20,15 @@ const UNREACHABLE: Refusal = {
 };
 
 /** A subscription change as JSON carries it (a Set and Infinity do not survive JSON). */
-// Rooms are refused on Redis before a change is forwarded, so a forwarded change has none.
 type Wire = Omit<SubscriptionChange, 'known' | 'roster' | 'rooms'> & {
   known: string[];
   roster?: number | 'all' | null;
+  /** Room → window size ('all' for Infinity), null to leave. */
+  rooms?: [RoomName, number | 'all' | null][];
 };
+const toWire = (size: number | null): number | 'all' | null => (size === Infinity ? 'all' : size);
+const fromWire = (size: number | 'all' | null | undefined): number | null =>
+  size === 'all' ? Infinity : (size ?? null);
 type Message = { q: string; from: string; change: Wire } | { a: string; result: Result };
 
 /**
@@ -73,6 +77,7 @@ export class Forwarder {
       ...change,
       known: [...change.known],
       roster: change.roster === Infinity ? 'all' : change.roster,
+      rooms: [...change.rooms].map(([room, size]) => [room, toWire(size)]),
     };
     const reply = new Promise<Result>((resolve) => {
       const timer = setTimeout(() => settle(UNREACHABLE), REPLY_TIMEOUT_MS);
@@ -112,12 +117,12 @@ export class Forwarder {
       this.#waiting.get(message.a)?.(message.result);
       return;
     }
-    const { known, roster, ...rest } = message.change;
+    const { known, roster, rooms, ...rest } = message.change;
     const change: SubscriptionChange = {
       ...rest,
       known: new Set(known),
       roster: roster === 'all' ? Infinity : roster,
-      rooms: new Map(),
+      rooms: new Map((rooms ?? []).map(([room, size]) => [room, fromWire(size)])),
     };
     const result = await this.handle(change);
     try {

@@ -20,6 +20,18 @@ export interface RedisKeys {
   nudge: string;
   /** The pub/sub channel of one node, for subscriptions forwarded to the sessions it holds. */
   node(id: string): string;
+  /** HASH `room\nuid\nnode` → member row JSON: every node's present room members (`redis-room-store.ts`). */
+  roomMembers: string;
+  /** ZSET node → its last room heartbeat (Redis TIME, ms): a node silent past the TTL loses its rows. */
+  roomNodes: string;
+  /** HASH `room\nuid` → how many nodes hold that member: the first and the last run the host's hooks. */
+  roomCounts: string;
+  /** STRING: the room change counter (INCR). */
+  roomSeq: string;
+  /** STREAM of room row changes, entry id `<seq>-1`, capped (MAXLEN ~). */
+  roomChanges: string;
+  /** SET of one node's fields in `roomMembers`, so a dead node's rows go in one sweep (key prefix: `roomNodeRowsPrefix`). */
+  roomNodeRowsPrefix: string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -35,5 +47,11 @@ export function redisKeys(prefix: string): RedisKeys {
     changes: key('changes'),
     nudge: key('nudge'),
     node: (id) => key(`node:${id}`),
+    roomMembers: key('room-members'),
+    roomNodes: key('room-nodes'),
+    roomSeq: key('room-seq'),
+    roomCounts: key('room-counts'),
+    roomChanges: key('room-changes'),
+    roomNodeRowsPrefix: key('room-node:'),
   };
 }

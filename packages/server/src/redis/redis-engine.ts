@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PresenceWindow, Uid } from '@presence-kit/core';
-import type { PresenceEngine } from '../engine.js';
+import type { ForwardedRooms, PresenceEngine } from '../engine.js';
 import { reasonOf, type FaultLog } from '../fault-log.js';
 import { KIT_TABLE, type StoredUser } from '../last-seen-store.js';
 import type { Relay } from '../relay.js';
@@ -11,6 +11,7 @@ import { COMMAND_TIMEOUT_MS, connectRedis, createRedis } from './connect.js';
 import { Forwarder } from './forward.js';
 import { redisKeys } from './keys.js';
 import { resolveRedisConfig, type RedisConfig } from './redis-config.js';
+import { RedisRoomStore } from './redis-room-store.js';
 import { RedisWrites } from './redis-writes.js';
 import { defineScripts } from './scripts.js';
 import { UserCache } from './user-cache.js';
@@ -49,7 +50,9 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
   const writes = new RedisWrites(redis, keys, o.maxEntries, o.faults, o.now, (uid) => mirror.has(uid));
   const cache = new UserCache(Math.min(o.maxEntries, 100_000));
   const cluster = new ClusterNode({ ...o, redis, blocking, keys, node, mirror, retainMs: config.retainMs });
+  const rooms = new RedisRoomStore(redis, keys, node, o.faults);
   let relay: Relay | undefined;
+  let forwardedRooms: ForwardedRooms | undefined;
   const engine: PresenceEngine = {
     kind: 'redis',
     writes,
@@ -57,6 +60,7 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
     mapping: KIT_TABLE,
     sidPrefix: `${node}.`,
     ready: Promise.resolve(),
+    rooms,
     async users(uids) {
       if (uids.length === 0) return new Map();
       try {
@@ -98,8 +102,9 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
     upsertUser: (profile) => writes.upsertUser(profile),
     setHidden: (uid, hidden) => writes.setHidden(uid, hidden),
     forward: (change) => forwarder.forward(change),
-    attach(r) {
+    attach(r, rooms) {
       relay = r;
+      forwardedRooms = rooms;
       // Until the cluster's numbering is loaded, the relay's own (which nobody can resume from).
       mirror.epoch = r.log.epoch;
     },
@@ -107,6 +112,7 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
       writes.close();
       forwarder.close();
       await writes.flush();
+      await rooms.settled();
       await cluster.close();
       redis.disconnect();
     },
@@ -117,7 +123,14 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
     keys,
     node,
     o.faults,
-    (change) => subscribeHere(relay!, engine, change, { maxUids: o.maxUids, now: o.now }),
+    async (change) => {
+      const refused = forwardedRooms?.refuse(change);
+      if (refused) return refused;
+      const result = await subscribeHere(relay!, engine, change, { maxUids: o.maxUids, now: o.now });
+      // Its rooms after its uids, as on the node that got the request.
+      if (result && !('status' in result)) await forwardedRooms?.apply(change);
+      return result;
+    },
     () => cluster.nudge(),
   );
   const ready = (async () => {

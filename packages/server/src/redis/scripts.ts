@@ -92,6 +92,75 @@ redis.call('HSET', KEYS[2], 'epoch', ARGV[2], 'seq', ARGV[3])
 for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
 return 1`,
   },
+  /**
+   * KEYS room members, room nodes, room seq, room changes, this node's row set, member counts; ARGV node,
+   * ttl ms, last seq read (-1: none), stream cap, node row set prefix, count of rows, then
+   * field/present (0, 1, or 2: written back)/row triples → {fresh (this node was not alive: its rows are gone), last seq
+   * read, snapshot (1: rows is every member, the stream could not say what changed), live
+   * nodes, rows, joins, leaves}: joins and leaves name (`room\nuid`) the members this node's
+   * rows made the first or the last node to hold them (or whose last node it swept), so each
+   * hook runs once in the cluster. One room tick of one node: heartbeat (Redis's clock, so
+   * nodes' clocks may differ), sweep of dead nodes' rows, this node's writes, and the changes
+   * since its last read.
+   */
+  presenceRooms: {
+    numberOfKeys: 6,
+    lua: `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local fresh = redis.call('ZADD', KEYS[2], now, ARGV[1])
+local joins, leaves = {}, {}
+-- A dead node's last members leave with the sweep: this node runs their onLeave.
+for _, dead in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - tonumber(ARGV[2])))) do
+  local rows = ARGV[5] .. dead
+  for _, field in ipairs(redis.call('SMEMBERS', rows)) do
+    if redis.call('HDEL', KEYS[1], field) == 1 then
+      local member = string.match(field, '^(.*)\\n')
+      if redis.call('HINCRBY', KEYS[6], member, -1) <= 0 then
+        redis.call('HDEL', KEYS[6], member)
+        leaves[#leaves + 1] = member
+      end
+    end
+  end
+  redis.call('DEL', rows)
+  redis.call('ZREM', KEYS[2], dead)
+end
+local n = tonumber(ARGV[6])
+for i = 0, n - 1 do
+  local field, row = ARGV[7 + 3 * i], ARGV[9 + 3 * i]
+  local member = string.match(field, '^(.*)\\n')
+  -- 1 present, 2 present again (written back after Redis lost it: no new join), 0 gone.
+  if ARGV[8 + 3 * i] ~= '0' then
+    if redis.call('HSET', KEYS[1], field, row) == 1 and redis.call('HINCRBY', KEYS[6], member, 1) == 1
+      and ARGV[8 + 3 * i] == '1' then
+      joins[#joins + 1] = member
+    end
+    redis.call('SADD', KEYS[5], field)
+  else
+    if redis.call('HDEL', KEYS[1], field) == 1 and redis.call('HINCRBY', KEYS[6], member, -1) <= 0 then
+      redis.call('HDEL', KEYS[6], member)
+      leaves[#leaves + 1] = member
+    end
+    redis.call('SREM', KEYS[5], field)
+  end
+  local seq = redis.call('INCR', KEYS[3])
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], seq .. '-1', 'r', row)
+end
+local last = tonumber(redis.call('GET', KEYS[3]) or '0')
+local from = tonumber(ARGV[3])
+local live = redis.call('ZRANGE', KEYS[2], 0, -1)
+if from >= 0 and from <= last then
+  if from == last then return {fresh, last, 0, live, {}, joins, leaves} end
+  local entries = redis.call('XRANGE', KEYS[4], (from + 1) .. '-0', '+', 'COUNT', 1000)
+  -- Contiguous (each seq is written with its entry): a missing first one was trimmed.
+  if #entries > 0 and entries[1][1] == (from + 1) .. '-1' then
+    local rows = {}
+    for i = 1, #entries do rows[i] = entries[i][2][2] end
+    return {fresh, tonumber(string.match(entries[#entries][1], '^%d+')), 0, live, rows, joins, leaves}
+  end
+end
+return {fresh, last, 1, live, redis.call('HVALS', KEYS[1]), joins, leaves}`,
+  },
   /** KEYS leader; ARGV node: gives the lease up on a clean stop, so another node leads at its next tick. */
   presenceRelease: {
     numberOfKeys: 1,
@@ -131,6 +200,15 @@ export interface ScriptedRedis extends Redis {
     ...args: (string | number)[]
   ): Promise<number>;
   presenceRelease(leader: string, node: string): Promise<Reply>;
+  presenceRooms(
+    members: string,
+    nodes: string,
+    seq: string,
+    changes: string,
+    mine: string,
+    counts: string,
+    ...args: (string | number)[]
+  ): Promise<[number, number, number, string[], string[], string[], string[]]>;
 }
 
 export function defineScripts(redis: Redis): ScriptedRedis {

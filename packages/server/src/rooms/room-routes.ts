@@ -13,7 +13,7 @@ import { errorResponse } from '../errors.js';
 import type { FaultLog } from '../fault-log.js';
 import type { ResolvedOptions } from '../options.js';
 import { limitBody, unknownParameter } from '../request-checks.js';
-import { ROOMS_UNSUPPORTED, checkRoomAllowed } from './room-subscription.js';
+import { checkRoomAllowed } from './room-subscription.js';
 import type { Rooms } from './rooms.js';
 
 const tooLarge = (c: Context, bytes?: number) =>
@@ -29,13 +29,7 @@ const tooLarge = (c: Context, bytes?: number) =>
  * signed-in user's own state and typing in a room one of their pages is in, batched into the
  * next tick's frames) and `GET /rooms/:room` (who is there, as JSON; `authorizeRoom` applies).
  */
-export function roomRoutes(app: Hono, rooms: Rooms, o: ResolvedOptions, faults: FaultLog, available: boolean): void {
-  // Not silently empty where rooms are not available (Redis, for now): every room route says so.
-  if (!available) {
-    for (const path of ['/room-state', '/room-typing', '/rooms/:room'])
-      app.all(path, (c) => errorResponse(c, 501, 'not_supported', ROOMS_UNSUPPORTED));
-    return;
-  }
+export function roomRoutes(app: Hono, rooms: Rooms, o: ResolvedOptions, faults: FaultLog): void {
   const signal = async <K extends 'state' | 'typing'>(
     c: Context,
     field: K,

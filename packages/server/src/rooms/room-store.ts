@@ -26,7 +26,21 @@ export interface RoomSharing {
   /** Something queued is still to be sent. */
   readonly pending: boolean;
   /** Sends what is queued and returns the other processes' changes since the last exchange. */
-  exchange(now: number): { rows: MemberRow[]; live: ReadonlySet<string>; livenessChanged: boolean };
+  exchange(now: number): Exchange;
+  /**
+   * True where the storage decides which process runs `onJoin`/`onLeave` (the first to hold a
+   * member, the last to let go: `joined`/`left` of an exchange); else each process decides from its own pages.
+   */
+  readonly decidesHooks?: boolean;
+}
+
+export interface Exchange {
+  rows: MemberRow[];
+  live: ReadonlySet<string>;
+  livenessChanged: boolean;
+  /** Members this process was the first in the cluster to hold / the last to let go (`decidesHooks`). */
+  joined?: { room: RoomName; uid: Uid }[];
+  left?: { room: RoomName; uid: Uid }[];
 }
 
 /** How often a process says it is alive, and how long after its last word its rows stop counting. */
@@ -75,7 +89,7 @@ export class RoomStore implements RoomSharing {
    * (`livenessChanged`: one died, forget its rows). Throws (a locked database) with the queue
    * kept for the next tick.
    */
-  exchange(now: number): { rows: MemberRow[]; live: ReadonlySet<string>; livenessChanged: boolean } {
+  exchange(now: number): Exchange {
     const tables = (this.#tables ??= roomTables(this.#db));
     if (this.#pending.size > 0) {
       tables.write([...this.#pending.values()], now);

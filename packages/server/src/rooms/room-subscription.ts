@@ -4,6 +4,7 @@ import type { PresenceEngine } from '../engine.js';
 import { errorResponse } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Session, WindowSize } from '../sessions.js';
+import type { Refusal } from '../subscribe.js';
 import type { MemberProfile, Rooms } from './rooms.js';
 
 /** The rooms a subscription change enters (with their window size) or leaves (null). */
@@ -11,10 +12,6 @@ export type RoomChanges = ReadonlyMap<RoomName, WindowSize | null>;
 
 type Parsed =
   { ok: true; rooms: RoomChanges } | { ok: false; code: 'invalid_body' | 'unknown_parameter'; message: string };
-
-/** What every room request answers where the engine has no rooms. */
-export const ROOMS_UNSUPPORTED =
-  'Rooms are not available on the Redis engine yet; run presence on SQLite to use rooms.';
 
 const SHAPE = '`rooms` must be an object like {"doc:42": {"max": 12}, "doc:43": null}';
 
@@ -58,37 +55,43 @@ export function parseRooms(value: unknown): Parsed {
 }
 
 /**
- * The room part of a change, before anything is applied: rooms need an engine that shares them, the
- * session's rooms stay within `maxRoomsPerSession`, and the host's `authorizeRoom` lets the
+ * The room part of a change, before anything is applied: the session's rooms stay within `maxRoomsPerSession`, and the host's `authorizeRoom` lets the
  * viewer into every room it enters. Null when all is well.
  */
 export async function checkRooms(
   c: Context,
   o: ResolvedOptions,
-  engine: Pick<PresenceEngine, 'rooms'>,
   session: Session | undefined,
   rooms: RoomChanges,
 ): Promise<Response | null> {
   if (rooms.size === 0) return null;
-  if (!engine.rooms) return errorResponse(c, 501, 'not_supported', ROOMS_UNSUPPORTED);
-  const after = new Set(session?.rooms.keys() ?? []);
-  for (const [name, size] of rooms) {
-    if (size === null) after.delete(name);
-    else after.add(name);
-  }
-  if (after.size > o.maxRoomsPerSession)
-    return errorResponse(
-      c,
-      413,
-      'too_many_rooms',
-      `This change would put the session in ${after.size} rooms but a session may be in at most ${o.maxRoomsPerSession}; leave some first.`,
-    );
+  const tooMany = tooManyRooms(o, session, rooms);
+  if (tooMany) return errorResponse(c, tooMany.status, tooMany.code, tooMany.message);
   for (const [name, size] of rooms) {
     if (size === null || session?.rooms.has(name)) continue;
     const refused = await checkRoomAllowed(c, o, name);
     if (refused) return refused;
   }
   return null;
+}
+
+/** The session would be in more than `maxRoomsPerSession` rooms (checked again by the node holding it, on Redis). */
+export function tooManyRooms(
+  o: Pick<ResolvedOptions, 'maxRoomsPerSession'>,
+  session: Session | undefined,
+  rooms: RoomChanges,
+): Refusal | null {
+  const after = new Set(session?.rooms.keys() ?? []);
+  for (const [name, size] of rooms) {
+    if (size === null) after.delete(name);
+    else after.add(name);
+  }
+  if (after.size <= o.maxRoomsPerSession) return null;
+  return {
+    status: 413,
+    code: 'too_many_rooms',
+    message: `This change would put the session in ${after.size} rooms but a session may be in at most ${o.maxRoomsPerSession}; leave some first.`,
+  };
 }
 
 /** The host's `authorizeRoom` for one room: 403 naming it, or null when the viewer may enter and watch it. */

@@ -146,8 +146,10 @@ export class Rooms {
         room.published();
         // Once across processes: by the one whose pages brought them in, or held them last.
         const endedHere = new Set(ended);
-        for (const uid of joinedHere) this.#hook(this.#o.onJoin, room.name, uid);
-        for (const uid of left) if (endedHere.has(uid)) this.#hook(this.#o.onLeave, room.name, uid);
+        if (!this.#o.store?.decidesHooks) {
+          for (const uid of joinedHere) this.#hook(this.#o.onJoin, room.name, uid);
+          for (const uid of left) if (endedHere.has(uid)) this.#hook(this.#o.onLeave, room.name, uid);
+        }
       }
       if (room.empty) this.#rooms.delete(room.name);
     }
@@ -167,6 +169,9 @@ export class Rooms {
     }
     if (exchanged.livenessChanged) for (const room of this.#rooms.values()) room.forgetProcesses(exchanged.live, now);
     for (const row of exchanged.rows) this.#room(row.room).applyRemote(row, now);
+    // Where the storage decides (Redis): this process's rows made it the first or the last to hold them.
+    for (const { room, uid } of exchanged.joined ?? []) this.#hook(this.#o.onJoin, room, uid);
+    for (const { room, uid } of exchanged.left ?? []) this.#hook(this.#o.onLeave, room, uid);
   }
 
   /** A host's hook that throws costs no one their frames. */
