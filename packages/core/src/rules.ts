@@ -115,14 +115,14 @@ export function liveStateEndsAt(
 }
 
 /** Whether the pages say more than the activity: a page was open at or after the last activity. */
-function pagesCount({ lastSeen, pagesUntil }: ActivityFacts): pagesUntil is number {
+function pagesCount({ lastSeen, pagesUntil }: ActivityFacts): boolean {
   return pagesUntil !== null && lastSeen !== null && pagesUntil >= lastSeen;
 }
 
 function presentUntil(shown: boolean, facts: ActivityFacts, window: PresenceWindow, idle: number | null): number {
   const byWindow = offlineAt(shown, facts.lastSeen, window);
   if (!pagesCount(facts)) return byWindow;
-  const byPages = facts.pagesUntil + (shown ? window.marginSeconds * 1000 : 0);
+  const byPages = facts.pagesUntil! + (shown ? window.marginSeconds * 1000 : 0);
   // Idle off: a page ends a presence early (leaving) but never makes one last longer than its window.
   return idle === null ? Math.min(byWindow, byPages) : byPages;
 }

@@ -139,7 +139,7 @@ export class ActivityRecorder {
  * Runs a write on the host's own connection without waiting on a lock, then restores
  * the host's busy timeout: better-sqlite3 waits synchronously, which would stall every request.
  */
-function failFast<A extends unknown[], R>(db: Database, write: (...args: A) => R): (...args: A) => R {
+export function failFast<A extends unknown[], R>(db: Database, write: (...args: A) => R): (...args: A) => R {
   return (...args) => {
     const hostTimeout = db.pragma('busy_timeout', { simple: true }) as number;
     if (hostTimeout === 0) return write(...args);

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import type { Uid } from '@presence-kit/core';
+import type { FaultLog } from './fault-log.js';
+import type { PageRow } from './pages-table.js';
+
+export interface OpenPagesOptions {
+  /** Stores this process's rows where every process (every node) reads them; throws when it could not. */
+  write: (node: string, rows: readonly PageRow[], now: number) => void;
+  /** Open pages are written again once per this period. */
+  writeSeconds: number;
+  now: () => number;
+  faults: FaultLog;
+}
+
+/**
+ * This process's open pages: the sessions of signed-in users, counted per user. Only a user's
+ * first page opening and last page closing are written, plus, once per write period, every
+ * user with a page open (their row's `until` moves two periods ahead, so a process that dies
+ * leaves its users' pages to run out). Writes are O(users with open pages) per period, never
+ * per request.
+ */
+export class OpenPages {
+  /** Names this process's rows. */
+  readonly node = randomBytes(6).toString('base64url');
+  readonly #o: OpenPagesOptions;
+  readonly #open = new Map<Uid, number>();
+  /** Rows not written yet (a failed write is retried), by uid: the latest wins. */
+  readonly #unwritten = new Map<Uid, number>();
+  #lastRefresh: number;
+
+  constructor(options: OpenPagesOptions) {
+    this.#o = options;
+    this.#lastRefresh = options.now();
+  }
+
+  /** How many users have a page open in this process. */
+  get users(): number {
+    return this.#open.size;
+  }
+
+  opened(uid: Uid): void {
+    const count = this.#open.get(uid) ?? 0;
+    this.#open.set(uid, count + 1);
+    if (count === 0) this.#flush([[uid, this.#openUntil()]]);
+  }
+
+  closed(uid: Uid): void {
+    const count = this.#open.get(uid) ?? 0;
+    if (count > 1) return void this.#open.set(uid, count - 1);
+    if (count === 0) return;
+    this.#open.delete(uid);
+    this.#flush([[uid, this.#o.now()]]);
+  }
+
+  /**
+   * Retries what failed and, once a period, writes every open page again. Called at every tick
+   * of the process (just before its online set reads the pages), so a page is never read as run out.
+   */
+  sweep(): void {
+    const now = this.#o.now();
+    const rows: PageRow[] = [];
+    if (now - this.#lastRefresh >= this.#o.writeSeconds * 1000 || now < this.#lastRefresh) {
+      this.#lastRefresh = now;
+      const until = this.#openUntil();
+      for (const uid of this.#open.keys()) rows.push([uid, until]);
+    }
+    this.#flush(rows);
+  }
+
+  /** Every page of this process closes now (a clean stop): its users leave after the margin unless they reconnect elsewhere. */
+  close(): void {
+    const now = this.#o.now();
+    const rows = [...this.#open.keys()].map((uid): PageRow => [uid, now]);
+    this.#open.clear();
+    this.#flush(rows);
+  }
+
+  #openUntil(): number {
+    return this.#o.now() + 2 * this.#o.writeSeconds * 1000;
+  }
+
+  #flush(rows: readonly PageRow[]): void {
+    for (const [uid, until] of rows) this.#unwritten.set(uid, until);
+    if (this.#unwritten.size === 0) return;
+    try {
+      this.#o.write(this.node, [...this.#unwritten], this.#o.now());
+      this.#unwritten.clear();
+      this.#o.faults.succeeded('writing open pages');
+    } catch (error) {
+      this.#o.faults.failed('writing open pages', error);
+    }
+  }
+}
