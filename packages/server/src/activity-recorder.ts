@@ -70,6 +70,15 @@ export class ActivityRecorder {
     return this.#attempt(uid, now, () => this.#write(uid, now));
   }
 
+  /**
+   * The user's next activity is written at once, whatever the throttle says: their last page
+   * closed, so activity after it (a request from a page without the elements) must reach the
+   * online set before the margin ends their presence, not a write period later.
+   */
+  unthrottle(uid: Uid): void {
+    this.#lastWrite.delete(uid);
+  }
+
   /** Trailing writes: held-back activity whose period has ended (all of it on shutdown). */
   flush(all = false): void {
     const now = this.#o.now();

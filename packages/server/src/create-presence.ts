@@ -130,6 +130,7 @@ export function createPresence(options: PresenceOptions): Presence {
     faults,
     ...(sqlite?.hostDb ? { hostDb: sqlite.hostDb } : {}),
   });
+  if (engine.pages) engine.pages.onLeft = (uid) => recorder.unthrottle(uid);
   const relay = new Relay({
     online: engine.online,
     window,

@@ -27,6 +27,8 @@ export class OpenPages {
   /** Rows not written yet (a failed write is retried), by uid: the latest wins. */
   readonly #unwritten = new Map<Uid, number>();
   #lastRefresh: number;
+  /** Told when a user's last page in this process closed. */
+  onLeft: (uid: Uid) => void = () => {};
 
   constructor(options: OpenPagesOptions) {
     this.#o = options;
@@ -50,6 +52,7 @@ export class OpenPages {
     if (count === 0) return;
     this.#open.delete(uid);
     this.#flush([[uid, this.#o.now()]]);
+    this.onLeft(uid);
   }
 
   /**
