@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { liveStateOf } from '@presence-kit/core';
-import { settle, spawnServer, StreamRecorder, tempDbPath, type Frame } from '../support/index.js';
+import { openPage, settle, spawnServer, StreamRecorder, tempDbPath, type Frame } from '../support/index.js';
 
 const children: ChildProcess[] = [];
 const streams: StreamRecorder[] = [];
@@ -11,19 +11,6 @@ afterEach(() => {
   for (const p of pages.splice(0)) p.abort();
   for (const c of children.splice(0)) c.kill('SIGKILL');
 });
-
-/** A page of `uid` open on `url`: its presence stream, as that signed-in user's browser holds it. */
-async function openPage(url: string, uid: string): Promise<AbortController> {
-  const page = new AbortController();
-  pages.push(page);
-  const response = await fetch(`${url}/presence/stream?v=2`, {
-    headers: { accept: 'text/event-stream', 'x-forwarded-user': uid },
-    signal: page.signal,
-  });
-  // Read on in the background until the page goes away.
-  void response.body!.pipeTo(new WritableStream()).catch(() => {});
-  return page;
-}
 
 /** Ada's states as a watcher saw them, after its snapshot. */
 const states = (s: StreamRecorder) =>
@@ -44,6 +31,7 @@ describe('open pages and idle, several processes on one SQLite file', () => {
     // Ada loads a page from B; her browser holds its stream on A.
     await fetch(`${b.url}/`, { headers: { 'x-forwarded-user': 'ada' } });
     const first = await openPage(a.url, 'ada');
+    pages.push(first);
     await Promise.all([onA.waitFor(4), onB.waitFor(4)]);
     // No activity for max(window, idle) + margin = 6 s: idle on both, not offline.
     await Promise.all([onA.waitFor(6, 10_000), onB.waitFor(6, 10_000)]);
@@ -53,6 +41,7 @@ describe('open pages and idle, several processes on one SQLite file', () => {
     first.abort();
     await settle(300);
     const second = await openPage(b.url, 'ada');
+    pages.push(second);
     await settle(4000);
     expect(states(onA)).toEqual(['offline', 'online', 'idle']);
 

@@ -164,7 +164,9 @@ export function createPresence(options: PresenceOptions): Presence {
     const status = statusOfRow(row, o.now(), window, reading);
     // The relay's set carries hysteresis, so a server-rendered dot agrees with the live ones.
     if (status.last_seen === null || !relay.isShownOnline(uidOf(row))) return status;
-    return relay.shownIdle(uidOf(row)) ? { online: true, idle: true, last_seen: status.last_seen } : { ...status, online: true };
+    return relay.shownIdle(uidOf(row))
+      ? { online: true, idle: true, last_seen: status.last_seen }
+      : { ...status, online: true };
   };
 
   relay.start();

@@ -98,7 +98,8 @@ function windowDelta(
     const now = new Set(after.map((entry) => entry.uid));
     join = after.filter((entry) => !before.has(entry.uid));
     leave = [...before].filter((uid) => !now.has(uid));
-    if (restated.length > 0) join = [...join, ...restated.filter((entry) => before.has(entry.uid) && now.has(entry.uid))];
+    if (restated.length > 0)
+      join = [...join, ...restated.filter((entry) => before.has(entry.uid) && now.has(entry.uid))];
   } else if (restated.length > 0) join = [...joined, ...restated];
   if (join.length > 0) frame.join = join.map((entry) => encodeRosterEntry(entry, t));
   if (leave.length > 0) frame.leave = [...leave];

@@ -158,7 +158,11 @@ export class OnlineSet {
     for (const entry of entries) {
       if (entry.last_seen === null) continue;
       const seen = this.#observe(entry.uid, entry.last_seen, false, now, mono);
-      if (seen) this.#schedule(entry.uid, liveStateEndsAt(entry.idle ? 'idle' : 'online', this.#facts(entry.uid), this.#o.window, this.#idleSeconds));
+      if (seen)
+        this.#schedule(
+          entry.uid,
+          liveStateEndsAt(entry.idle ? 'idle' : 'online', this.#facts(entry.uid), this.#o.window, this.#idleSeconds),
+        );
     }
     this.#roster.apply(entries, []);
     this.#primed = true;
@@ -310,7 +314,12 @@ export class OnlineSet {
     this.#schedule(uid, liveStateEndsAt(state, facts, this.#o.window, this.#idleSeconds));
     const idle = state === 'idle';
     if (shown?.last_seen === seen.lastSeen && Boolean(shown.idle) === idle) return;
-    const entry: RosterEntry = { uid, name: shown?.name ?? uid, avatar: shown?.avatar ?? null, last_seen: seen.lastSeen };
+    const entry: RosterEntry = {
+      uid,
+      name: shown?.name ?? uid,
+      avatar: shown?.avatar ?? null,
+      last_seen: seen.lastSeen,
+    };
     if (idle) entry.idle = true;
     if (shown && !pending.joining.has(uid)) {
       // Someone already shown keeps their place (the name did not change): replaced at once.

@@ -40,9 +40,7 @@ export function createPagesTable(db: Database): PagesTable {
     )
     .raw();
   const ofUsers = db
-    .prepare(
-      'SELECT uid, MAX(until) FROM presence_pages WHERE uid IN (SELECT value FROM json_each(?)) GROUP BY uid',
-    )
+    .prepare('SELECT uid, MAX(until) FROM presence_pages WHERE uid IN (SELECT value FROM json_each(?)) GROUP BY uid')
     .raw();
   const prune = db.prepare('DELETE FROM presence_pages WHERE written < ?');
   return {

@@ -57,7 +57,9 @@ const HIDDEN: UserStatus = Object.freeze({ online: false, last_seen: null });
 
 /** The status a roster entry stands for: present, and idle when it says so. */
 function presentStatus(entry: RosterEntry): UserStatus {
-  return entry.idle ? { online: true, idle: true, last_seen: entry.last_seen } : { online: true, last_seen: entry.last_seen };
+  return entry.idle
+    ? { online: true, idle: true, last_seen: entry.last_seen }
+    : { online: true, last_seen: entry.last_seen };
 }
 
 const KEEP_ALIVE = new TextEncoder().encode(sseFrame({ comment: '' }));
@@ -150,7 +152,9 @@ export class Relay {
       if (!user || user.hidden) users[uid] = HIDDEN;
       else {
         const shown = this.#online.get(uid);
-        users[uid] = shown ? presentStatus({ ...shown, last_seen: user.lastSeen! }) : { online: false, last_seen: user.lastSeen };
+        users[uid] = shown
+          ? presentStatus({ ...shown, last_seen: user.lastSeen! })
+          : { online: false, last_seen: user.lastSeen };
       }
     }
     return users;

@@ -92,6 +92,45 @@ redis.call('HSET', KEYS[2], 'epoch', ARGV[2], 'seq', ARGV[3])
 for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
 return 1`,
   },
+  /**
+   * KEYS pages, pagesChanged; ARGV node, now, keep ms, then uid/until pairs → 1: one node's open
+   * pages of these users, merged with the other nodes' (entries older than keep ms are dropped).
+   */
+  presencePagesWrite: {
+    numberOfKeys: 2,
+    lua: `
+local node, now, keep = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+for i = 4, #ARGV, 2 do
+  local raw = redis.call('HGET', KEYS[1], ARGV[i])
+  local rows = raw and cjson.decode(raw) or {}
+  rows[node] = tonumber(ARGV[i + 1])
+  local kept = {}
+  for n, u in pairs(rows) do if u >= now - keep then kept[n] = u end end
+  redis.call('HSET', KEYS[1], ARGV[i], cjson.encode(kept))
+  redis.call('ZADD', KEYS[2], now, ARGV[i])
+end
+return 1`,
+  },
+  /**
+   * KEYS pages, pagesChanged; ARGV read from, trim below → {uids, latest until per uid}: the users
+   * whose pages changed since the previous read, trimming users whose pages were last written long ago.
+   */
+  presencePagesRead: {
+    numberOfKeys: 2,
+    lua: `
+local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2])
+for i = 1, #stale, 1000 do redis.call('HDEL', KEYS[1], unpack(stale, i, math.min(i + 999, #stale))) end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2])
+local uids = redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[1], '+inf')
+local untils = {}
+for i = 1, #uids do
+  local latest = 0
+  local raw = redis.call('HGET', KEYS[1], uids[i])
+  if raw then for _, u in pairs(cjson.decode(raw)) do if u > latest then latest = u end end end
+  untils[i] = string.format('%d', latest)
+end
+return {uids, untils}`,
+  },
   /** KEYS leader; ARGV node: gives the lease up on a clean stop, so another node leads at its next tick. */
   presenceRelease: {
     numberOfKeys: 1,
@@ -131,6 +170,8 @@ export interface ScriptedRedis extends Redis {
     ...args: (string | number)[]
   ): Promise<number>;
   presenceRelease(leader: string, node: string): Promise<Reply>;
+  presencePagesWrite(pages: string, changed: string, ...args: (string | number)[]): Promise<number>;
+  presencePagesRead(pages: string, changed: string, from: number, trim: number): Promise<[string[], string[]]>;
 }
 
 export function defineScripts(redis: Redis): ScriptedRedis {
