@@ -13,8 +13,12 @@ export class Page {
   uselessUpdates = 0;
   /** Keep-alive comments, `retry:` hints, session hellos, engine.io pings. */
   transportFrames = 0;
-  /** Frames the page sends (heartbeats, pongs). */
+  /** Frames the page sends (heartbeats, pongs, subscribes, activity reports). */
   upstreamFrames = 0;
+  /** What keeps the sender present, page → server: activity reports (presence-kit), heartbeats and pongs (the peer). */
+  heartbeats = 0;
+  /** Their bytes, page → server and back (HTTP heads both ways for a report; WebSocket frames for the peer). */
+  heartbeatBytes = 0;
   bytes = 0;
   /** Bytes of everything until and including the first snapshot (headers, hints, snapshot). */
   openingBytes = 0;
@@ -69,7 +73,9 @@ export class Truth {
   readonly #views = new Map<string, number[]>();
 
   constructor(visits: readonly Visit[]) {
-    for (const v of visits) this.#views.set(v.uid, v.views);
+    // A reader's interactions are activity too, though no request carries them.
+    for (const v of visits)
+      this.#views.set(v.uid, v.interactions ? [...v.views, ...v.interactions].sort((a, b) => a - b) : v.views);
   }
 
   /** The last activity at or before `at`, or -Infinity. */
