@@ -162,6 +162,19 @@ describe('idle', () => {
     void bob;
   });
 
+  it('flips no one when the wall clock jumps, forward or back, with pages open', async () => {
+    host = createTestApp({ idleSeconds: 120 });
+    const { bob } = await adaReading();
+    passes(60);
+    host.clock.jump(3600);
+    passes(30);
+    host.clock.jump(-7200);
+    passes(30);
+    expect(await bob.reader.rest()).toEqual([]);
+    passes(20); // 140 s of real time since her last activity: idle, as without the jumps
+    expect(await bob.reader.next()).toEqual([frame('presence', `{"t":${host.clock.ms},"idle":{"ada":0}}`)]);
+  });
+
   it('never makes anyone idle without a page: requests alone keep the two states', async () => {
     host = createTestApp({ idleSeconds: 120 });
     await host.visit('ada');
