@@ -211,6 +211,8 @@ export function createPresence(options: PresenceOptions): Presence {
     options: o,
     close() {
       recorder.close();
+      // Every page closes in one write, before the streams end one by one.
+      engine.pages?.close();
       relay.stop();
       return engine.close();
     },

@@ -12,18 +12,24 @@ export interface OpenPagesOptions {
   faults: FaultLog;
 }
 
+/** A last page's closing is written after this long, so a reload (the next stream opens at once) writes nothing. */
+const CLOSING_MS = 1000;
+
 /**
  * This process's open pages: the sessions of signed-in users, counted per user. Only a user's
- * first page opening and last page closing are written, plus, once per write period, every
- * user with a page open (their row's `until` moves two periods ahead, so a process that dies
- * leaves its users' pages to run out). Writes are O(users with open pages) per period, never
- * per request.
+ * first page opening and last page closing are written (the closing a second later, with the
+ * time it happened, and not at all when a page of theirs opened again meanwhile), plus, once
+ * per write period, every user with a page open (their row's `until` moves two periods ahead,
+ * so a process that dies leaves its users' pages to run out). Writes are O(users with open
+ * pages) per period, never per request.
  */
 export class OpenPages {
   /** Names this process's rows. */
   readonly node = randomBytes(6).toString('base64url');
   readonly #o: OpenPagesOptions;
   readonly #open = new Map<Uid, number>();
+  /** Users whose last page closed, when, not written yet. */
+  readonly #closing = new Map<Uid, number>();
   /** Rows not written yet (a failed write is retried), by uid: the latest wins. */
   readonly #unwritten = new Map<Uid, number>();
   #lastRefresh: number;
@@ -43,7 +49,8 @@ export class OpenPages {
   opened(uid: Uid): void {
     const count = this.#open.get(uid) ?? 0;
     this.#open.set(uid, count + 1);
-    if (count === 0) this.#flush([[uid, this.#openUntil()]]);
+    // Reopened before its closing was written: the row still says open.
+    if (count === 0 && !this.#closing.delete(uid)) this.#flush([[uid, this.#openUntil()]]);
   }
 
   closed(uid: Uid): void {
@@ -51,7 +58,7 @@ export class OpenPages {
     if (count > 1) return void this.#open.set(uid, count - 1);
     if (count === 0) return;
     this.#open.delete(uid);
-    this.#flush([[uid, this.#o.now()]]);
+    this.#closing.set(uid, this.#o.now());
     this.onLeft(uid);
   }
 
@@ -62,6 +69,12 @@ export class OpenPages {
   sweep(): void {
     const now = this.#o.now();
     const rows: PageRow[] = [];
+    for (const [uid, at] of this.#closing) {
+      // Oldest first: the rest closed later. A clock set back writes them at once.
+      if (now - at < CLOSING_MS && now >= at) break;
+      rows.push([uid, at]);
+      this.#closing.delete(uid);
+    }
     if (now - this.#lastRefresh >= this.#o.writeSeconds * 1000 || now < this.#lastRefresh) {
       this.#lastRefresh = now;
       const until = this.#openUntil();
@@ -73,8 +86,9 @@ export class OpenPages {
   /** Every page of this process closes now (a clean stop): its users leave after the margin unless they reconnect elsewhere. */
   close(): void {
     const now = this.#o.now();
-    const rows = [...this.#open.keys()].map((uid): PageRow => [uid, now]);
+    const rows = [...this.#closing, ...[...this.#open.keys()].map((uid): PageRow => [uid, now])];
     this.#open.clear();
+    this.#closing.clear();
     this.#flush(rows);
   }
 

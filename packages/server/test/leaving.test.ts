@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, eventually, type TestApp, type TestSession } from '../../../test/support/index.js';
 import { internalsOf } from '../src/internals.js';
@@ -83,6 +84,26 @@ describe('leaving', () => {
     tick();
     expect(await bob.reader.rest()).toEqual([presence(`{"t":${host.clock.ms},"off":{"ada":45}}`)]);
     expect(pagesOpen()).toBe(0);
+  });
+
+  it('writes a reload not at all, and a user with pages open once per write period', async () => {
+    host = createTestApp();
+    const { ada } = await adaOnline();
+    const db = new BetterSqlite3(host.dbPath, { readonly: true });
+    const rows = () => db.prepare('SELECT uid, until, written FROM presence_pages').all();
+    const opened = host.clock.ms;
+    const first = [{ uid: 'ada', until: opened + 60_000, written: opened }];
+    expect(rows()).toEqual(first);
+    await close(ada);
+    host.clock.advance(0.5);
+    await host.session('ada'); // the reloaded page, half a second later
+    host.clock.advance(0.5);
+    tick();
+    expect(rows()).toEqual(first);
+    host.clock.advance(29);
+    tick();
+    expect(rows()).toEqual([{ uid: 'ada', until: host.clock.ms + 60_000, written: host.clock.ms }]);
+    db.close();
   });
 
   it('does not count a guest\u2019s session as anyone\u2019s page', async () => {
