@@ -213,6 +213,8 @@ export class OnlineSet {
       }
       this.#recheck.clear();
     }
+    // A page of someone never active (a stream and no request yet) says nothing: not kept, so the memory stays bounded.
+    for (const uid of changed) if (!this.#observed.has(uid)) this.#pages.delete(uid);
     this.#previous = { now, mono };
     for (const uid of changed) this.#evaluate(uid, mono, primed, pending);
 

@@ -129,14 +129,15 @@ export function resolveOptions(options: PresenceOptions, env: Env = process.env)
     marginSeconds: options.marginSeconds ?? env.PRESENCE_ONLINE_MARGIN_SECONDS,
   });
   const trustProxy = checkTrustProxy(options.trustProxy ?? 0);
+  const idleSeconds = resolveIdle(options);
   return {
     ...options,
     trustProxy,
     clientKey: options.clientKey ?? ((c) => clientAddress(c, trustProxy)),
     timeoutSeconds,
     marginSeconds,
-    idle: resolveIdle(options) !== null,
-    idleSeconds: resolveIdle(options),
+    idle: idleSeconds !== null,
+    idleSeconds,
     writeSeconds: options.writeSeconds ?? defaultWriteSeconds(timeoutSeconds),
     tickMs: options.tickMs ?? 1000,
     keepAliveSeconds: options.keepAliveSeconds ?? 15,

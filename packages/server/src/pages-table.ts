@@ -14,8 +14,6 @@ export interface PagesTable {
   write(node: string, rows: readonly PageRow[], now: number): void;
   /** Users with a row written at or after `cutoff`, with the latest `until` of all their rows. */
   changedSince(cutoff: number): PageRow[];
-  /** The latest `until` of these users' rows; users with none are absent. */
-  of(uids: readonly Uid[]): Map<Uid, number>;
   /** Drops rows unchanged since `before` (closed long ago, or left by a process that died). */
   prune(before: number): void;
 }
@@ -46,10 +44,6 @@ export function createPagesTable(db: Database): PagesTable {
   return {
     write: (node, rows, now) => writeAll(node, rows, now),
     changedSince: (cutoff) => changed.all(cutoff) as PageRow[],
-    of(uids) {
-      if (uids.length === 0) return new Map();
-      return new Map(ofUsers.all(JSON.stringify(uids)) as PageRow[]);
-    },
     prune: (before) => void prune.run(before),
   };
 }
