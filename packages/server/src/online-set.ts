@@ -201,7 +201,7 @@ export class OnlineSet {
     for (const user of this.#o.store.recentlySeen(from)) {
       if (user.lastSeen !== null) read(user.uid, user.lastSeen, user.hidden);
     }
-    for (const [uid, until] of this.#o.pages?.changedSince(from) ?? []) {
+    for (const [uid, until] of this.#o.pages?.changedSince(this.#pagesFrom(now, mono)) ?? []) {
       if (!this.#observePage(uid, until, now, mono)) continue;
       changed.add(uid);
       // Idle for longer than the read band reaches back: their activity is read by uid.
@@ -258,6 +258,20 @@ export class OnlineSet {
   #readFrom(now: number, mono: number): number {
     if (!this.#previous) return now - this.#forgetMs;
     return Math.min(this.#previous.now, now - (mono - this.#previous.mono)) - this.#lateMs;
+  }
+
+  /**
+   * The oldest `written` of a page row to read: the same band without the write period, since a
+   * page row is stamped when it is written (no trailing writes), so a step reads only the rows
+   * written since the previous one (and the late ones of `LATE_WRITE_MS`).
+   */
+  #pagesFrom(now: number, mono: number): number {
+    return this.#previous ? this.#readFrom(now, mono) + this.#o.writeSeconds * 1000 : this.#readFrom(now, mono);
+  }
+
+  /** The oldest page row the next step reads, for a store that must fetch them before it (Redis). */
+  nextPagesFrom(): number {
+    return this.#pagesFrom(this.#o.now(), this.#o.monotonic());
   }
 
   /** The observation of a row, or undefined when nothing about it changed since it was last read. */

@@ -18,10 +18,11 @@ const CLOSING_MS = 1000;
 /**
  * This process's open pages: the sessions of signed-in users, counted per user. Only a user's
  * first page opening and last page closing are written (the closing a second later, with the
- * time it happened, and not at all when a page of theirs opened again meanwhile), plus, once
- * per write period, every user with a page open (their row's `until` moves two periods ahead,
- * so a process that dies leaves its users' pages to run out). Writes are O(users with open
- * pages) per period, never per request.
+ * time it happened, and not at all when a page of theirs opened again meanwhile), plus each
+ * user's row again once per write period while a page is open, a period after it was last
+ * written (so refreshes spread over the period as pages opened, rather than all at once): its
+ * `until` moves two periods ahead, so a process that dies leaves its users' pages to run out.
+ * Writes are O(users with open pages) per period, never per request.
  */
 export class OpenPages {
   /** Names this process's rows. */
@@ -30,15 +31,15 @@ export class OpenPages {
   readonly #open = new Map<Uid, number>();
   /** Users whose last page closed, when, not written yet. */
   readonly #closing = new Map<Uid, number>();
+  /** When each user's row last said "open", oldest first: the refresh order. */
+  readonly #refreshed = new Map<Uid, number>();
   /** Rows not written yet (a failed write is retried), by uid: the latest wins. */
   readonly #unwritten = new Map<Uid, number>();
-  #lastRefresh: number;
   /** Told when a user's last page in this process closed. */
   onLeft: (uid: Uid) => void = () => {};
 
   constructor(options: OpenPagesOptions) {
     this.#o = options;
-    this.#lastRefresh = options.now();
   }
 
   /** How many users have a page open in this process. */
@@ -50,7 +51,7 @@ export class OpenPages {
     const count = this.#open.get(uid) ?? 0;
     this.#open.set(uid, count + 1);
     // Reopened before its closing was written: the row still says open.
-    if (count === 0 && !this.#closing.delete(uid)) this.#flush([[uid, this.#openUntil()]]);
+    if (count === 0 && !this.#closing.delete(uid)) this.#flush([this.#openRow(uid)]);
   }
 
   closed(uid: Uid): void {
@@ -74,11 +75,14 @@ export class OpenPages {
       if (now - at < CLOSING_MS && now >= at) break;
       rows.push([uid, at]);
       this.#closing.delete(uid);
+      this.#refreshed.delete(uid);
     }
-    if (now - this.#lastRefresh >= this.#o.writeSeconds * 1000 || now < this.#lastRefresh) {
-      this.#lastRefresh = now;
-      const until = this.#openUntil();
-      for (const uid of this.#open.keys()) rows.push([uid, until]);
+    for (const [uid, at] of this.#refreshed) {
+      if (now - at < this.#o.writeSeconds * 1000 && now >= at) break;
+      // Closed a moment ago, its closing not written yet.
+      if (!this.#open.has(uid)) continue;
+      // Moved to the end of the order: met again in this loop, it is not due and ends it.
+      rows.push(this.#openRow(uid));
     }
     this.#flush(rows);
   }
@@ -89,11 +93,16 @@ export class OpenPages {
     const rows = [...this.#closing, ...[...this.#open.keys()].map((uid): PageRow => [uid, now])];
     this.#open.clear();
     this.#closing.clear();
+    this.#refreshed.clear();
     this.#flush(rows);
   }
 
-  #openUntil(): number {
-    return this.#o.now() + 2 * this.#o.writeSeconds * 1000;
+  /** A row saying "open" for two periods from now, noted as refreshed now (moved to the end of the order). */
+  #openRow(uid: Uid): PageRow {
+    const now = this.#o.now();
+    this.#refreshed.delete(uid);
+    this.#refreshed.set(uid, now);
+    return [uid, now + 2 * this.#o.writeSeconds * 1000];
   }
 
   #flush(rows: readonly PageRow[]): void {

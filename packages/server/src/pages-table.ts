@@ -37,9 +37,6 @@ export function createPagesTable(db: Database): PagesTable {
        WHERE uid IN (SELECT uid FROM presence_pages WHERE written >= ?) GROUP BY uid`,
     )
     .raw();
-  const ofUsers = db
-    .prepare('SELECT uid, MAX(until) FROM presence_pages WHERE uid IN (SELECT value FROM json_each(?)) GROUP BY uid')
-    .raw();
   const prune = db.prepare('DELETE FROM presence_pages WHERE written < ?');
   return {
     write: (node, rows, now) => writeAll(node, rows, now),

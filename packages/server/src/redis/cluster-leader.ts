@@ -100,7 +100,7 @@ export class ClusterLeader {
         now - this.#o.retainMs,
         now - CHANGED_KEEP_MS,
       ),
-      this.#o.redis.presencePagesRead(keys.pages, keys.pagesChanged, from, now - PAGES_KEEP_MS),
+      this.#o.redis.presencePagesRead(keys.pages, keys.pagesChanged, this.#online.nextPagesFrom(), now - PAGES_KEEP_MS),
     ]);
     this.#rows.pages = pageUids.map((uid, i): PageRow => [uid, Number(untils[i])]);
     this.#rows.rows = uids.map((uid, i) => {
