@@ -269,11 +269,6 @@ export class OnlineSet {
     return this.#previous ? this.#readFrom(now, mono) + this.#o.writeSeconds * 1000 : this.#readFrom(now, mono);
   }
 
-  /** The oldest page row the next step reads, for a store that must fetch them before it (Redis). */
-  nextPagesFrom(): number {
-    return this.#pagesFrom(this.#o.now(), this.#o.monotonic());
-  }
-
   /** The observation of a row, or undefined when nothing about it changed since it was last read. */
   #observe(uid: Uid, lastSeen: number, hidden: boolean, now: number, mono: number): Observation | undefined {
     const known = this.#observed.get(uid);

@@ -29,6 +29,8 @@ export type ClusterState = { epoch: string; seq: number } | null;
 
 /** How long the leader keeps reading a user's pages after a node last wrote them (then they are trimmed). */
 const PAGES_KEEP_MS = 60 * 60_000;
+/** How much older than a read a page row may be stamped and still be read: scripts run one at a time, so this is slack. */
+const PAGES_LATE_MS = 2000;
 
 /** The rows one read fetched, served to the online set as if it read them itself. */
 class FetchedRows {
@@ -58,6 +60,8 @@ export class ClusterLeader {
   readonly epoch: string;
   seq: number;
   #pending: ClusterChange | undefined;
+  /** Where the next read of page rows starts, on Redis's clock: everything kept, at first. */
+  #pagesFrom: number | '-inf' = '-inf';
 
   /** Primed with the set the cluster shows (this node's mirror), so taking over flips no one. */
   constructor(o: LeaderOptions, epoch: string, seq: number, shown: readonly RosterEntry[]) {
@@ -90,7 +94,7 @@ export class ClusterLeader {
     const now = this.#o.now();
     const { keys } = this.#o;
     // Sent together: one round trip for what was written since the previous read.
-    const [[uids, scores, hidden, profiles], [pageUids, untils]] = await Promise.all([
+    const [[uids, scores, hidden, profiles], [pageUids, untils, redisNow]] = await Promise.all([
       this.#o.redis.presenceRead(
         keys.seen,
         keys.changed,
@@ -100,9 +104,11 @@ export class ClusterLeader {
         now - this.#o.retainMs,
         now - CHANGED_KEEP_MS,
       ),
-      this.#o.redis.presencePagesRead(keys.pages, keys.pagesChanged, this.#online.nextPagesFrom(), now - PAGES_KEEP_MS),
+      this.#o.redis.presencePagesRead(keys.pages, keys.pagesChanged, this.#pagesFrom, PAGES_KEEP_MS),
     ]);
     this.#rows.pages = pageUids.map((uid, i): PageRow => [uid, Number(untils[i])]);
+    // Page rows are stamped on Redis's clock when written: the next read starts at this one, less a late commit's 2 s.
+    this.#pagesFrom = Number(redisNow) - PAGES_LATE_MS;
     this.#rows.rows = uids.map((uid, i) => {
       const profile = profiles[i] ? (JSON.parse(profiles[i]) as { name: string | null; avatar: string | null }) : null;
       return {

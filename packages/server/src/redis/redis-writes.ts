@@ -111,7 +111,6 @@ export class RedisWrites implements ActivityWrites {
           this.keys.pages,
           this.keys.pagesChanged,
           this.#node,
-          changedAt,
           PAGES_KEEP_MS,
           ...pages.flat(),
         );
