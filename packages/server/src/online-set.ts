@@ -1,4 +1,5 @@
 import {
+  compareRosterEntries,
   liveStateAt,
   liveStateEndsAt,
   offlineAt,
@@ -32,7 +33,7 @@ export interface OnlineStep {
   entered: RosterEntry[];
   /** Users who went offline, with the entry they were shown with; `hidden` when they hid their status. */
   left: { entry: RosterEntry; hidden: boolean }[];
-  /** Users still present whose state changed (online ↔ idle), with their new entry (idle on only). */
+  /** Users still present whose state changed (online ↔ idle), with their new entry, in roster order (idle on only). */
   restated?: RosterEntry[];
 }
 
@@ -240,7 +241,8 @@ export class OnlineSet {
     const entered = this.#withProfiles([...pending.joining.values()]);
     this.#roster.apply(entered, pending.leaving.keys());
     const step: OnlineStep = { entered, left: pending.left };
-    if (pending.restated.size > 0) step.restated = [...pending.restated.values()];
+    // In roster order, so the frames they make do not depend on which deadline came first.
+    if (pending.restated.size > 0) step.restated = [...pending.restated.values()].sort(compareRosterEntries);
     return step;
   }
 

@@ -135,6 +135,25 @@ describe('idle', () => {
     expect(host.presence.roster().users[0]!.idle).toBe(true);
   });
 
+  it('sends a small window only the state changes inside it', async () => {
+    host = createTestApp({ idleSeconds: 120 });
+    host.presence.upsertUser({ uid: 'zed', name: 'Zed', avatar: null });
+    await host.visit('zed');
+    await host.session('zed');
+    const { bob } = await adaReading(); // Ada is first by name, Zed second
+    const top = await host.session();
+    await top.subscribe({ roster: { max: 1 } });
+    await top.reader.next();
+    passes(140); // both go idle in the same tick
+    expect(await top.reader.rest()).toEqual([
+      frame('roster', `{"t":${host.clock.ms},"count":2,"join":[["ada","Ada",null,140,1]]}`),
+    ]);
+    expect(await bob.reader.rest()).toEqual([
+      frame('presence', `{"t":${host.clock.ms},"idle":{"ada":140}}`),
+      frame('roster', `{"t":${host.clock.ms},"count":2,"join":[["ada","Ada",null,140,1],["zed","Zed",null,140,1]]}`),
+    ]);
+  });
+
   it('sends a snapshot and a roster window with idle people marked', async () => {
     host = createTestApp({ idleSeconds: 120 });
     await adaReading();
