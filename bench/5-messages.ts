@@ -88,11 +88,18 @@ type KitAction =
   | { kind: 'open'; visit: Visit; index: number }
   | { kind: 'close'; visit: Visit }
   | { kind: 'interact'; visit: Visit }
+  | { kind: 'report'; visit: Visit }
   | { kind: 'tick' }
   | { kind: 'keep-alive' }
   | { kind: 'sample' };
 
-export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs: number): Promise<SystemResult> {
+/** `reports: false`: the page reports no activity (`<meta name="presence-activity" content="off">`), as before issue 13. */
+export async function replayKit(
+  trace: readonly Visit[],
+  mode: Mode,
+  durationMs: number,
+  reports = true,
+): Promise<SystemResult> {
   const clock = { ms: START };
   const dir = mkdtempSync(join(tmpdir(), 'presence-msg-'));
   const presence = createPresence({
@@ -216,8 +223,19 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
     for (const at of visit.interactions ?? []) schedule.add(at, { kind: 'interact', visit });
   }
   // What the page's reporter last sent, per user: at most one report per write period.
-  const reported = new Map<string, number>();
+  const reporters = new Map<string, { last: number; pending: boolean; timer: boolean }>();
   const writeMs = presence.options.writeSeconds * 1000;
+  const report = async (uid: string, reporter: { last: number; pending: boolean }, at: number): Promise<void> => {
+    if (!reporter.pending || !reports) return;
+    reporter.pending = false;
+    reporter.last = at;
+    const answer = await app.request('/presence/activity', { method: 'POST', headers: { 'x-user': uid } });
+    const body = Buffer.byteLength(await answer.text());
+    const page = open.get(uid)!.page;
+    page.upstreamFrames++;
+    page.heartbeats++;
+    page.heartbeatBytes += ACTIVITY_REQUEST_HEAD_BYTES + noContentHeadBytes(answer) + body;
+  };
   for (let t = 1000; t <= durationMs; t += 1000) schedule.add(t, { kind: 'tick' });
   for (let t = 15_000; t <= durationMs; t += 15_000) schedule.add(t, { kind: 'keep-alive' });
   for (let t = SAMPLE_MS; t <= durationMs; t += SAMPLE_MS) schedule.add(t + 1, { kind: 'sample' });
@@ -255,16 +273,27 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
         await closePage(action.visit.uid);
         break;
       case 'interact': {
+        // The client's reporter (activity-reporter.ts): the first interaction after a quiet period
+        // is reported at once, later ones at the end of the period, at most one report a period.
         const { uid } = action.visit;
-        const page = open.get(uid)?.page;
-        const last = reported.get(uid);
-        if (!page || closed.has(uid) || (last !== undefined && next.at - last < writeMs)) break;
-        reported.set(uid, next.at);
-        const answer = await app.request('/presence/activity', { method: 'POST', headers: { 'x-user': uid } });
-        const body = Buffer.byteLength(await answer.text());
-        page.upstreamFrames++;
-        page.heartbeats++;
-        page.heartbeatBytes += ACTIVITY_REQUEST_HEAD_BYTES + noContentHeadBytes(answer) + body;
+        if (!open.has(uid) || closed.has(uid)) break;
+        const reporter = reporters.get(uid) ?? { last: -Infinity, pending: false, timer: false };
+        reporters.set(uid, reporter);
+        reporter.pending = true;
+        if (reporter.timer) break;
+        const wait = reporter.last + writeMs - next.at;
+        if (wait <= 0) await report(uid, reporter, next.at);
+        else {
+          reporter.timer = true;
+          schedule.add(next.at + wait, { kind: 'report', visit: action.visit });
+        }
+        break;
+      }
+      case 'report': {
+        const reporter = reporters.get(action.visit.uid)!;
+        reporter.timer = false;
+        if (open.has(action.visit.uid) && !closed.has(action.visit.uid))
+          await report(action.visit.uid, reporter, next.at);
         break;
       }
       case 'tick':
@@ -498,6 +527,7 @@ export interface MessagesRow {
   flicker: number;
   missedSamples: number;
   onlineWhileIdleSamples: number;
+  offlineWhileActiveSamples: number;
   samples: number;
 }
 
@@ -522,6 +552,7 @@ export function summarizeResult(r: SystemResult): MessagesRow {
     flicker: sum((p) => p.flicker),
     missedSamples: r.tally.missedSamples,
     onlineWhileIdleSamples: r.tally.onlineWhileIdleSamples,
+    offlineWhileActiveSamples: r.tally.offlineWhileActiveSamples,
     samples: r.tally.samples,
   };
 }
@@ -560,6 +591,8 @@ export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesR
     });
   }
   const interactions = readers.reduce((n, v) => n + (v.interactions?.length ?? 0), 0);
+  // The readers again with the page's reports off: what a single-page app showed before issue 13.
+  const silent = summarizeResult(await replayKit(readers, READERS, o.durationMs, false));
   const behaviours = new Map<string, number>();
   for (const v of trace) behaviours.set(v.behaviour, (behaviours.get(v.behaviour) ?? 0) + 1);
   const views = trace.reduce((s, v) => s + v.views.length, 0);
@@ -584,6 +617,7 @@ export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesR
       fmt.n(r.flicker),
       fmt.n(r.missedSamples),
       fmt.n(r.onlineWhileIdleSamples),
+      fmt.n(r.offlineWhileActiveSamples),
       perHour(r, r.transportFrames),
       perHour(r, r.upstreamFrames),
     ];
@@ -608,6 +642,7 @@ export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesR
         'flicker',
         'missed state (samples)',
         'online while idle > 80 s (samples)',
+        'offline while active 10–60 s ago (samples)',
         'keep-alive or ping / watcher-hour',
         'upstream frames / watcher-hour',
       ],
@@ -637,7 +672,7 @@ export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesR
       ]),
     ),
     '',
-    `What keeps the sender present, page → server and back, in the same runs: presence-kit's pages send nothing but their requests, and readers (the last mode: ${fmt.n(interactions)} interactions without a request) one \`POST /presence/activity\` per write period while they interact (a ${ACTIVITY_REQUEST_HEAD_BYTES} B browser head, a bodiless 204); the peer's sockets send a heartbeat every 15 s and answer engine.io's ping every 25 s, interacting or not:`,
+    `What keeps the sender present, page → server and back, in the same runs: presence-kit's pages send nothing but their requests, and readers (the last mode: ${fmt.n(interactions)} interactions without a request) one \`POST /presence/activity\` per write period while they interact (a ${ACTIVITY_REQUEST_HEAD_BYTES} B browser head, a bodiless 204); the peer's sockets send a heartbeat every 15 s and answer engine.io's ping every 25 s, interacting or not. The same readers with the page's reports off (as before issue 13): ${fmt.n(silent.offlineWhileActiveSamples)} samples offline while active, ${fmt.n(silent.missedSamples)} missed, ${fmt.n(silent.flicker)} flicker.`,
     '',
     table(
       [
