@@ -153,7 +153,7 @@ export class Relay {
       else {
         const shown = this.#online.get(uid);
         users[uid] = shown
-          ? presentStatus({ ...shown, last_seen: user.lastSeen! })
+          ? presentStatus({ ...shown, last_seen: user.lastSeen ?? shown.last_seen })
           : { online: false, last_seen: user.lastSeen };
       }
     }
