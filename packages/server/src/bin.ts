@@ -20,10 +20,17 @@ import { servePresence } from './serve.js';
 const env = process.env;
 const userHeader = env.PRESENCE_USER_HEADER?.toLowerCase();
 const redis = env.PRESENCE_REDIS_URL || undefined;
+const idleSeconds = env.PRESENCE_IDLE_SECONDS ? Number(env.PRESENCE_IDLE_SECONDS) : undefined;
+if (idleSeconds !== undefined && !(idleSeconds > 0)) {
+  console.error(
+    `presence-kit: PRESENCE_IDLE_SECONDS must be a number of seconds above 0 (got "${env.PRESENCE_IDLE_SECONDS}"); leave it unset for idle off.`,
+  );
+  process.exit(1);
+}
 const presence = createPresence({
   ...(redis ? { redis } : { db: env.PRESENCE_DB ?? 'presence.db' }),
   trustProxy: parseTrustProxy(env.PRESENCE_TRUST_PROXY),
-  ...(env.PRESENCE_IDLE_SECONDS ? { idleSeconds: Number(env.PRESENCE_IDLE_SECONDS) } : {}),
+  ...(idleSeconds === undefined ? {} : { idleSeconds }),
   ...(userHeader ? { resolveUser: (c) => c.req.header(userHeader) ?? null } : {}),
 });
 // A Redis that cannot be reached stops the server here; presence has logged the one sentence why.
