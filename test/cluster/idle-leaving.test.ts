@@ -54,4 +54,33 @@ describe('open pages and idle on Redis', () => {
     // The same numbered changes on both nodes.
     expect(onB.frames.slice(2).map((f) => f.id)).toEqual(onA.frames.slice(2).map((f) => f.id));
   }, 40_000);
+
+  it('keeps an idle person idle through a failover: the new leader starts from the published states', async () => {
+    cluster = await startCluster(2, {
+      PRESENCE_TIMEOUT_SECONDS: '4',
+      PRESENCE_ONLINE_MARGIN_SECONDS: '2',
+      PRESENCE_IDLE_SECONDS: '3',
+    });
+    // Ada's page and her watcher on the follower; the leader is the node that goes.
+    const leader = (await cluster.nodeIds()).indexOf((await cluster.redis.client.get('presence:leader'))!);
+    expect(leader).toBeGreaterThanOrEqual(0);
+    const second = cluster.nodes[1 - leader]!;
+    const watcher = new StreamRecorder(`${second.url}/presence`, { uids: ['ada'], roster: {} });
+    streams.push(watcher);
+    await watcher.waitFor(2);
+    await fetch(`${second.url}/`, { headers: { 'x-forwarded-user': 'ada' } });
+    const page = await openPage(second.url, 'ada');
+    pages.push(page);
+    await watcher.waitFor(6, 10_000);
+    expect(states(watcher)).toEqual(['offline', 'online', 'idle']);
+
+    // Killed, not stopped: the lease runs out within 3 ticks and the follower takes over.
+    await cluster.kill(leader);
+    await settle(6000);
+    expect(states(watcher)).toEqual(['offline', 'online', 'idle']);
+
+    page.abort();
+    await watcher.waitFor(8, 8000);
+    expect(states(watcher)).toEqual(['offline', 'online', 'idle', 'offline']);
+  }, 40_000);
 });
