@@ -46,7 +46,7 @@ export interface RelayOptions {
 }
 
 export interface TickResult {
-  /** Uids whose online flag flipped. */
+  /** Uids whose state changed: online flag flipped, or (idle on) online ↔ idle. */
   changed: Uid[];
   /** Presence frames sent (one per session that watches a changed uid). */
   framesSent: number;
