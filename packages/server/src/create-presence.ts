@@ -147,8 +147,8 @@ export function createPresence(options: PresenceOptions): Presence {
 
   const touch = (uid: Uid): boolean => {
     if (!recorder.record(uid)) return false;
-    // Someone not shown online yet: tick now rather than up to a second from now.
-    if (!relay.isShownOnline(uid)) relay.nudge();
+    // Someone not shown online yet (or shown idle): tick now rather than up to a second from now.
+    if (!relay.isShownOnline(uid) || relay.shownIdle(uid)) relay.nudge();
     return true;
   };
 

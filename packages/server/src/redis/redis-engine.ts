@@ -49,7 +49,14 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
     // Connection errors show as failed commands, logged once per episode by what runs them.
   };
   const mirror = new ClusterMirror('');
-  const writes = new RedisWrites(redis, keys, o.maxEntries, o.faults, o.now, (uid) => mirror.has(uid));
+  const writes = new RedisWrites(
+    redis,
+    keys,
+    o.maxEntries,
+    o.faults,
+    o.now,
+    (uid) => mirror.has(uid) && !mirror.get(uid)!.idle,
+  );
   const pages = new OpenPages({ write: writes.pages, writeSeconds: o.writeSeconds, now: o.now, faults: o.faults });
   // Every node writes its own pages; the leader reads everyone's.
   const sweep = setInterval(() => pages.sweep(), o.tickMs);

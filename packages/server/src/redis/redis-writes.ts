@@ -39,7 +39,7 @@ export class RedisWrites implements ActivityWrites {
     readonly maxEntries: number,
     readonly faults: FaultLog,
     readonly now: () => number,
-    /** Whether the cluster shows this user online already. */
+    /** Whether the cluster shows this user online already (not idle: their activity changes that, so it nudges). */
     readonly shown: (uid: Uid) => boolean,
   ) {}
 
