@@ -106,6 +106,18 @@ describe('leaving', () => {
     db.close();
   });
 
+  it('closes every page at a clean stop, so the next process shows them leaving unless they reconnect', async () => {
+    host = createTestApp();
+    for (const uid of ['ada', 'bob', 'cyd']) await host.session(uid);
+    const stopped = host.clock.ms;
+    await host.presence.close();
+    const db = new BetterSqlite3(host.dbPath, { readonly: true });
+    expect(db.prepare('SELECT uid, until FROM presence_pages ORDER BY uid').all()).toEqual(
+      ['ada', 'bob', 'cyd'].map((uid) => ({ uid, until: stopped })),
+    );
+    db.close();
+  });
+
   it('does not count a guest\u2019s session as anyone\u2019s page', async () => {
     host = createTestApp();
     await host.session();
