@@ -8,17 +8,25 @@ export interface OpenPagesOptions {
   write: (node: string, rows: readonly PageRow[], now: number) => void;
   /** Open pages are written again once per this period. */
   writeSeconds: number;
+  /** The hysteresis margin: a closing is written within a quarter of it. */
+  marginSeconds: number;
   now: () => number;
   faults: FaultLog;
 }
 
-/** A last page's closing is written after this long, so a reload (the next stream opens at once) writes nothing. */
-const CLOSING_MS = 1000;
+/**
+ * How long a last page's closing waits before it is written: a quarter of the margin, 1–5 s. A
+ * reload or a navigation whose next page opens its stream meanwhile writes nothing, and the
+ * closing, dated when it happened, still reaches every online set well inside the margin.
+ */
+function closingDelayMs(marginSeconds: number): number {
+  return Math.min(5000, Math.max(1000, marginSeconds * 250));
+}
 
 /**
  * This process's open pages: the sessions of signed-in users, counted per user. Only a user's
- * first page opening and last page closing are written (the closing a second later, with the
- * time it happened, and not at all when a page of theirs opened again meanwhile), plus each
+ * first page opening and last page closing are written (the closing a few seconds later, with
+ * the time it happened, and not at all when a page of theirs opened again meanwhile), plus each
  * user's row again once per write period while a page is open, a period after it was last
  * written (so refreshes spread over the period as pages opened, rather than all at once): its
  * `until` moves two periods ahead, so a process that dies leaves its users' pages to run out.
@@ -28,6 +36,7 @@ export class OpenPages {
   /** Names this process's rows. */
   readonly node = randomBytes(6).toString('base64url');
   readonly #o: OpenPagesOptions;
+  readonly #closingMs: number;
   readonly #open = new Map<Uid, number>();
   /** Users whose last page closed, when, not written yet. */
   readonly #closing = new Map<Uid, number>();
@@ -40,6 +49,7 @@ export class OpenPages {
 
   constructor(options: OpenPagesOptions) {
     this.#o = options;
+    this.#closingMs = closingDelayMs(options.marginSeconds);
   }
 
   /** How many users have a page open in this process. */
@@ -72,7 +82,7 @@ export class OpenPages {
     const rows: PageRow[] = [];
     for (const [uid, at] of this.#closing) {
       // Oldest first: the rest closed later. A clock set back writes them at once.
-      if (now - at < CLOSING_MS && now >= at) break;
+      if (now - at < this.#closingMs && now >= at) break;
       rows.push([uid, at]);
       this.#closing.delete(uid);
       this.#refreshed.delete(uid);

@@ -79,6 +79,7 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
     // On the host's own connection a write must not wait on a lock either: it runs inside a request.
     write: ownsDb ? writePages : failFast(db, writePages),
     writeSeconds: o.writeSeconds,
+    marginSeconds: o.window.marginSeconds,
     now: o.now,
     faults: o.faults,
   });

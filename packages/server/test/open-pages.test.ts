@@ -29,6 +29,7 @@ function pagesOnFile() {
       table.write(node, rows, now);
     },
     writeSeconds: 30,
+    marginSeconds: 20,
     now: clock.now,
     faults: new FaultLog(() => {}),
   });
@@ -66,22 +67,23 @@ describe('open pages', () => {
     ]);
   });
 
-  it('writes a closing a second later, with the time it closed, and reopening before that writes nothing', () => {
+  it('writes a closing a quarter of the margin later, with the time it closed, and reopening before that writes nothing', () => {
     const { clock, pages, table, writes } = pagesOnFile();
     pages.opened('ada');
     const opened = clock.ms;
     pages.closed('ada');
-    clock.advance(0.5);
+    clock.advance(4); // a slow page load: the next stream opens 4 s later
     pages.opened('ada');
     pages.sweep();
-    clock.advance(1);
+    clock.advance(5);
     pages.sweep();
     expect(writes).toEqual([1]);
     pages.closed('ada');
     const closed = clock.ms;
+    clock.advance(4.9);
     pages.sweep();
     expect(table.changedSince(0)).toEqual([['ada', opened + 60_000]]);
-    clock.advance(1);
+    clock.advance(0.1); // 5 s: a quarter of the 20 s margin
     pages.sweep();
     expect(table.changedSince(0)).toEqual([['ada', closed]]);
   });

@@ -57,7 +57,13 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
     o.now,
     (uid) => mirror.has(uid) && !mirror.get(uid)!.idle,
   );
-  const pages = new OpenPages({ write: writes.pages, writeSeconds: o.writeSeconds, now: o.now, faults: o.faults });
+  const pages = new OpenPages({
+    write: writes.pages,
+    writeSeconds: o.writeSeconds,
+    marginSeconds: o.window.marginSeconds,
+    now: o.now,
+    faults: o.faults,
+  });
   // Every node writes its own pages; the leader reads everyone's.
   const sweep = setInterval(() => pages.sweep(), o.tickMs);
   sweep.unref?.();
