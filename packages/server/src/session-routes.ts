@@ -85,6 +85,7 @@ export function sessionRoutes(
       t: o.now(),
       window: [timeoutSeconds, marginSeconds],
       epoch: relay.log.epoch,
+      write: o.writeSeconds,
     };
     connection.write(sseFrame({ retry: o.retryMs }));
     connection.write(sseFrame({ event: EVENT.hello, data: JSON.stringify(hello) }));
