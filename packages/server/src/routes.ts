@@ -103,7 +103,12 @@ export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: Resolved
     );
   }
   app.all('*', (c) =>
-    errorResponse(c, 404, 'not_found', 'No such presence endpoint; use /stream, /subscribe, /activity, /status or /roster.'),
+    errorResponse(
+      c,
+      404,
+      'not_found',
+      'No such presence endpoint; use /stream, /subscribe, /activity, /status or /roster.',
+    ),
   );
   app.onError((error, c) => {
     // A client that left mid-request (an abandoned upload) is not a server fault, and nobody reads the answer.
