@@ -1,5 +1,8 @@
-import type { RosterEntry, Uid } from '@presence-kit/core';
+import type { LiveState, RosterEntry, Uid } from '@presence-kit/core';
 import type { PresenceChange } from './presence-store.js';
+
+/** What `presence-change`'s `detail` holds, as when it was a `CustomEvent`. */
+export type PresenceChangeDetail = Omit<PresenceChange, 'state'>;
 
 /** Every presence event bubbles and crosses shadow roots, so a page can listen once on `document`. */
 const BUBBLING: EventInit = { bubbles: true, composed: true };
@@ -13,18 +16,21 @@ export class PresenceChangeEvent extends Event {
   readonly uid: Uid;
   readonly online: boolean;
   readonly lastSeen: number | null;
-  readonly #detail: PresenceChange;
+  /** `online`, `idle` (present, no interaction; a server with idle on) or `offline`. `online` stays true for idle. */
+  readonly state: LiveState;
+  readonly #detail: PresenceChangeDetail;
 
   constructor(change: PresenceChange) {
     super(PresenceChangeEvent.type, BUBBLING);
     this.uid = change.uid;
     this.online = change.online;
     this.lastSeen = change.lastSeen;
+    this.state = change.state;
     this.#detail = { uid: change.uid, online: change.online, lastSeen: change.lastSeen };
   }
 
   /** `{ uid, online, lastSeen }`, as when this was a `CustomEvent`: kept for listeners written against it. */
-  get detail(): PresenceChange {
+  get detail(): PresenceChangeDetail {
     return this.#detail;
   }
 }

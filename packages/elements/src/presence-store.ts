@@ -1,5 +1,7 @@
 import {
+  liveStateOf,
   parseWindow,
+  type LiveState,
   type PresenceWindow,
   type Roster,
   type RosterEntry,
@@ -26,6 +28,8 @@ export type { Unsubscribe } from './watch-registry.js';
 /** What a watcher sees for one uid. */
 export interface WatchedStatus {
   online: boolean;
+  /** Present but idle (a page open, no interaction): only from a server with idle on, always with `online`. */
+  idle: boolean;
   /** Epoch ms (server clock) of the last activity, or null when never seen. */
   lastSeen: number | null;
   /**
@@ -47,6 +51,8 @@ export interface PresenceChange {
   uid: Uid;
   online: boolean;
   lastSeen: number | null;
+  /** `online`, `idle` (present, no interaction; a server with idle on) or `offline`. */
+  state: LiveState;
 }
 
 export type StatusListener = (status: WatchedStatus) => void;
@@ -112,6 +118,7 @@ export class PresenceStore {
     const live = this.#live.has(uid);
     return {
       online: known.online,
+      idle: known.idle === true,
       lastSeen: known.last_seen,
       live,
       vouchedUntil: live ? null : (this.#vouchedUntil.get(uid) ?? null),
@@ -143,7 +150,7 @@ export class PresenceStore {
     return this.#roster.watch(listener);
   }
 
-  /** Called when a watched uid's online flag or last activity really changes. */
+  /** Called when a watched uid's state (online, idle, offline) or last activity really changes. */
   onChange(listener: (change: PresenceChange) => void): Unsubscribe {
     this.#changeListeners.add(listener);
     return once(() => this.#changeListeners.delete(listener));
@@ -242,13 +249,21 @@ export class PresenceStore {
       online: next.online === true,
       last_seen: typeof next.last_seen === 'number' ? next.last_seen : null,
     };
+    // Idle only ever marks a present person.
+    if (status.online && next.idle === true) status.idle = true;
     const previous = this.#known.get(uid);
     this.#known.set(uid, status);
     const changed =
-      previous !== undefined && (previous.online !== status.online || previous.last_seen !== status.last_seen);
+      previous !== undefined &&
+      (previous.online !== status.online || previous.idle !== status.idle || previous.last_seen !== status.last_seen);
     if (!quiet && (changed || previous === undefined || livenessChanged)) this.#notify(uid);
     if (changed) {
-      const change: PresenceChange = { uid, online: status.online, lastSeen: status.last_seen };
+      const change: PresenceChange = {
+        uid,
+        online: status.online,
+        lastSeen: status.last_seen,
+        state: liveStateOf(status),
+      };
       for (const listener of [...this.#changeListeners]) listener(change);
     }
   }
