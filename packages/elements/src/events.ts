@@ -1,8 +1,5 @@
 import type { LiveState, RosterEntry, Uid } from '@presence-kit/core';
-import type { PresenceChange } from './presence-store.js';
-
-/** What `presence-change`'s `detail` holds, as when it was a `CustomEvent`. */
-export type PresenceChangeDetail = Omit<PresenceChange, 'state'>;
+import type { PresenceChange, PresenceStateChange } from './presence-store.js';
 
 /** Every presence event bubbles and crosses shadow roots, so a page can listen once on `document`. */
 const BUBBLING: EventInit = { bubbles: true, composed: true };
@@ -18,19 +15,20 @@ export class PresenceChangeEvent extends Event {
   readonly lastSeen: number | null;
   /** `online`, `idle` (present, no interaction; a server with idle on) or `offline`. `online` stays true for idle. */
   readonly state: LiveState;
-  readonly #detail: PresenceChangeDetail;
+  readonly #detail: PresenceChange;
 
-  constructor(change: PresenceChange) {
+  /** Without a `state` (an older caller), it follows `online`. */
+  constructor(change: PresenceChange & Partial<Pick<PresenceStateChange, 'state'>>) {
     super(PresenceChangeEvent.type, BUBBLING);
     this.uid = change.uid;
     this.online = change.online;
     this.lastSeen = change.lastSeen;
-    this.state = change.state;
+    this.state = change.state ?? (change.online ? 'online' : 'offline');
     this.#detail = { uid: change.uid, online: change.online, lastSeen: change.lastSeen };
   }
 
   /** `{ uid, online, lastSeen }`, as when this was a `CustomEvent`: kept for listeners written against it. */
-  get detail(): PresenceChangeDetail {
+  get detail(): PresenceChange {
     return this.#detail;
   }
 }

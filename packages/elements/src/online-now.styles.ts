@@ -70,7 +70,7 @@ export const onlineNowStyles = [
       color: var(--_muted);
     }
     .idle [part~='dot'] {
-      background: linear-gradient(to top, var(--_idle) 50%, var(--_idle-fill) 50%);
+      background: linear-gradient(to top, var(--_idle) 50%, transparent 50%) var(--_idle-fill);
       border: var(--_offline-stroke) solid var(--_idle);
     }
     [part~='overflow'] {

@@ -51,6 +51,10 @@ export interface PresenceChange {
   uid: Uid;
   online: boolean;
   lastSeen: number | null;
+}
+
+/** What `onChange` listeners receive: the change and the state it left the person in. */
+export interface PresenceStateChange extends PresenceChange {
   /** `online`, `idle` (present, no interaction; a server with idle on) or `offline`. */
   state: LiveState;
 }
@@ -75,7 +79,7 @@ export class PresenceStore {
   /** Uids a dropped connection covered, with the server time it dropped: held until a new snapshot covers them. */
   readonly #vouchedUntil = new Map<Uid, number>();
   #window: PresenceWindow | null = null;
-  readonly #changeListeners = new Set<(change: PresenceChange) => void>();
+  readonly #changeListeners = new Set<(change: PresenceStateChange) => void>();
   readonly #roster = new RosterFeed(() => this.#registry.wantRoster());
 
   constructor(endpoint: string, options: PresenceStoreOptions = {}) {
@@ -151,7 +155,7 @@ export class PresenceStore {
   }
 
   /** Called when a watched uid's state (online, idle, offline) or last activity really changes. */
-  onChange(listener: (change: PresenceChange) => void): Unsubscribe {
+  onChange(listener: (change: PresenceStateChange) => void): Unsubscribe {
     this.#changeListeners.add(listener);
     return once(() => this.#changeListeners.delete(listener));
   }
@@ -258,7 +262,7 @@ export class PresenceStore {
       (previous.online !== status.online || previous.idle !== status.idle || previous.last_seen !== status.last_seen);
     if (!quiet && (changed || previous === undefined || livenessChanged)) this.#notify(uid);
     if (changed) {
-      const change: PresenceChange = {
+      const change: PresenceStateChange = {
         uid,
         online: status.online,
         lastSeen: status.last_seen,

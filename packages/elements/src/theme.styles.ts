@@ -58,7 +58,7 @@ export const stateDot = css`
     border-color: var(--_online);
   }
   :host([state='idle']) [part~='dot'] {
-    background: linear-gradient(to top, var(--_idle) 50%, var(--_idle-fill) 50%);
+    background: linear-gradient(to top, var(--_idle) 50%, transparent 50%) var(--_idle-fill);
     border: var(--_offline-stroke) solid var(--_idle);
   }
 `;
