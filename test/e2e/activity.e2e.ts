@@ -92,19 +92,21 @@ describe('a single-page app: activity the page reports', () => {
     expect(server.activityReports).toBe(0);
   });
 
-  it('ten tabs of one browser send one report per write period between them', async () => {
-    server = await startTabsServer({ presence: { ...WINDOW, writeSeconds: 2 } });
-    const context = await browserOf('ada');
-    const tabs: Page[] = [];
-    for (let i = 0; i < 10; i += 1) tabs.push(await openPage(context, `uids=bob,t${i}`));
-    expect(server.presence.stats().streams).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 2100)); // a period with nobody interacting
-    expect(server.activityReports).toBe(0);
-    await use(tabs, 6000); // every tab is used, in turn
-    // One at the first interaction, then one per 2 s period: 4 at most, where a report per tab would be 30.
-    expect(server.activityReports).toBeGreaterThanOrEqual(3);
-    expect(server.activityReports).toBeLessThanOrEqual(4);
-  });
+  for (const transport of ['worker', 'leader'] as const) {
+    it(`ten tabs of one browser send one report per write period between them (${transport})`, async () => {
+      server = await startTabsServer({ presence: { ...WINDOW, writeSeconds: 2 } });
+      const context = await browserOf('ada');
+      const tabs: Page[] = [];
+      for (let i = 0; i < 10; i += 1) tabs.push(await openPage(context, `uids=bob,t${i}&transport=${transport}`));
+      await expect.poll(() => server.presence.stats().streams).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 2100)); // a period with nobody interacting
+      expect(server.activityReports).toBe(0);
+      await use(tabs, 6000); // every tab is used, in turn
+      // One at the first interaction, then one per 2 s period: 4 at most, where a report per tab would be 30.
+      expect(server.activityReports).toBeGreaterThanOrEqual(3);
+      expect(server.activityReports).toBeLessThanOrEqual(4);
+    });
+  }
 });
 
 describe('leaving: the last tab’s connection closes with it', () => {

@@ -46,6 +46,9 @@ export const server = {
     }),
   /** Whose activity the page's requests and reports are from now on (the host's `resolveUser`). */
   signIn: (uid: string | null) => executeServerCommand<boolean, { uid: string | null }>('presence:sign-in', { uid }),
+  /** Someone else's page open without interaction (their presence stream), until `closePage`. */
+  openPage: (uid: string) => executeServerCommand<boolean, { uid: string }>('presence:open-page', { uid }),
+  closePage: (uid: string) => executeServerCommand<boolean, { uid: string }>('presence:close-page', { uid }),
   lastSeen: async (uid: string) =>
     (await executeServerCommand<{ lastSeen: number | null }, { uid: string }>('presence:last-seen', { uid })).lastSeen,
   user: (profile: { uid: string; name?: string; avatar?: string | null }) =>

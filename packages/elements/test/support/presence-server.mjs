@@ -36,6 +36,8 @@ export function presenceServer() {
     traffic: { streams: 0, bytes: 0, subscribes: 0, reports: 0 },
     /** The page's signed-in user (`presence:sign-in`): whose activity its requests and reports are; null is a guest. */
     user: null,
+    /** Pages other people hold open (`presence:open-page`): their presence streams, by uid. */
+    pages: new Map(),
   };
 
   const now = () => Date.now() + state.skewMs;
@@ -47,7 +49,8 @@ export function presenceServer() {
       // Every touch writes, so a test can make a user active again at any moment (unless it asks for a period).
       writeSeconds: 0.001,
       ...state.options,
-      resolveUser: () => state.user,
+      // The page's own requests are its signed-in user's; a held page (`presence:open-page`) names its own.
+      resolveUser: (c) => c.req.header('x-test-user') ?? state.user,
       retryMs: 500,
       log: (message) => console.warn(message),
     });
@@ -55,7 +58,13 @@ export function presenceServer() {
     state.root = new Hono().use(state.presence.track).route('/presence', state.presence.app);
   }
 
+  function closePages() {
+    for (const page of state.pages.values()) page.abort();
+    state.pages.clear();
+  }
+
   function stop() {
+    closePages();
     state.presence?.close();
     state.db?.cleanup();
   }
@@ -80,6 +89,24 @@ export function presenceServer() {
     },
     'presence:user': (profile) => (state.presence.upsertUser(profile), true),
     'presence:sign-in': ({ uid }) => ((state.user = uid), true),
+    /** Someone else's page, open without interaction: a presence stream of theirs the server holds, read and dropped. */
+    'presence:open-page': async ({ uid }) => {
+      const page = new AbortController();
+      const response = await state.root.request('/presence/stream?v=2', {
+        headers: { 'x-test-user': uid, accept: 'text/event-stream' },
+        signal: page.signal,
+      });
+      void response.body?.pipeTo(new WritableStream(), { signal: page.signal }).catch(() => {});
+      state.pages.get(uid)?.abort();
+      state.pages.set(uid, page);
+      return true;
+    },
+    /** That page closes. */
+    'presence:close-page': ({ uid }) => {
+      state.pages.get(uid)?.abort();
+      state.pages.delete(uid);
+      return true;
+    },
     /** The stored last activity of a uid (epoch ms), or null. */
     'presence:last-seen': ({ uid }) => ({ lastSeen: state.presence.users([uid]).get(uid)?.last_seen ?? null }),
     'presence:advance': ({ seconds }) => {
