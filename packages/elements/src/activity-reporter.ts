@@ -13,6 +13,8 @@ export class ActivityReporter {
   #lastReport = -Infinity;
   #pending = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
+  /** Set when the server has no such route (one older than page reports): nothing more is sent to it. */
+  #unsupported = false;
 
   constructor(endpoint: string, periodSeconds: () => number) {
     this.#url = `${endpoint}/activity`;
@@ -21,6 +23,7 @@ export class ActivityReporter {
 
   /** A tab saw the person interact. */
   interacted(): void {
+    if (this.#unsupported) return;
     this.#pending = true;
     if (this.#timer !== null) return;
     const wait = this.#lastReport + this.#periodSeconds() * 1000 - performance.now();
@@ -40,8 +43,12 @@ export class ActivityReporter {
     this.#pending = false;
     this.#lastReport = performance.now();
     // Credentials as the stream sends them (same origin); keepalive lets a report outlive a closing tab.
-    fetch(this.#url, { method: 'POST', keepalive: true, credentials: 'same-origin' }).catch(() => {
-      // A lost report is one period of activity; the next interaction tries again.
-    });
+    fetch(this.#url, { method: 'POST', keepalive: true, credentials: 'same-origin' })
+      .then((answer) => {
+        if (answer.status === 404 || answer.status === 405) this.#unsupported = true;
+      })
+      .catch(() => {
+        // A lost report is one period of activity; the next interaction tries again.
+      });
   }
 }

@@ -49,6 +49,8 @@ export const server = {
   /** Someone else's page open without interaction (their presence stream), until `closePage`. */
   openPage: (uid: string) => executeServerCommand<boolean, { uid: string }>('presence:open-page', { uid }),
   closePage: (uid: string) => executeServerCommand<boolean, { uid: string }>('presence:close-page', { uid }),
+  /** `/activity` answers 404 from now on (until the next reset), as a server older than page reports does. */
+  withoutActivityRoute: () => executeServerCommand<boolean, undefined>('presence:without-activity-route'),
   lastSeen: async (uid: string) =>
     (await executeServerCommand<{ lastSeen: number | null }, { uid: string }>('presence:last-seen', { uid })).lastSeen,
   user: (profile: { uid: string; name?: string; avatar?: string | null }) =>

@@ -36,6 +36,8 @@ export function presenceServer() {
     traffic: { streams: 0, bytes: 0, subscribes: 0, reports: 0 },
     /** The page's signed-in user (`presence:sign-in`): whose activity its requests and reports are; null is a guest. */
     user: null,
+    /** While true, `/presence/activity` answers 404, like a server older than the page's reports. */
+    noActivityRoute: false,
     /** Pages other people hold open (`presence:open-page`): their presence streams, by uid. */
     pages: new Map(),
   };
@@ -76,6 +78,7 @@ export function presenceServer() {
     state.skewMs = 0;
     state.down = false;
     state.user = null;
+    state.noActivityRoute = false;
     state.options = { ...DEFAULTS, ...options };
     start();
   }
@@ -89,6 +92,7 @@ export function presenceServer() {
     },
     'presence:user': (profile) => (state.presence.upsertUser(profile), true),
     'presence:sign-in': ({ uid }) => ((state.user = uid), true),
+    'presence:without-activity-route': () => ((state.noActivityRoute = true), true),
     /** Someone else's page, open without interaction: a presence stream of theirs the server holds, read and dropped. */
     'presence:open-page': async ({ uid }) => {
       const page = new AbortController();
@@ -185,7 +189,15 @@ export function presenceServer() {
     }
     ctx.respond = false;
     if (ctx.path === '/presence/stream') countStream(ctx.res);
-    if (ctx.path === '/presence/activity') state.traffic.reports += 1;
+    if (ctx.path === '/presence/activity') {
+      state.traffic.reports += 1;
+      if (state.noActivityRoute) {
+        ctx.respond = true;
+        ctx.status = 404;
+        ctx.body = { error: { code: 'not_found', message: 'No such presence endpoint; use /stream or /subscribe.' } };
+        return;
+      }
+    }
     if (ctx.path === '/presence/subscribe') {
       state.traffic.subscribes += 1;
       if (state.busySubscribes > 0) {
