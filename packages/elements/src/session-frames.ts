@@ -2,6 +2,7 @@ import {
   PROTOCOL_VERSION,
   applyRosterFrame,
   clockOffset,
+  defaultWriteSeconds,
   decodeStatuses,
   type HelloFrame,
   type PresenceWindow,
@@ -31,6 +32,8 @@ export class SessionFrames {
   /** Server clock minus the device clock, from the last frame's `t`. */
   #offset = 0;
   #window: PresenceWindow = { timeoutSeconds: 60, marginSeconds: 20 };
+  /** The hello's `write`, when the server states it. */
+  #writeSeconds: number | null = null;
 
   constructor(subscription: SubscriptionSender, known: ResumePoint, emit: TransportListener) {
     this.#subscription = subscription;
@@ -44,6 +47,11 @@ export class SessionFrames {
 
   get window(): PresenceWindow {
     return this.#window;
+  }
+
+  /** How often the page may report activity: the server's write period, else half the window's timeout. */
+  get writeSeconds(): number {
+    return this.#writeSeconds ?? defaultWriteSeconds(this.#window.timeoutSeconds);
   }
 
   liveStatus(uid: Uid): UserStatus | undefined {
@@ -88,6 +96,8 @@ export class SessionFrames {
     const [timeoutSeconds, marginSeconds] = Array.isArray(hello.window) ? hello.window : [];
     if (typeof timeoutSeconds === 'number' && typeof marginSeconds === 'number')
       this.#window = { timeoutSeconds, marginSeconds };
+    const write = hello.write;
+    this.#writeSeconds = typeof write === 'number' && Number.isFinite(write) && write >= 0 ? write : null;
     this.#offset = clockOffset(hello.t, Date.now());
     return hello.sid;
   }

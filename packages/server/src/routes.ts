@@ -7,9 +7,10 @@ import { reasonOf, type FaultLog } from './fault-log.js';
 import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
 import { checkAuthorized, checkParams, limitBody, unknownParameter } from './request-checks.js';
+import { activityRoute } from './activity-route.js';
 import { sessionRoutes } from './session-routes.js';
 
-/** Builds the presence sub-app: the session routes (`/stream`, `/subscribe`) and the JSON ones (`/status`, `/roster`). */
+/** Builds the presence sub-app: the session routes (`/stream`, `/subscribe`), the page's activity report (`/activity`) and the JSON ones (`/status`, `/roster`). */
 export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: ResolvedOptions, faults: FaultLog): Hono {
   const app = new Hono();
   // Off unless configured: by default only same-origin pages may read presence.
@@ -20,6 +21,7 @@ export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: Resolved
     );
 
   sessionRoutes(app, relay, engine, o, faults);
+  activityRoute(app);
 
   const bulk = async (c: Context, uids: Uid[]): Promise<Response> => {
     const denied = await checkAuthorized(c, o, uids);
@@ -90,6 +92,7 @@ export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: Resolved
   for (const [path, allowed] of [
     ['/stream', 'GET'],
     ['/subscribe', 'POST'],
+    ['/activity', 'POST'],
     ['/status', 'GET, POST'],
     ['/roster', 'GET'],
   ] as const) {
@@ -100,7 +103,12 @@ export function presenceRoutes(relay: Relay, engine: PresenceEngine, o: Resolved
     );
   }
   app.all('*', (c) =>
-    errorResponse(c, 404, 'not_found', 'No such presence endpoint; use /stream, /subscribe, /status or /roster.'),
+    errorResponse(
+      c,
+      404,
+      'not_found',
+      'No such presence endpoint; use /stream, /subscribe, /activity, /status or /roster.',
+    ),
   );
   app.onError((error, c) => {
     // A client that left mid-request (an abandoned upload) is not a server fault, and nobody reads the answer.

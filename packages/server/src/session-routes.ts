@@ -87,6 +87,7 @@ export function sessionRoutes(
       t: o.now(),
       window: [timeoutSeconds, marginSeconds],
       epoch: relay.log.epoch,
+      write: o.writeSeconds,
     };
     if (o.idleSeconds !== null) hello.idle = o.idleSeconds;
     connection.write(sseFrame({ retry: o.retryMs }));

@@ -30,13 +30,29 @@ export interface ServerStats {
  * (defined in ./presence-server.mjs: a new command goes there and here).
  */
 export const server = {
-  reset: (options: { timeoutSeconds?: number; marginSeconds?: number } = {}) =>
-    executeServerCommand<boolean, typeof options>('presence:reset', options),
+  reset: (
+    options: {
+      timeoutSeconds?: number;
+      marginSeconds?: number;
+      writeSeconds?: number;
+      idle?: boolean;
+      idleSeconds?: number;
+    } = {},
+  ) => executeServerCommand<boolean, typeof options>('presence:reset', options),
   touch: (uid: string, profile: { name?: string; avatar?: string | null } = {}) =>
     executeServerCommand<boolean, { uid: string; name?: string; avatar?: string | null }>('presence:touch', {
       uid,
       ...profile,
     }),
+  /** Whose activity the page's requests and reports are from now on (the host's `resolveUser`). */
+  signIn: (uid: string | null) => executeServerCommand<boolean, { uid: string | null }>('presence:sign-in', { uid }),
+  /** Someone else's page open without interaction (their presence stream), until `closePage`. */
+  openPage: (uid: string) => executeServerCommand<boolean, { uid: string }>('presence:open-page', { uid }),
+  closePage: (uid: string) => executeServerCommand<boolean, { uid: string }>('presence:close-page', { uid }),
+  /** `/activity` answers 404 from now on (until the next reset), as a server older than page reports does. */
+  withoutActivityRoute: () => executeServerCommand<boolean, undefined>('presence:without-activity-route'),
+  lastSeen: async (uid: string) =>
+    (await executeServerCommand<{ lastSeen: number | null }, { uid: string }>('presence:last-seen', { uid })).lastSeen,
   user: (profile: { uid: string; name?: string; avatar?: string | null }) =>
     executeServerCommand<boolean, typeof profile>('presence:user', profile),
   /** Moves the server's clock forward. */
@@ -46,7 +62,7 @@ export const server = {
   stats: () => executeServerCommand<ServerStats, undefined>('presence:stats'),
   /** What the streams sent (body bytes) and how many were opened, since the last reset. */
   traffic: (reset = false) =>
-    executeServerCommand<{ streams: number; bytes: number; subscribes: number }, { reset: boolean }>(
+    executeServerCommand<{ streams: number; bytes: number; subscribes: number; reports: number }, { reset: boolean }>(
       'presence:traffic',
       { reset },
     ),
