@@ -126,3 +126,57 @@ describe('leaving: the last tab’s connection closes with it', () => {
     });
   }
 });
+
+describe('idle and leaving on a server with idle on (the server half of issue 13)', () => {
+  // Idle after max(window, idleSeconds) + margin = 6 s without interaction, with a page open.
+  const IDLE = { ...WINDOW, writeSeconds: 1, idleSeconds: 3 };
+
+  /** Makes the page hidden as a tab in the background is: interactions there report nothing. */
+  const hide = (page: Page) =>
+    page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+
+  it('shows a hidden tab idle, not offline, and its user online again once they use a visible tab', async () => {
+    server = await startTabsServer({ presence: IDLE });
+    const ada = await openPage(await browserOf('ada'), 'uids=bob');
+    const bob = await openPage(await browserOf('bob'), 'uids=ada');
+    await expect.poll(() => stateOf(bob, 'ada'), { timeout: 5000 }).toBe('online');
+    const changes = await recordChanges(bob);
+    await hide(ada);
+    await use([ada], 8000); // the pointer moves over a hidden tab: nothing is reported
+    await expect.poll(() => stateOf(bob, 'ada'), { timeout: 3000 }).toBe('idle');
+    await new Promise((resolve) => setTimeout(resolve, 6000)); // past window + margin: still idle
+    expect(await stateOf(bob, 'ada')).toBe('idle');
+    const back = await openPage(await browserOf('ada'), 'uids=bob'); // her other device, visible
+    await use([back], 1500);
+    await expect.poll(() => stateOf(bob, 'ada'), { timeout: 3000 }).toBe('online');
+    expect(await changes()).toEqual(['idle', 'online']);
+  }, 40_000);
+
+  it('aggregates two devices, never shows a reload, and shows the last page closing within the margin', async () => {
+    server = await startTabsServer({ presence: IDLE });
+    const laptop = await openPage(await browserOf('ada'), 'uids=bob');
+    const phone = await openPage(await browserOf('ada'), 'uids=bob');
+    const bob = await openPage(await browserOf('bob'), 'uids=ada');
+    await expect.poll(() => stateOf(bob, 'ada'), { timeout: 5000 }).toBe('online');
+    const changes = await recordChanges(bob);
+    await use([laptop], 8000); // one device used, the other open and untouched: online
+    expect(await stateOf(bob, 'ada')).toBe('online');
+    await expect.poll(() => stateOf(bob, 'ada'), { timeout: 8000 }).toBe('idle'); // neither used
+    await laptop.close({ runBeforeUnload: true }); // the phone's page is still open: still idle
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(await changes()).toEqual(['idle']);
+    await phone.reload({ waitUntil: 'load' }); // a request, so activity: online, and never offline
+    await expect.poll(() => stateOf(bob, 'ada'), { timeout: 3000 }).toBe('online');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const closedAt = Date.now();
+    await phone.close({ runBeforeUnload: true });
+    await expect.poll(() => stateOf(bob, 'ada'), { timeout: 5000, interval: 50 }).toBe('away');
+    // The 2 s margin, a tick, and the closing written within a quarter of the margin (1 s); the
+    // window alone would keep her 6 s past the reload, 5 s past this close.
+    expect(Date.now() - closedAt).toBeLessThan(4000);
+    expect(await changes()).toEqual(['idle', 'online', 'offline']);
+  }, 40_000);
+});
