@@ -10,7 +10,11 @@ export function wireGallery(doc: Document): void {
   if (frozen.length > 0) {
     const restamp = () => {
       const now = Date.now();
-      for (const el of frozen) el.setAttribute('last-seen', String(now - Number(el.dataset.frozenAgo)));
+      for (const el of frozen) {
+        el.setAttribute('last-seen', String(now - Number(el.dataset.frozenAgo)));
+        // An idle status holds from when it was rendered, not from its (old) last activity.
+        if (el.hasAttribute('data-frozen-idle')) el.setAttribute('server-now', String(now));
+      }
     };
     setInterval(restamp, RESTAMP_MS);
   }

@@ -1,10 +1,15 @@
-type Activity = 'active' | 'crowd' | 'idle';
+type Activity = 'active' | 'crowd' | 'idle' | 'left';
 interface SimulatorState {
   crowd: boolean;
   users: Record<string, Activity>;
 }
 
-const ACTIVITY_TEXT: Record<Activity, string> = { active: 'browsing', crowd: 'in the crowd', idle: 'idle' };
+const ACTIVITY_TEXT: Record<Activity, string> = {
+  active: 'browsing',
+  crowd: 'in the crowd',
+  idle: 'idle',
+  left: 'no tab open',
+};
 
 async function post(path: string, body: unknown): Promise<SimulatorState> {
   const res = await fetch(path, {
@@ -21,7 +26,7 @@ async function post(path: string, body: unknown): Promise<SimulatorState> {
 function render(doc: Document, state: SimulatorState): void {
   for (const box of doc.querySelectorAll<HTMLInputElement>('[data-sim-crowd]')) box.checked = state.crowd;
   for (const row of doc.querySelectorAll<HTMLElement>('[data-sim-user]')) {
-    const activity = state.users[row.dataset.simUser ?? ''] ?? 'idle';
+    const activity = state.users[row.dataset.simUser ?? ''] ?? 'left';
     row.dataset.activity = activity;
     const label = row.querySelector('[data-sim-activity]');
     if (label) label.textContent = ACTIVITY_TEXT[activity];
@@ -45,7 +50,7 @@ export function wireSimulator(doc: Document): void {
     const request =
       action === 'idle-all'
         ? post('/api/simulator/idle-all', {})
-        : post(`/api/simulator/${action === 'active' ? 'active' : 'idle'}`, { uid });
+        : post(`/api/simulator/${action === 'active' ? 'active' : action === 'leave' ? 'leave' : 'idle'}`, { uid });
     button.disabled = true;
     request
       .then((state) => {
@@ -56,8 +61,10 @@ export function wireSimulator(doc: Document): void {
           action === 'active'
             ? `${who} is browsing: watch the dots turn green.`
             : action === 'idle'
-              ? `${who} stopped: grey after the window and margin.`
-              : 'Everyone stopped browsing.',
+              ? `${who} stopped, tab left open: idle after the idle time (idle on), else grey after the window and margin.`
+              : action === 'leave'
+                ? `${who} closed their tab: offline once the server sees their last page go.`
+                : 'Everyone stopped browsing and closed their tabs.',
         );
       })
       .catch((error: unknown) => say(doc, String(error instanceof Error ? error.message : error)))

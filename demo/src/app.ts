@@ -74,6 +74,18 @@ export function createDemo(options: DemoOptions): Demo {
       await res.body?.cancel();
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
     },
+    // A tab left open: a real presence stream as that user (an open page of theirs), read and discarded.
+    openPage: (uid) => {
+      const abort = new AbortController();
+      if (baseUrl)
+        void fetch(`${baseUrl}/presence/stream?v=2`, {
+          headers: { cookie: `${USER_COOKIE}=${uid}`, accept: 'text/event-stream' },
+          signal: abort.signal,
+        })
+          .then((res) => res.body?.pipeTo(new WritableStream()))
+          .catch(() => {});
+      return () => abort.abort();
+    },
   });
 
   const panel = (): PanelContext => ({
@@ -214,6 +226,12 @@ export function createDemo(options: DemoOptions): Demo {
     const uid = await simUser(c);
     if (typeof uid !== 'string') return uid;
     simulator.idle(uid);
+    return simState(c);
+  });
+  app.post('/api/simulator/leave', async (c) => {
+    const uid = await simUser(c);
+    if (typeof uid !== 'string') return uid;
+    simulator.leave(uid);
     return simState(c);
   });
   app.post('/api/simulator/idle-all', (c) => {

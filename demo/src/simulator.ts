@@ -8,6 +8,11 @@ export interface SimulatorOptions {
   uids: readonly string[];
   /** Makes one real request as `uid` (the demo wires this to `GET /api/ping`). */
   ping: (uid: string) => Promise<void>;
+  /**
+   * Leaves a page of `uid`'s open without interacting (the demo holds a real presence stream as
+   * them); returns the way to close it. A server with idle on shows them idle, one without greys them.
+   */
+  openPage: (uid: string) => () => void;
   /** How often held and crowd users browse again; the write throttle interval fits. */
   intervalMs: number;
   /** Chance per interval that an idle crowd member arrives / an active one leaves. */
@@ -17,7 +22,8 @@ export interface SimulatorOptions {
   log?: (message: string) => void;
 }
 
-export type SimulatedActivity = 'active' | 'crowd' | 'idle';
+/** Browsing, in the crowd, a tab left open without interacting, or no page open at all. */
+export type SimulatedActivity = 'active' | 'crowd' | 'idle' | 'left';
 
 export interface SimulatorState {
   crowd: boolean;
@@ -29,6 +35,8 @@ export class Simulator {
   readonly #o: Required<Omit<SimulatorOptions, 'log'>> & Pick<SimulatorOptions, 'log'>;
   readonly #held = new Set<string>();
   readonly #crowdActive = new Set<string>();
+  /** Users with a tab left open, and how to close it. */
+  readonly #openPages = new Map<string, () => void>();
   #crowd = false;
   #timer: ReturnType<typeof setInterval> | undefined;
   #failing = false;
@@ -48,17 +56,31 @@ export class Simulator {
     await this.#ping(uid);
   }
 
-  /** Stops browsing as `uid`; the server turns them grey after the window plus margin. */
+  /**
+   * Stops browsing as `uid` but leaves their tab open: with idle on the server shows them idle
+   * after `idleSeconds`; without, grey after the window plus margin, as for anyone who stops.
+   */
   idle(uid: string): void {
     this.#held.delete(uid);
     this.#crowdActive.delete(uid);
+    if (!this.#openPages.has(uid)) this.#openPages.set(uid, this.#o.openPage(uid));
     this.#stopTimerIfUnused();
   }
 
+  /** `uid` closes their tab too: offline after the margin once the server sees their last page go. */
+  leave(uid: string): void {
+    this.#held.delete(uid);
+    this.#crowdActive.delete(uid);
+    this.#closePage(uid);
+    this.#stopTimerIfUnused();
+  }
+
+  /** Everyone stops and closes their tabs. */
   idleEveryone(): void {
     this.#held.clear();
     this.#crowdActive.clear();
     this.#crowd = false;
+    for (const uid of [...this.#openPages.keys()]) this.#closePage(uid);
     this.#stopTimerIfUnused();
   }
 
@@ -77,7 +99,13 @@ export class Simulator {
   state(): SimulatorState {
     const users: Record<string, SimulatedActivity> = {};
     for (const uid of this.#o.uids) {
-      users[uid] = this.#held.has(uid) ? 'active' : this.#crowdActive.has(uid) ? 'crowd' : 'idle';
+      users[uid] = this.#held.has(uid)
+        ? 'active'
+        : this.#crowdActive.has(uid)
+          ? 'crowd'
+          : this.#openPages.has(uid)
+            ? 'idle'
+            : 'left';
     }
     return { crowd: this.#crowd, users };
   }
@@ -85,6 +113,12 @@ export class Simulator {
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    for (const uid of [...this.#openPages.keys()]) this.#closePage(uid);
+  }
+
+  #closePage(uid: string): void {
+    this.#openPages.get(uid)?.();
+    this.#openPages.delete(uid);
   }
 
   #ensureTimer(): void {
@@ -93,7 +127,10 @@ export class Simulator {
   }
 
   #stopTimerIfUnused(): void {
-    if (this.#held.size === 0 && !this.#crowd) this.stop();
+    if (this.#held.size === 0 && !this.#crowd) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+    }
   }
 
   async #step(): Promise<void> {

@@ -5,15 +5,17 @@ import { avatar, avatarImg, liveAttributes, statusLabel, type View } from '../vi
 /**
  * The states a designer needs to see, frozen in time: these elements have no live
  * subscription (the gallery page names no endpoint for them), and the page re-stamps
- * `last-seen` every few seconds so each one stays in its state however long you look.
+ * `last-seen` every few seconds so each one stays in its state however long you look (an
+ * idle example also its `server-now`: an idle status holds from when the server rendered it).
  */
 const STATES = [
-  { key: 'online', title: 'Online', agoMs: 0, online: true, uid: 'ada' },
-  { key: 'just-now', title: 'Last seen just now', agoMs: 20_000, online: false, uid: 'grace' },
-  { key: 'minutes', title: 'Last seen minutes ago', agoMs: 7 * 60_000, online: false, uid: 'linus' },
-  { key: 'hours', title: 'Last seen hours ago', agoMs: 3 * 3_600_000, online: false, uid: 'margaret' },
-  { key: 'days', title: 'Last seen days ago', agoMs: 2 * 86_400_000, online: false, uid: 'alan' },
-  { key: 'never', title: 'Offline, never seen', agoMs: null, online: false, uid: 'katherine' },
+  { key: 'online', title: 'Online', agoMs: 0, online: true, idle: false, uid: 'ada' },
+  { key: 'idle', title: 'Idle (a server with idle on)', agoMs: 12 * 60_000, online: true, idle: true, uid: 'barbara' },
+  { key: 'just-now', title: 'Last seen just now', agoMs: 20_000, online: false, idle: false, uid: 'grace' },
+  { key: 'minutes', title: 'Last seen minutes ago', agoMs: 7 * 60_000, online: false, idle: false, uid: 'linus' },
+  { key: 'hours', title: 'Last seen hours ago', agoMs: 3 * 3_600_000, online: false, idle: false, uid: 'margaret' },
+  { key: 'days', title: 'Last seen days ago', agoMs: 2 * 86_400_000, online: false, idle: false, uid: 'alan' },
+  { key: 'never', title: 'Offline, never seen', agoMs: null, online: false, idle: false, uid: 'katherine' },
 ] as const;
 
 /** The fallback window of the frozen examples: short, so "just now" can exist (it needs a window under a minute). */
@@ -23,10 +25,12 @@ const SIZES = [16, 20, 24, 32, 40, 48, 64, 96, 128, 160] as const;
 
 type State = (typeof STATES)[number];
 
-function frozenAttrs(s: State, now: number): Safe {
+function frozenAttrs(s: Pick<State, 'agoMs' | 'online' | 'idle'> & { key: string }, now: number): Safe {
   if (s.agoMs === null) return html`uid="frozen-${s.key}"`;
   return html`uid="frozen-${s.key}" last-seen="${now - s.agoMs}"
-  data-frozen-ago="${s.agoMs}"${s.online ? raw(' online') : ''}`;
+  data-frozen-ago="${s.agoMs}"${s.online ? raw(' online') : ''}${
+    s.idle ? html` idle server-now="${now}" data-frozen-idle` : ''
+  }`;
 }
 
 function stateCard(s: State, now: number, size = 64): Safe {
@@ -47,7 +51,7 @@ interface PropertyDoc {
   example: string;
   description: string;
   /** Which live example the property is shown on. */
-  on: 'dot-online' | 'dot-offline' | 'status-online' | 'status-offline' | 'roster' | 'room' | 'typing';
+  on: 'dot-online' | 'dot-offline' | 'dot-idle' | 'status-online' | 'status-offline' | 'roster' | 'room' | 'typing';
 }
 
 /** The gallery's own room: whoever looks at the gallery is in it. */
@@ -78,6 +82,22 @@ export const PROPERTIES: readonly PropertyDoc[] = [
     example: 'light-dark(#fef3c7, #451a03)',
     description: 'Inside the hollow dot.',
     on: 'dot-offline',
+  },
+  {
+    name: '--presence-idle-color',
+    applies: 'dot, status, roster',
+    defaultValue: '#9a6700 (dark #d29922)',
+    example: '#7c3aed',
+    description: 'The idle dot’s ring and its filled lower half (a server with idle on).',
+    on: 'dot-idle',
+  },
+  {
+    name: '--presence-idle-fill',
+    applies: 'dot, status',
+    defaultValue: 'the ring colour',
+    example: 'light-dark(#fde68a, #78350f)',
+    description: 'The idle dot’s upper half.',
+    on: 'dot-idle',
   },
   {
     name: '--presence-offline-stroke',
@@ -385,6 +405,13 @@ function liveExample(view: View, on: PropertyDoc['on'], live: { online: string; 
       return avatar(view, live.online, { size: 64 });
     case 'dot-offline':
       return avatar(view, live.offline, { size: 64 });
+    case 'dot-idle': {
+      // Frozen: no live person is idle unless the server has idle on.
+      const idle = STATES.find((s) => s.key === 'idle')!;
+      return html`<presence-dot ${frozenAttrs({ ...idle, key: 'idle-property' }, Date.now())}
+        >${avatarImg(idle.uid, { size: 64 })}</presence-dot
+      >`;
+    }
     case 'status-online':
       return statusLabel(view, live.online);
     case 'status-offline':

@@ -10,7 +10,7 @@ export interface PanelContext {
   writeSeconds: number;
 }
 
-const ACTIVITY_TEXT = { active: 'browsing', crowd: 'in the crowd', idle: 'idle' } as const;
+const ACTIVITY_TEXT = { active: 'browsing', crowd: 'in the crowd', idle: 'idle', left: 'no tab open' } as const;
 
 /** The window in words, so a designer knows how long to wait for a dot to turn grey. */
 export function windowSummary(p: Pick<PanelContext, 'timeoutSeconds' | 'marginSeconds' | 'writeSeconds'>): Safe {
@@ -31,7 +31,9 @@ export function windowSummary(p: Pick<PanelContext, 'timeoutSeconds' | 'marginSe
     <p class="muted small">
       Green the moment someone makes a request; grey ${p.timeoutSeconds + p.marginSeconds} s after their last one
       (window + margin: quick on, slow off). Set <code>PRESENCE_TIMEOUT_SECONDS</code> and
-      <code>PRESENCE_ONLINE_MARGIN_SECONDS</code> to change them.
+      <code>PRESENCE_ONLINE_MARGIN_SECONDS</code> to change them. <strong>Idle</strong> stops someone browsing but
+      leaves their tab open (a server with idle on shows them idle after its idle time); <strong>Leave</strong> closes
+      it too.
     </p>`;
 }
 
@@ -55,7 +57,7 @@ export function simulatorPanel(view: View, p: PanelContext, heading: 'h1' | 'h2'
     ${windowSummary(p)}
     <ul class="simulator__list">
       ${USERS.map((u) => {
-        const activity = p.state.users[u.uid] ?? 'idle';
+        const activity = p.state.users[u.uid] ?? 'left';
         return html`<li class="sim-row" data-sim-user="${u.uid}" data-activity="${activity}">
           ${avatar(view, u.uid, { size: 32 })}
           <span class="sim-row__who"
@@ -79,15 +81,26 @@ export function simulatorPanel(view: View, p: PanelContext, heading: 'h1' | 'h2'
               data-sim-action="idle"
               data-uid="${u.uid}"
               aria-label="Let ${u.name} idle"
+              title="Stops browsing, tab left open"
             >
               Idle
+            </button>
+            <button
+              type="button"
+              class="btn btn--small btn--ghost"
+              data-sim-action="leave"
+              data-uid="${u.uid}"
+              aria-label="Let ${u.name} leave"
+              title="Closes their tab"
+            >
+              Leave
             </button>
           </span>
         </li>`;
       })}
     </ul>
     <footer class="simulator__foot">
-      <button type="button" class="btn btn--ghost" data-sim-action="idle-all">Everyone idle</button>
+      <button type="button" class="btn btn--ghost" data-sim-action="idle-all">Everyone leaves</button>
       <p class="muted small" data-sim-message role="status"></p>
     </footer>
   </section>`;

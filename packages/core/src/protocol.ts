@@ -41,7 +41,7 @@ export interface UserStatus {
 export type LiveState = 'online' | 'idle' | 'offline';
 
 /** A status's state: offline, idle (present, no interaction) or online (active). */
-export function liveStateOf(status: Pick<UserStatus, 'online' | 'idle'>): LiveState {
+export function liveStateOf(status: { online: boolean; idle?: boolean | undefined }): LiveState {
   return !status.online ? 'offline' : status.idle ? 'idle' : 'online';
 }
 export type StatusMap = Record<Uid, UserStatus>;

@@ -8,6 +8,7 @@ import type { TransportPath } from './transport.js';
  * <meta name="presence-endpoint" content="/presence">
  * <meta name="presence-window" content="60 20">   <!-- timeout and margin, in seconds -->
  * <meta name="presence-transport" content="tab">  <!-- worker | leader | tab: forces one path -->
+ * <meta name="presence-activity" content="off">   <!-- the page reports no activity: requests only -->
  * ```
  *
  * The window here is only for elements no server speaks for (a static page): a server
@@ -26,6 +27,12 @@ export interface PresenceConfig {
    * e.g. for a test. Default: the best the browser offers. Read when a store is created.
    */
   transport?: TransportPath | null;
+  /**
+   * Whether the page reports the person's interactions as activity (`POST {endpoint}/activity`),
+   * so a single-page app's user stays online without requests. Default true;
+   * `<meta name="presence-activity" content="off">` is the same as false. Read when a store is created.
+   */
+  activity?: boolean | null;
 }
 
 let configured: PresenceConfig = {};
@@ -72,4 +79,9 @@ export function resolveWindow(): PresenceWindow {
 export function resolveTransport(): TransportPath | null {
   const value = configured.transport ?? meta('presence-transport');
   return value === 'worker' || value === 'leader' || value === 'tab' ? value : null;
+}
+
+/** Whether the page reports activity: `configurePresence({ activity })`, else on unless `<meta name="presence-activity" content="off">`. */
+export function resolveActivity(): boolean {
+  return configured.activity ?? meta('presence-activity')?.trim().toLowerCase() !== 'off';
 }

@@ -1,5 +1,5 @@
-import type { RosterEntry, Uid } from '@presence-kit/core';
-import type { PresenceChange } from './presence-store.js';
+import type { LiveState, RosterEntry, Uid } from '@presence-kit/core';
+import type { PresenceChange, PresenceStateChange } from './presence-store.js';
 
 /** Every presence event bubbles and crosses shadow roots, so a page can listen once on `document`. */
 const BUBBLING: EventInit = { bubbles: true, composed: true };
@@ -13,13 +13,17 @@ export class PresenceChangeEvent extends Event {
   readonly uid: Uid;
   readonly online: boolean;
   readonly lastSeen: number | null;
+  /** `online`, `idle` (present, no interaction; a server with idle on) or `offline`. `online` stays true for idle. */
+  readonly state: LiveState;
   readonly #detail: PresenceChange;
 
-  constructor(change: PresenceChange) {
+  /** Without a `state` (an older caller), it follows `online`. */
+  constructor(change: PresenceChange & Partial<Pick<PresenceStateChange, 'state'>>) {
     super(PresenceChangeEvent.type, BUBBLING);
     this.uid = change.uid;
     this.online = change.online;
     this.lastSeen = change.lastSeen;
+    this.state = change.state ?? (change.online ? 'online' : 'offline');
     this.#detail = { uid: change.uid, online: change.online, lastSeen: change.lastSeen };
   }
 

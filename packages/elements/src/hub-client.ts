@@ -1,5 +1,7 @@
 import type { Uid } from '@presence-kit/core';
+import { resolveActivity } from './config.js';
 import { newClientId, type ClientMessage, type HubLink } from './hub-protocol.js';
+import { watchInteractions } from './interaction-watch.js';
 import { ResumeCache } from './resume-cache.js';
 import { serverNow } from './server-clock.js';
 import type {
@@ -31,6 +33,9 @@ export class HubClient implements PresenceTransport {
   #link: HubLink | null = null;
   /** Each refusal is logged once per page, not once per retry or per tab. */
   readonly #logged = new Set<string>();
+  readonly #reporting = resolveActivity();
+  /** Stops this client's share of the page's interaction listeners; set while it watches something. */
+  #stopInteractions: (() => void) | null = null;
 
   constructor(endpoint: string, listener: TransportListener, link: LinkFactory) {
     this.endpoint = endpoint;
@@ -69,6 +74,20 @@ export class HubClient implements PresenceTransport {
     this.#rooms = change.rooms ?? {};
     this.#cache.forget(change.remove, change.roster);
     this.send({ type: 'update', client: this.id, endpoint: this.endpoint, change });
+    this.#watchInteractions();
+  }
+
+  /** Interactions are reported while this store watches something (its hub has a connection) and reporting is on. */
+  #watchInteractions(): void {
+    const wanted = this.#reporting && this.wantsAnything;
+    if (wanted && !this.#stopInteractions) {
+      this.#stopInteractions = watchInteractions(() =>
+        this.send({ type: 'activity', client: this.id, endpoint: this.endpoint }),
+      );
+    } else if (!wanted && this.#stopInteractions) {
+      this.#stopInteractions();
+      this.#stopInteractions = null;
+    }
   }
 
   reconnectNow(): void {

@@ -18,6 +18,11 @@ export class HubHost {
 
   receive(message: ClientMessage, send: (message: HubMessage) => void): void {
     const { client, endpoint } = message;
+    if (message.type === 'activity') {
+      // Activity is no reason to open a connection: only a tab that watches something has a hub.
+      this.#hubs.get(endpoint)?.interacted(client);
+      return;
+    }
     let hub = this.#hubs.get(endpoint);
     if (!hub) this.#hubs.set(endpoint, (hub = new SessionHub(endpoint, this.#options)));
     if (message.type === 'attach') {

@@ -18,7 +18,9 @@ export type ClientMessage =
     }
   | { type: 'update'; client: string; endpoint: string; change: SubscriptionChange }
   | { type: 'detach'; client: string; endpoint: string }
-  | { type: 'reconnect'; client: string; endpoint: string };
+  | { type: 'reconnect'; client: string; endpoint: string }
+  /** The person interacted with a visible page of this tab (throttled); the hub reports it (`activity-reporter.ts`). */
+  | { type: 'activity'; client: string; endpoint: string };
 
 /** The shared connection's events, addressed to one tab's store. */
 export interface HubMessage {

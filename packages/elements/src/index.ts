@@ -17,6 +17,7 @@ export { PresenceChangeEvent, PresenceJoinEvent, PresenceLeaveEvent, PresenceRos
 export {
   PresenceStore,
   type PresenceChange,
+  type PresenceStateChange,
   type PresenceStoreOptions,
   type RosterListener,
   type StatusListener,

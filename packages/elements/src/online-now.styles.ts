@@ -59,6 +59,20 @@ export const onlineNowStyles = [
     [part~='dot'] {
       background: var(--_online);
     }
+    /* Idle (a server with idle on): dimmed, and the dot <presence-dot> draws for idle (by shape, not only hue). */
+    .idle img[part~='avatar'] {
+      opacity: 0.55;
+      filter: grayscale(1);
+    }
+    .idle span[part~='avatar'] {
+      background: transparent;
+      border: 1px dashed currentColor;
+      color: var(--_muted);
+    }
+    .idle [part~='dot'] {
+      background: linear-gradient(to top, var(--_idle) 50%, transparent 50%) var(--_idle-fill);
+      border: var(--_offline-stroke) solid var(--_idle);
+    }
     [part~='overflow'] {
       display: flex;
       align-items: center;

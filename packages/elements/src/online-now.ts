@@ -15,7 +15,9 @@ import { initials, safeImageUrl } from './safe-url.js';
 /**
  * Everyone online now: avatars in alphabetical order (so positions stay stable) with
  * a live count. It renders the roster the server put inside it before the stream
- * connects, then follows the page's one presence stream.
+ * connects, then follows the page's one presence stream. With a server that tells idle
+ * from online, idle people are shown dimmed with a half-filled amber dot and "(idle)" in
+ * their name, or left out with `hide-idle` (the count then counts the people shown).
  *
  * ```html
  * <online-now max="12">
@@ -35,9 +37,9 @@ import { initials, safeImageUrl } from './safe-url.js';
  * @csspart names - The list of names it opens.
  * @csspart count - The number of people online.
  * @csspart list - The list of avatars.
- * @csspart item - One person (avatar and dot); the name is the avatar's alternative text and hover title.
+ * @csspart item - One person (avatar and dot); the name is the avatar's alternative text and hover title. An idle person's item has the class `idle`.
  * @csspart avatar - The avatar image, or the initials when there is no usable image.
- * @csspart dot - The plain green dot on each avatar.
+ * @csspart dot - The plain green dot on each avatar (an idle person's: a half-filled amber ring).
  * @csspart overflow - The `+N` chip when more people are online than `max`.
  * @csspart empty - The default empty-state text.
  *
@@ -47,6 +49,7 @@ import { initials, safeImageUrl } from './safe-url.js';
  * @cssproperty --presence-avatar-background - Behind initials and the overflow chip.
  * @cssproperty --presence-avatar-color - Initials and overflow text.
  * @cssproperty --presence-online-color - The dots.
+ * @cssproperty --presence-idle-color - An idle person's dot. Default #9a6700 (dark: #d29922).
  * @cssproperty --presence-ring-color - Ring around the dots.
  * @cssproperty --presence-ring-width - Default 2px.
  * @cssproperty --presence-muted-color - Count and empty-state text.
@@ -72,6 +75,13 @@ export class OnlineNow extends LitElement {
    * avatar) that lists everyone shown by name, for keyboard and touch users.
    */
   @property({ type: Boolean, reflect: true, attribute: 'names-toggle' }) namesToggle = false;
+
+  /**
+   * Leaves idle people out (a server with idle on): only the active are shown, and `count`
+   * and `people` count them. Without it, idle people are shown dimmed and counted, as the
+   * server's roster counts everyone present.
+   */
+  @property({ type: Boolean, reflect: true, attribute: 'hide-idle' }) hideIdle = false;
 
   /** Whether the names list is open. */
   @state() private namesOpen = false;
@@ -103,7 +113,7 @@ export class OnlineNow extends LitElement {
     return nothing;
   }
 
-  /** Who is online, alphabetical. */
+  /** Who is present (online or idle), alphabetical. */
   #people: RosterEntry[] = [];
   /** Everyone, shown or not: more than the people held when the server sends a window. */
   #count = 0;
@@ -114,17 +124,19 @@ export class OnlineNow extends LitElement {
   #events: PresenceRosterEvent[] = [];
   readonly #announcer = new CountAnnouncer(
     this,
-    () => this.#count,
+    () => this.count,
     (count) => this.countWords(count, false),
   );
 
-  /** Who is online now, alphabetical. */
+  /** Who is shown now, alphabetical: everyone present, or only the active with `hide-idle`. */
   get people(): readonly RosterEntry[] {
-    return this.#people;
+    return this.hideIdle ? this.#people.filter((entry) => !entry.idle) : this.#people;
   }
 
   get count(): number {
-    return this.#count;
+    // The server counts everyone present. With hide-idle the idle people held here are left out: exact when the
+    // window holds the whole roster; idle people beyond a `max` window are not known to the page.
+    return this.hideIdle ? this.#count - this.#people.filter((entry) => entry.idle).length : this.#count;
   }
 
   /** Registers the element under `tag` (once: calling it again is harmless). */
@@ -139,7 +151,7 @@ export class OnlineNow extends LitElement {
       if (initial) {
         this.#people = initial.users;
         this.#count = initial.count;
-        this.#announcer.baseline(initial.count);
+        this.#announcer.baseline(this.count);
         this.#baseline = true;
       }
     }
@@ -159,7 +171,7 @@ export class OnlineNow extends LitElement {
       this.#baseline = true;
       this.#people = next;
       this.#count = read?.count ?? 0;
-      this.#announcer.baseline(this.#count);
+      this.#announcer.baseline(this.count);
       return;
     }
     const { joined, left } = diffRoster(this.#people, next);
@@ -185,7 +197,7 @@ export class OnlineNow extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const count = this.#count;
+    const count = this.count;
     const shown = this.#shown();
     const overflow = count - shown.filter((entry) => !this.#motion.isLeaving(entry.uid)).length;
     const open = this.namesToggle && this.namesOpen;
@@ -223,7 +235,7 @@ export class OnlineNow extends LitElement {
 
   /** Who is drawn: the first `max` present people alphabetically, plus anyone animating out between them. */
   #shown(): RosterEntry[] {
-    const all = [...this.#people, ...this.#motion.leaving].sort(compareRosterEntries);
+    const all = [...this.people, ...this.#motion.leaving].sort(compareRosterEntries);
     const max = this.max > 0 ? Math.floor(this.max) : Infinity;
     const shown: RosterEntry[] = [];
     let present = 0;
@@ -257,15 +269,17 @@ export class OnlineNow extends LitElement {
   #renderNames(shown: RosterEntry[], overflow: number): TemplateResult {
     const present = shown.filter((entry) => !this.#motion.isLeaving(entry.uid));
     return html`<ul part="names" id="names" role="list">
-      ${present.map((entry) => html`<li>${entry.name}</li>`)}
+      ${present.map((entry) => html`<li>${nameOf(entry)}</li>`)}
       ${overflow > 0 ? html`<li>${this.countWords(overflow, true)}</li>` : nothing}
     </ul>`;
   }
 
   #renderItem(entry: RosterEntry): TemplateResult {
     const leaving = this.#motion.isLeaving(entry.uid);
-    const className = leaving ? 'leave' : this.#motion.isEntering(entry.uid) ? 'enter' : '';
+    const motion = leaving ? 'leave' : this.#motion.isEntering(entry.uid) ? 'enter' : '';
+    const className = entry.idle ? `${motion} idle`.trim() : motion;
     const src = safeImageUrl(entry.avatar);
+    const name = nameOf(entry);
     // The name lives on the avatar only (alt and hover title): the list item adds no second one.
     return html`<li
       part=${this.isOwn(entry.uid) ? 'item me' : 'item'}
@@ -276,12 +290,15 @@ export class OnlineNow extends LitElement {
     >
       ${
         src
-          ? html`<img part="avatar" src=${src} alt=${entry.name} title=${entry.name} loading="lazy" decoding="async" />`
-          : html`<span part="avatar" role="img" aria-label=${entry.name} title=${entry.name}
-              >${initials(entry.name)}</span
-            >`
+          ? html`<img part="avatar" src=${src} alt=${name} title=${name} loading="lazy" decoding="async" />`
+          : html`<span part="avatar" role="img" aria-label=${name} title=${name}>${initials(entry.name)}</span>`
       }
       <span part="dot" aria-hidden="true"></span>
     </li>`;
   }
+}
+
+/** The name as read and hovered: an idle person's says so, since dimming is only a visual cue. */
+function nameOf(entry: RosterEntry): string {
+  return entry.idle ? `${entry.name} (idle)` : entry.name;
 }

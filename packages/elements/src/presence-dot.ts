@@ -15,18 +15,22 @@ export type DotShape = 'auto' | 'round' | 'square';
  * <presence-dot uid="7" last-seen="1763900000000"><img src="/a/7.png" alt="Alice"></presence-dot>
  * ```
  *
+ * A server with idle on renders an idle person's dot with `online idle`; `state="idle"` then reflects.
+ *
  * @tagname presence-dot
- * @summary A filled green dot when the user is online, a hollow grey ring otherwise; named like the label (`last seen 5m ago`).
+ * @summary A filled green dot when the user is online, a half-filled amber ring when idle, a hollow grey ring otherwise; named like the label (`idle for 12m`, `last seen 5m ago`).
  *
  * @slot - The avatar (any element). Without one the dot is shown inline.
  *
  * @csspart base - The box around the avatar that the dot is positioned in.
- * @csspart dot - The dot itself (`role="img"`, named `online` / `last seen 5m ago` / `offline`, the exact time as its description).
+ * @csspart dot - The dot itself (`role="img"`, named `online` / `idle for 12m` / `last seen 5m ago` / `offline`, the exact time as its description).
  *
  * @cssproperty --presence-online-color - Dot colour when online. Default #1f883d (dark: #3fb950).
  * @cssproperty --presence-offline-color - The hollow dot's ring otherwise. Default #6e7781 (dark: #8b949e).
  * @cssproperty --presence-offline-fill - Inside the hollow dot. Default: the ring colour.
- * @cssproperty --presence-offline-stroke - Thickness of the hollow dot's ring. Default 2px.
+ * @cssproperty --presence-offline-stroke - Thickness of the hollow dot's ring (and the idle one's). Default 2px.
+ * @cssproperty --presence-idle-color - The idle dot's ring and its filled lower half. Default #9a6700 (dark: #d29922).
+ * @cssproperty --presence-idle-fill - The idle dot's upper half. Default: the ring colour.
  * @cssproperty --presence-ring-color - Ring separating the dot from the avatar. Default white (dark: #0d1117).
  * @cssproperty --presence-ring-width - Default 2px.
  * @cssproperty --presence-dot-size - A fixed size instead of the proportional one.
@@ -36,7 +40,7 @@ export type DotShape = 'auto' | 'round' | 'square';
  * @cssproperty --presence-dot-offset - A length moving the dot in from where it sits (negative: out). Default 0px.
  * @cssproperty --presence-transition-duration - Colour change duration. Default 200ms (0 under reduced motion).
  *
- * @event {PresenceChangeEvent} presence-change - The shown status changed: `event.uid`, `event.online`, `event.lastSeen` (also as `event.detail`).
+ * @event {PresenceChangeEvent} presence-change - The shown status changed: `event.state` (`online` / `idle` / `offline`), `event.uid`, `event.online`, `event.lastSeen` (the last three also as `event.detail`).
  */
 export class PresenceDot extends PresenceElement {
   /** Registers the element under `tag` (once: calling it again is harmless). */

@@ -2,6 +2,7 @@ import { LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import {
   exactTime,
+  liveStateOf,
   msUntilLabelChanges,
   offlineAt,
   parseTimestamp,
@@ -23,6 +24,8 @@ import { warnInvalidUid, watchableUid } from './uid.js';
 /** The status an element shows, and where it came from. */
 export interface ShownStatus {
   online: boolean;
+  /** Present but idle (a page open, no interaction): only from a server with idle on, always with `online`. */
+  idle: boolean;
   lastSeen: number | null;
   /** True when a live stream vouches for it; false when computed from `last-seen` and the window. */
   live: boolean;
@@ -42,6 +45,9 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
   /** Online when the page was rendered (server-side, hysteresis included). */
   @property({ type: Boolean }) online = false;
 
+  /** Idle when the page was rendered (with `online`: present, no interaction; a server with idle on). */
+  @property({ type: Boolean }) idle = false;
+
   /** The presence endpoint; default: `<meta name="presence-endpoint">`. */
   @property() endpoint: string | null = null;
 
@@ -51,7 +57,7 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
   /** The server's window, `"60 20"` (timeout and margin in seconds), as it rendered this element. */
   @property({ attribute: 'server-window' }) serverWindow: string | null = null;
 
-  /** What is shown now (output only, for CSS): `online`, `away` (seen before) or `offline` (never seen). */
+  /** What is shown now (output only, for CSS): `online`, `idle` (present, no interaction), `away` (seen before) or `offline` (never seen). */
   @property({ reflect: true }) state: PresenceState = 'offline';
 
   protected readonly presence = new PresenceController(this, {
@@ -60,6 +66,8 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
   });
 
   #shown: ShownStatus | undefined;
+  /** Server time when this element was connected: what a server-rendered idle status without `server-now` holds from. */
+  #connectedAt = 0;
   /** The label as last rendered, so the shared timer only re-renders when the words change. */
   #label = '';
 
@@ -89,6 +97,7 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
   override connectedCallback(): void {
     // Before any element renders: upgrades connect every server-rendered element first.
     if (this.serverNow) learnServerTime(parseTimestamp(this.serverNow), 'markup');
+    this.#connectedAt = this.now();
     super.connectedCallback();
   }
 
@@ -101,16 +110,21 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
     return presenceTitle(status, this.now(), this.locale());
   }
 
-  /** The exact time of the last activity (an accessible description), or null when online or never seen. */
+  /** The exact time of the last activity (an accessible description), or null when online (not idle) or never seen. */
   protected exactTime(status: ShownStatus = this.status): string | null {
-    return status.online || status.lastSeen === null ? null : exactTime(status.lastSeen, this.locale());
+    return (status.online && !status.idle) || status.lastSeen === null
+      ? null
+      : exactTime(status.lastSeen, this.locale());
   }
 
   #compute(): ShownStatus {
     const watched = this.presence.value;
-    if (watched?.live) return { online: watched.online, lastSeen: watched.lastSeen, live: true };
+    if (watched?.live) return { online: watched.online, idle: watched.idle, lastSeen: watched.lastSeen, live: true };
     const { lastSeen, until } = this.#fallback();
-    return { online: this.now() < until, lastSeen, live: false };
+    const online = this.now() < until;
+    // A vouched (or server-rendered) idle status holds like an online one, and ends with it.
+    const idle = online && (this.presence.value ? this.presence.value.idle : this.idle);
+    return { online, idle, lastSeen, live: false };
   }
 
   /**
@@ -125,7 +139,11 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
     const streamed = watched?.lastSeen ?? null;
     const lastSeen = streamed !== null && (attribute === null || streamed > attribute) ? streamed : attribute;
     const wasOnline = watched ? watched.online : this.online;
-    const vouched = wasOnline ? (watched?.vouchedUntil ?? null) : null;
+    const wasIdle = wasOnline && (watched ? watched.idle : this.idle);
+    // An idle person's last activity is old by definition: their open page is what the server vouched for,
+    // until the stream dropped or, rendered, until the markup was made.
+    const rendered = wasIdle && !watched ? (parseTimestamp(this.serverNow) ?? this.#connectedAt) : null;
+    const vouched = wasOnline ? (watched?.vouchedUntil ?? rendered) : null;
     const since = vouched !== null && (lastSeen === null || vouched > lastSeen) ? vouched : lastSeen;
     return { lastSeen, until: offlineAt(wasOnline, since, this.#window()) };
   }
@@ -142,8 +160,14 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
     // A dot with no facts yet (no attributes, stream not connected) only learns its first status: not a change.
     const informed = previous && (previous.live || previous.online || previous.lastSeen !== null);
     const uid = this.shownUid;
-    if (informed && uid && (previous.online !== next.online || previous.lastSeen !== next.lastSeen)) {
-      this.dispatchEvent(new PresenceChangeEvent({ uid, online: next.online, lastSeen: next.lastSeen }));
+    if (
+      informed &&
+      uid &&
+      (previous.online !== next.online || previous.idle !== next.idle || previous.lastSeen !== next.lastSeen)
+    ) {
+      this.dispatchEvent(
+        new PresenceChangeEvent({ uid, online: next.online, lastSeen: next.lastSeen, state: liveStateOf(next) }),
+      );
     }
   }
 
@@ -163,10 +187,14 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
   msUntilChange(): number {
     const status = this.status;
     if (!this.shownUid) return Infinity;
+    // "idle for 12m" ticks like "last seen 12m ago".
+    const label =
+      (!status.online || status.idle) && status.lastSeen !== null
+        ? msUntilLabelChanges(status.lastSeen, this.now())
+        : Infinity;
     // The fallback turns grey by itself once the window (plus margin) has passed.
-    if (!status.live && status.online) return Math.max(0, this.#fallback().until - this.now());
-    if (!status.online && status.lastSeen !== null) return msUntilLabelChanges(status.lastSeen, this.now());
-    return Infinity;
+    if (!status.live && status.online) return Math.min(label, Math.max(0, this.#fallback().until - this.now()));
+    return label;
   }
 
   /** @internal For the shared label timer (`Scheduled`), not for pages. */
@@ -176,6 +204,7 @@ export abstract class PresenceElement extends LitElement implements Scheduled {
     const changed =
       !previous ||
       previous.online !== next.online ||
+      previous.idle !== next.idle ||
       previous.lastSeen !== next.lastSeen ||
       this.label(next) !== this.#label;
     // Rendering only on a real change is what keeps label text written only when it differs.

@@ -1,6 +1,8 @@
 import {
   isValidRoom,
+  liveStateOf,
   parseWindow,
+  type LiveState,
   type RoomName,
   type PresenceWindow,
   type Roster,
@@ -30,6 +32,8 @@ export type { Unsubscribe } from './watch-registry.js';
 /** What a watcher sees for one uid. */
 export interface WatchedStatus {
   online: boolean;
+  /** Present but idle (a page open, no interaction): only from a server with idle on, always with `online`. */
+  idle: boolean;
   /** Epoch ms (server clock) of the last activity, or null when never seen. */
   lastSeen: number | null;
   /**
@@ -53,6 +57,12 @@ export interface PresenceChange {
   lastSeen: number | null;
 }
 
+/** What `onChange` listeners receive: the change and the state it left the person in. */
+export interface PresenceStateChange extends PresenceChange {
+  /** `online`, `idle` (present, no interaction; a server with idle on) or `offline`. */
+  state: LiveState;
+}
+
 export type StatusListener = (status: WatchedStatus) => void;
 export type PresenceStoreOptions = RetryOptions;
 
@@ -73,7 +83,7 @@ export class PresenceStore {
   /** Uids a dropped connection covered, with the server time it dropped: held until a new snapshot covers them. */
   readonly #vouchedUntil = new Map<Uid, number>();
   #window: PresenceWindow | null = null;
-  readonly #changeListeners = new Set<(change: PresenceChange) => void>();
+  readonly #changeListeners = new Set<(change: PresenceStateChange) => void>();
   readonly #roster = new RosterFeed(() => this.#registry.wantRoster());
   readonly #rooms = new Map<RoomName, { feed: RoomFeed; handle: PresenceRoom }>();
 
@@ -117,6 +127,7 @@ export class PresenceStore {
     const live = this.#live.has(uid);
     return {
       online: known.online,
+      idle: known.idle === true,
       lastSeen: known.last_seen,
       live,
       vouchedUntil: live ? null : (this.#vouchedUntil.get(uid) ?? null),
@@ -148,8 +159,8 @@ export class PresenceStore {
     return this.#roster.watch(listener);
   }
 
-  /** Called when a watched uid's online flag or last activity really changes. */
-  onChange(listener: (change: PresenceChange) => void): Unsubscribe {
+  /** Called when a watched uid's state (online, idle, offline) or last activity really changes. */
+  onChange(listener: (change: PresenceStateChange) => void): Unsubscribe {
     this.#changeListeners.add(listener);
     return once(() => this.#changeListeners.delete(listener));
   }
@@ -270,13 +281,21 @@ export class PresenceStore {
       online: next.online === true,
       last_seen: typeof next.last_seen === 'number' ? next.last_seen : null,
     };
+    // Idle only ever marks a present person.
+    if (status.online && next.idle === true) status.idle = true;
     const previous = this.#known.get(uid);
     this.#known.set(uid, status);
     const changed =
-      previous !== undefined && (previous.online !== status.online || previous.last_seen !== status.last_seen);
+      previous !== undefined &&
+      (previous.online !== status.online || previous.idle !== status.idle || previous.last_seen !== status.last_seen);
     if (!quiet && (changed || previous === undefined || livenessChanged)) this.#notify(uid);
     if (changed) {
-      const change: PresenceChange = { uid, online: status.online, lastSeen: status.last_seen };
+      const change: PresenceStateChange = {
+        uid,
+        online: status.online,
+        lastSeen: status.last_seen,
+        state: liveStateOf(status),
+      };
       for (const listener of [...this.#changeListeners]) listener(change);
     }
   }

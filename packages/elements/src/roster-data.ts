@@ -24,14 +24,16 @@ export function readRoster(value: unknown): Roster | null {
 
 function readEntry(item: unknown): RosterEntry | null {
   if (typeof item !== 'object' || item === null) return null;
-  const { uid, name, avatar, last_seen } = item as Record<string, unknown>;
+  const { uid, name, avatar, last_seen, idle } = item as Record<string, unknown>;
   if (typeof uid !== 'string' && typeof uid !== 'number') return null;
-  return {
+  const entry: RosterEntry = {
     uid: String(uid),
     name: typeof name === 'string' && name.trim() !== '' ? name : String(uid),
     avatar: typeof avatar === 'string' ? avatar : null,
     last_seen: typeof last_seen === 'number' ? last_seen : 0,
   };
+  if (idle === true) entry.idle = true;
+  return entry;
 }
 
 /** The server-rendered roster inside an element, if there is a readable one. */

@@ -74,6 +74,10 @@ export class SessionConnection {
     return this.#frames.window;
   }
 
+  get writeSeconds(): number {
+    return this.#frames.writeSeconds;
+  }
+
   /** What is vouched for now: live uids' statuses and the roster, for a newcomer to a shared connection. */
   liveStatus(uid: Uid): UserStatus | undefined {
     return this.#frames.liveStatus(uid);

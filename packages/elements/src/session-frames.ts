@@ -7,6 +7,7 @@ import {
   type RoomName,
   type RoomView,
   clockOffset,
+  defaultWriteSeconds,
   decodeStatuses,
   type HelloFrame,
   type PresenceWindow,
@@ -38,6 +39,8 @@ export class SessionFrames {
   /** Server clock minus the device clock, from the last frame's `t`. */
   #offset = 0;
   #window: PresenceWindow = { timeoutSeconds: 60, marginSeconds: 20 };
+  /** The hello's `write`, when the server states it. */
+  #writeSeconds: number | null = null;
 
   constructor(subscription: SubscriptionSender, known: ResumePoint, emit: TransportListener) {
     this.#subscription = subscription;
@@ -51,6 +54,11 @@ export class SessionFrames {
 
   get window(): PresenceWindow {
     return this.#window;
+  }
+
+  /** How often the page may report activity: the server's write period, else half the window's timeout. */
+  get writeSeconds(): number {
+    return this.#writeSeconds ?? defaultWriteSeconds(this.#window.timeoutSeconds);
   }
 
   liveStatus(uid: Uid): UserStatus | undefined {
@@ -105,6 +113,8 @@ export class SessionFrames {
     const [timeoutSeconds, marginSeconds] = Array.isArray(hello.window) ? hello.window : [];
     if (typeof timeoutSeconds === 'number' && typeof marginSeconds === 'number')
       this.#window = { timeoutSeconds, marginSeconds };
+    const write = hello.write;
+    this.#writeSeconds = typeof write === 'number' && Number.isFinite(write) && write >= 0 ? write : null;
     this.#offset = clockOffset(hello.t, Date.now());
     return hello.sid;
   }

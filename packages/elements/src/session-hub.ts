@@ -1,4 +1,5 @@
 import type { Uid } from '@presence-kit/core';
+import { ActivityReporter } from './activity-reporter.js';
 import { countIn } from './hub-protocol.js';
 import type { ResumeState } from './resume-point.js';
 import { SessionConnection } from './session-connection.js';
@@ -26,9 +27,11 @@ export class SessionHub {
   readonly #clients = new Map<string, Client>();
   readonly #counts = new Map<Uid, number>();
   #rosterCount = 0;
+  readonly #activity: ActivityReporter;
 
   constructor(endpoint: string, options: RetryOptions = {}) {
     this.#connection = new SessionConnection(endpoint, (event) => this.#onEvent(event), options);
+    this.#activity = new ActivityReporter(endpoint, () => this.#connection.writeSeconds);
   }
 
   get clients(): number {
@@ -101,7 +104,13 @@ export class SessionHub {
     this.#connection.reconnectNow();
   }
 
+  /** A tab of this browser saw the person interact: one report per period for all of them. */
+  interacted(id: string): void {
+    if (this.#clients.has(id)) this.#activity.interacted();
+  }
+
   close(): void {
+    this.#activity.close();
     this.#clients.clear();
     this.#counts.clear();
     this.#rosterCount = 0;

@@ -12,6 +12,8 @@ export const themeStyles = css`
     --_ring: var(--presence-ring-color, #ffffff);
     --_offline-fill: var(--presence-offline-fill, var(--_ring));
     --_offline-stroke: var(--presence-offline-stroke, 2px);
+    --_idle: var(--presence-idle-color, #9a6700);
+    --_idle-fill: var(--presence-idle-fill, var(--_ring));
     --_ring-width: var(--presence-ring-width, 2px);
     --_text: var(--presence-text-color, inherit);
     --_muted: var(--presence-muted-color, #59636e);
@@ -21,6 +23,7 @@ export const themeStyles = css`
     :host {
       --_online: var(--presence-online-color, #3fb950);
       --_offline: var(--presence-offline-color, #8b949e);
+      --_idle: var(--presence-idle-color, #d29922);
       --_ring: var(--presence-ring-color, #0d1117);
       --_muted: var(--presence-muted-color, #9198a1);
     }
@@ -36,10 +39,10 @@ export const themeStyles = css`
 `;
 
 /**
- * Colour is never the only cue: online is a filled dot, anything else a hollow ring
- * (its fill the ring colour), so the states differ in shape for every kind of vision.
- * The default colours keep 3:1 or more against white, #f1f3f6 and #f6f7f9 (light) and
- * #0d1117, #161b22 and #1f2630 (dark).
+ * Colour is never the only cue: online is a filled dot, idle an amber ring filled to
+ * half (its lower half), anything else a hollow ring (its fill the ring colour), so the
+ * states differ in shape for every kind of vision. The default colours keep 3:1 or more
+ * against white, #f1f3f6 and #f6f7f9 (light) and #0d1117, #161b22 and #1f2630 (dark).
  */
 export const stateDot = css`
   [part~='dot'] {
@@ -53,6 +56,10 @@ export const stateDot = css`
   :host([state='online']) [part~='dot'] {
     background: var(--_online);
     border-color: var(--_online);
+  }
+  :host([state='idle']) [part~='dot'] {
+    background: linear-gradient(to top, var(--_idle) 50%, transparent 50%) var(--_idle-fill);
+    border: var(--_offline-stroke) solid var(--_idle);
   }
 `;
 

@@ -7,11 +7,15 @@ import { reasonOf, type FaultLog } from './fault-log.js';
 import type { ResolvedOptions } from './options.js';
 import type { Relay } from './relay.js';
 import { checkAuthorized, checkParams, limitBody, unknownParameter } from './request-checks.js';
+import { activityRoute } from './activity-route.js';
 import { sessionRoutes } from './session-routes.js';
 import { roomRoutes } from './rooms/room-routes.js';
 import type { Rooms } from './rooms/rooms.js';
 
-/** Builds the presence sub-app: the session routes (`/stream`, `/subscribe`) and the JSON ones (`/status`, `/roster`). */
+/**
+ * Builds the presence sub-app: the session routes (`/stream`, `/subscribe`), the page's activity report
+ * (`/activity`), the rooms' (`/rooms/:room`, `/room-state`, `/room-typing`) and the JSON ones (`/status`, `/roster`).
+ */
 export function presenceRoutes(
   relay: Relay,
   engine: PresenceEngine,
@@ -28,6 +32,7 @@ export function presenceRoutes(
     );
 
   sessionRoutes(app, relay, engine, o, faults, rooms);
+  activityRoute(app);
   roomRoutes(app, rooms, o, faults);
 
   const bulk = async (c: Context, uids: Uid[]): Promise<Response> => {
@@ -99,6 +104,7 @@ export function presenceRoutes(
   for (const [path, allowed] of [
     ['/stream', 'GET'],
     ['/subscribe', 'POST'],
+    ['/activity', 'POST'],
     ['/status', 'GET, POST'],
     ['/roster', 'GET'],
     ['/room-state', 'POST'],
@@ -116,7 +122,7 @@ export function presenceRoutes(
       c,
       404,
       'not_found',
-      'No such presence endpoint; use /stream, /subscribe, /status, /roster, /rooms/:room, /room-state or /room-typing.',
+      'No such presence endpoint; use /stream, /subscribe, /activity, /status, /roster, /rooms/:room, /room-state or /room-typing.',
     ),
   );
   app.onError((error, c) => {

@@ -25,11 +25,11 @@ const epoch = () => internalsOf(host.presence).relay.log.epoch;
 const frame = (event: string, seq: number, data: string) => `event: ${event}\nid: ${epoch()}:${seq}\ndata: ${data}\n\n`;
 
 describe('opening a session', () => {
-  it('sends the retry hint and a hello naming the session, the server clock, window and epoch, then nothing', async () => {
+  it('sends the retry hint and a hello naming the session, the server clock, window, epoch and write period, then nothing', async () => {
     const session = await host.session();
     expect(session.opening).toEqual([
       'retry: 2000\n\n',
-      `event: hello\ndata: {"v":2,"sid":"${session.hello.sid}","t":${host.clock.ms},"window":[60,20],"epoch":"${epoch()}"}\n\n`,
+      `event: hello\ndata: {"v":2,"sid":"${session.hello.sid}","t":${host.clock.ms},"window":[60,20],"epoch":"${epoch()}","write":30}\n\n`,
     ]);
     expect(session.hello.sid).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(await session.reader.rest()).toEqual([]);

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { build } from 'vite';
-import { createPresence, type Presence } from '../../../packages/server/src/index.js';
+import { getCookie } from 'hono/cookie';
+import { createPresence, type Presence, type PresenceOptions } from '../../../packages/server/src/index.js';
 import { tempDbPath } from '../../support/index.js';
 
 const file = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
@@ -26,6 +27,8 @@ export interface TabsServer {
   resetTraffic(): void;
   /** Requests to `/presence/stream`, refused or not. */
   streamRequests: number;
+  /** `POST /presence/activity` requests: the browsers' activity reports. */
+  activityReports: number;
   close(): Promise<void>;
 }
 
@@ -36,13 +39,24 @@ export async function buildBundle(): Promise<void> {
 
 /**
  * A plain host over HTTP/1.1 (6 connections per origin): the bundle, its worker, the
- * presence sub-app, and `/page?uids=a,b[&transport=leader]`, a page of dots. `presenceApp`
- * replaces the presence sub-app (an older server).
+ * presence sub-app, and `/page?uids=a,b[&transport=leader][&activity=off]`, a page of dots. A browser
+ * whose `uid` cookie is set is that signed-in user (the activity middleware counts its requests and
+ * reports). `presenceApp` replaces the presence sub-app (an older server); `presence` adds options.
  */
-export async function startTabsServer(options: { presenceApp?: Hono } = {}): Promise<TabsServer> {
+export async function startTabsServer(
+  options: { presenceApp?: Hono; presence?: Partial<PresenceOptions> } = {},
+): Promise<TabsServer> {
   const db = tempDbPath();
-  const presence = createPresence({ db: db.path, tickMs: 100, timeoutSeconds: 60, log: () => {} });
+  const presence = createPresence({
+    db: db.path,
+    tickMs: 100,
+    timeoutSeconds: 60,
+    log: () => {},
+    resolveUser: (c) => getCookie(c, 'uid') ?? null,
+    ...options.presence,
+  });
   const app = new Hono();
+  app.use(presence.track);
   app.route('/presence', options.presenceApp ?? presence.app);
   for (const name of ['presence-kit.js', 'presence-kit-worker.js']) {
     app.get(`/${name}`, (c) =>
@@ -54,6 +68,7 @@ export async function startTabsServer(options: { presenceApp?: Hono } = {}): Pro
   app.get('/page', (c) => {
     const uids = (c.req.query('uids') ?? '').split(',').filter(Boolean);
     const transport = c.req.query('transport');
+    const activity = c.req.query('activity');
     const ssr = c.req.query('ssr') === '1';
     const dots = uids.map((uid) =>
       ssr
@@ -63,6 +78,7 @@ export async function startTabsServer(options: { presenceApp?: Hono } = {}): Pro
     return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>tabs</title>
       <meta name="presence-endpoint" content="/presence">
       ${transport ? `<meta name="presence-transport" content="${transport}">` : ''}
+      ${activity === 'off' ? `<meta name="presence-activity" content="off">` : ''}
       <script type="module" src="/presence-kit.js"></script>
       <script type="module">
         // What the first render showed, before any frame of this page's stream could arrive.
@@ -80,6 +96,7 @@ export async function startTabsServer(options: { presenceApp?: Hono } = {}): Pro
     presence,
     traffic,
     streamRequests: 0,
+    activityReports: 0,
     resetTraffic: () => Object.assign(traffic, { streams: 0, bytes: 0, snapshotEntries: 0, presenceFrames: 0 }),
     close: async () => {
       presence.close();
@@ -89,6 +106,7 @@ export async function startTabsServer(options: { presenceApp?: Hono } = {}): Pro
   };
   const listener = getRequestListener(app.fetch);
   const http = createServer((req, res) => {
+    if (req.url?.startsWith('/presence/activity')) server.activityReports += 1;
     if (req.url?.startsWith('/presence/stream')) {
       server.streamRequests += 1;
       countStream(res, traffic);

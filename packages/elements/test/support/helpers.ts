@@ -37,6 +37,9 @@ export const server = {
       roomGraceSeconds?: number;
       typingSeconds?: number;
       authorizeRoomDenies?: string;
+      writeSeconds?: number;
+      idle?: boolean;
+      idleSeconds?: number;
     } = {},
   ) => executeServerCommand<boolean, typeof options>('presence:reset', options),
   touch: (uid: string, profile: { name?: string; avatar?: string | null } = {}) =>
@@ -44,6 +47,15 @@ export const server = {
       uid,
       ...profile,
     }),
+  /** Whose activity the page's requests and reports are from now on (the host's `resolveUser`). */
+  signIn: (uid: string | null) => executeServerCommand<boolean, { uid: string | null }>('presence:sign-in', { uid }),
+  /** Someone else's page open without interaction (their presence stream), until `closePage`. */
+  openPage: (uid: string) => executeServerCommand<boolean, { uid: string }>('presence:open-page', { uid }),
+  closePage: (uid: string) => executeServerCommand<boolean, { uid: string }>('presence:close-page', { uid }),
+  /** `/activity` answers 404 from now on (until the next reset), as a server older than page reports does. */
+  withoutActivityRoute: () => executeServerCommand<boolean, undefined>('presence:without-activity-route'),
+  lastSeen: async (uid: string) =>
+    (await executeServerCommand<{ lastSeen: number | null }, { uid: string }>('presence:last-seen', { uid })).lastSeen,
   user: (profile: { uid: string; name?: string; avatar?: string | null }) =>
     executeServerCommand<boolean, typeof profile>('presence:user', profile),
   /** Moves the server's clock forward. */
@@ -53,7 +65,7 @@ export const server = {
   stats: () => executeServerCommand<ServerStats, undefined>('presence:stats'),
   /** What the streams sent (body bytes) and how many were opened, since the last reset. */
   traffic: (reset = false) =>
-    executeServerCommand<{ streams: number; bytes: number; subscribes: number }, { reset: boolean }>(
+    executeServerCommand<{ streams: number; bytes: number; subscribes: number; reports: number }, { reset: boolean }>(
       'presence:traffic',
       { reset },
     ),

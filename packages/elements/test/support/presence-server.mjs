@@ -36,7 +36,13 @@ export function presenceServer() {
     /** Sessions the tests open on the server's side, as other people in rooms: uid → the stream's reader. */
     others: new Map(),
     /** What the presence streams sent since the last `presence:traffic` reset: what a browser received. */
-    traffic: { streams: 0, bytes: 0, subscribes: 0 },
+    traffic: { streams: 0, bytes: 0, subscribes: 0, reports: 0 },
+    /** The page's signed-in user (`presence:sign-in`): whose activity its requests and reports are; null is a guest. */
+    user: null,
+    /** While true, `/presence/activity` answers 404, like a server older than the page's reports. */
+    noActivityRoute: false,
+    /** Pages other people hold open (`presence:open-page`): their presence streams, by uid. */
+    pages: new Map(),
   };
 
   const now = () => Date.now() + state.skewMs;
@@ -49,19 +55,28 @@ export function presenceServer() {
       now,
       ...options,
       ...(authorizeRoomDenies ? { authorizeRoom: (_c, room) => room !== authorizeRoomDenies } : {}),
-      // Every touch writes, so a test can make a user active again at any moment.
+      // Every touch writes, so a test can make a user active again at any moment (unless it asks for a period).
       writeSeconds: 0.001,
+      ...state.options,
       retryMs: 500,
-      // The page signs in by setting this cookie (`server.signIn` in ./helpers.ts): rooms need a member.
-      resolveUser: (c) => getCookie(c, 'presence-test-user') ?? null,
+      // A held page (`presence:open-page`) names its user in a header; the page signs in with a cookie
+      // (`signIn` in ./helpers.ts: rooms need a member) or by the server command `server.signIn`.
+      resolveUser: (c) => c.req.header('x-test-user') ?? getCookie(c, 'presence-test-user') ?? state.user,
       log: (message) => console.warn(message),
     });
-    state.root = new Hono().route('/presence', state.presence.app);
+    // The activity middleware in front, as a host mounts it: the page's requests and reports are its user's activity.
+    state.root = new Hono().use(state.presence.track).route('/presence', state.presence.app);
+  }
+
+  function closePages() {
+    for (const page of state.pages.values()) page.abort();
+    state.pages.clear();
   }
 
   function stop() {
     for (const reader of state.others.values()) void reader.cancel();
     state.others.clear();
+    closePages();
     state.presence?.close();
     state.db?.cleanup();
   }
@@ -72,6 +87,8 @@ export function presenceServer() {
     state.db = tempDbPath();
     state.skewMs = 0;
     state.down = false;
+    state.user = null;
+    state.noActivityRoute = false;
     state.options = { ...DEFAULTS, ...options };
     start();
   }
@@ -125,16 +142,38 @@ export function presenceServer() {
       return state.presence.touch(uid);
     },
     'presence:user': (profile) => (state.presence.upsertUser(profile), true),
+    'presence:sign-in': ({ uid }) => ((state.user = uid), true),
+    'presence:without-activity-route': () => ((state.noActivityRoute = true), true),
+    /** Someone else's page, open without interaction: a presence stream of theirs the server holds, read and dropped. */
+    'presence:open-page': async ({ uid }) => {
+      const page = new AbortController();
+      const response = await state.root.request('/presence/stream?v=2', {
+        headers: { 'x-test-user': uid, accept: 'text/event-stream' },
+        signal: page.signal,
+      });
+      void response.body?.pipeTo(new WritableStream(), { signal: page.signal }).catch(() => {});
+      state.pages.get(uid)?.abort();
+      state.pages.set(uid, page);
+      return true;
+    },
+    /** That page closes. */
+    'presence:close-page': ({ uid }) => {
+      state.pages.get(uid)?.abort();
+      state.pages.delete(uid);
+      return true;
+    },
+    /** The stored last activity of a uid (epoch ms), or null. */
+    'presence:last-seen': ({ uid }) => ({ lastSeen: state.presence.users([uid]).get(uid)?.last_seen ?? null }),
     'presence:advance': ({ seconds }) => {
       state.skewMs += seconds * 1000;
       return now();
     },
     'presence:tick': () => internalsOf(state.presence).relay.tick(),
     'presence:now': () => now(),
-    /** Streams opened, bytes they sent and subscription changes since the last call with `{ reset: true }`. */
+    /** Streams opened, bytes they sent, subscription changes and activity reports since the last call with `{ reset: true }`. */
     'presence:traffic': ({ reset = false } = {}) => {
       const traffic = { ...state.traffic };
-      if (reset) state.traffic = { streams: 0, bytes: 0, subscribes: 0 };
+      if (reset) state.traffic = { streams: 0, bytes: 0, subscribes: 0, reports: 0 };
       return traffic;
     },
     'presence:stats': () => ({
@@ -201,6 +240,15 @@ export function presenceServer() {
     }
     ctx.respond = false;
     if (ctx.path === '/presence/stream') countStream(ctx.res);
+    if (ctx.path === '/presence/activity') {
+      state.traffic.reports += 1;
+      if (state.noActivityRoute) {
+        ctx.respond = true;
+        ctx.status = 404;
+        ctx.body = { error: { code: 'not_found', message: 'No such presence endpoint; use /stream or /subscribe.' } };
+        return;
+      }
+    }
     if (ctx.path === '/presence/subscribe') {
       state.traffic.subscribes += 1;
       if (state.busySubscribes > 0) {
