@@ -3,8 +3,10 @@
  * presence-kit (the real server in-process, on a fake clock, ticks driven by hand) and
  * through the common Socket.IO presence pattern (heartbeats, a TTL sweep, a grace period on
  * disconnect, every change broadcast to every client; simulated below), as a multi-page site
- * (every page view reopens the connection) and as a single-page app.
- * Counted per watching page: frames, bytes, flicker, missed state.
+ * (every page view reopens the connection), as a single-page app, and as a single-page app
+ * whose users also read (interact without requests: presence-kit's page reports it with
+ * `POST /presence/activity` at most once per write period; the peer's heartbeats go on anyway).
+ * Counted per watching page: frames, bytes, flicker, missed state, and upstream heartbeat traffic.
  */
 import { Hono } from 'hono';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,10 +16,11 @@ import { decodeStatuses, type HelloFrame, type StatusFrame } from '@presence-kit
 import { createPresence } from '@presence-kit/server';
 import { fmt, isMain, publish, quick, table } from './lib/report.js';
 import { Page, Truth, newTally, recordTransition, sample, wasIdle, type Tally } from './lib/pages.js';
-import { buildTrace, Schedule, type TraceOptions, type Visit } from './lib/trace.js';
+import { buildTrace, Schedule, withReaders, type TraceOptions, type Visit } from './lib/trace.js';
 import { internalsOf } from '../packages/server/src/internals.js';
 
-export type Mode = 'multi-page' | 'single-page';
+export type Mode = 'multi-page' | 'single-page' | 'single-page, readers';
+const READERS: Mode = 'single-page, readers';
 
 export interface SystemResult {
   system: string;
@@ -28,6 +31,36 @@ export interface SystemResult {
 
 const START = Date.UTC(2026, 10, 23, 12, 0, 0);
 const SAMPLE_MS = 10_000;
+
+/**
+ * A browser's `POST /presence/activity` head, as Chromium sends it from a page (fetch with
+ * keepalive): request line, Host, Connection, Content-Length, the usual sec-ch-ua and
+ * sec-fetch headers, User-Agent, Accept, Origin, Referer, Accept-Encoding/Language and a
+ * 40-byte session cookie. A host with bigger cookies pays more per report.
+ */
+const ACTIVITY_REQUEST_HEAD_BYTES = Buffer.byteLength(
+  [
+    'POST /presence/activity HTTP/1.1',
+    'Host: app.example.com',
+    'Connection: keep-alive',
+    'Content-Length: 0',
+    'sec-ch-ua-platform: "Linux"',
+    'sec-ch-ua: "Chromium";v="131", "Not_A Brand";v="24"',
+    'sec-ch-ua-mobile: ?0',
+    `User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36`,
+    'Accept: */*',
+    'Origin: https://app.example.com',
+    'Sec-Fetch-Site: same-origin',
+    'Sec-Fetch-Mode: cors',
+    'Sec-Fetch-Dest: empty',
+    'Referer: https://app.example.com/inbox',
+    'Accept-Encoding: gzip, deflate, br, zstd',
+    'Accept-Language: en-GB,en;q=0.9',
+    `Cookie: session=${'x'.repeat(40)}`,
+    '',
+    '',
+  ].join('\r\n'),
+);
 
 // ---------------------------------------------------------------- presence-kit
 
@@ -42,15 +75,31 @@ function responseHeadBytes(headers: Headers): number {
   return Buffer.byteLength(head);
 }
 
+/** Bytes of a bodiless answer's head as Node writes it (no chunked coding). */
+function noContentHeadBytes(answer: Response): number {
+  let head = `HTTP/1.1 ${answer.status} ${answer.statusText || 'No Content'}\r\n`;
+  answer.headers.forEach((value, name) => (head += `${name}: ${value}\r\n`));
+  head += 'date: Mon, 23 Nov 2026 12:00:00 GMT\r\nconnection: keep-alive\r\nkeep-alive: timeout=5\r\n\r\n';
+  return Buffer.byteLength(head);
+}
+
 type KitAction =
   | { kind: 'view'; visit: Visit; index: number }
   | { kind: 'open'; visit: Visit; index: number }
   | { kind: 'close'; visit: Visit }
+  | { kind: 'interact'; visit: Visit }
+  | { kind: 'report'; visit: Visit }
   | { kind: 'tick' }
   | { kind: 'keep-alive' }
   | { kind: 'sample' };
 
-export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs: number): Promise<SystemResult> {
+/** `reports: false`: the page reports no activity (`<meta name="presence-activity" content="off">`), as before issue 13. */
+export async function replayKit(
+  trace: readonly Visit[],
+  mode: Mode,
+  durationMs: number,
+  reports = true,
+): Promise<SystemResult> {
   const clock = { ms: START };
   const dir = mkdtempSync(join(tmpdir(), 'presence-msg-'));
   const presence = createPresence({
@@ -99,7 +148,9 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
   const openPage = async (visit: Visit): Promise<void> => {
     const page = new Page(visit, clock.ms - START, truth);
     tally.pages.push(page);
-    const res = await app.request('/presence/stream?v=2', { headers: { accept: 'text/event-stream' } });
+    // A reader's page is the signed-in user's: its stream is an open page of theirs (leaving, idle).
+    const user = mode === READERS ? { 'x-user': visit.uid } : undefined;
+    const res = await app.request('/presence/stream?v=2', { headers: { accept: 'text/event-stream', ...user } });
     if (res.status !== 200 || !res.body) throw new Error(`stream answered ${res.status}: ${await res.text()}`);
     page.opening.head = responseHeadBytes(res.headers);
     page.bytes += page.opening.head;
@@ -169,7 +220,22 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
   for (const visit of trace) {
     visit.views.forEach((_, index) => schedule.add(visit.views[index] as number, { kind: 'view', visit, index }));
     if (visit.closeAt !== null) schedule.add(visit.closeAt, { kind: 'close', visit });
+    for (const at of visit.interactions ?? []) schedule.add(at, { kind: 'interact', visit });
   }
+  // What the page's reporter last sent, per user: at most one report per write period.
+  const reporters = new Map<string, { last: number; pending: boolean; timer: boolean }>();
+  const writeMs = presence.options.writeSeconds * 1000;
+  const report = async (uid: string, reporter: { last: number; pending: boolean }, at: number): Promise<void> => {
+    if (!reporter.pending || !reports) return;
+    reporter.pending = false;
+    reporter.last = at;
+    const answer = await app.request('/presence/activity', { method: 'POST', headers: { 'x-user': uid } });
+    const body = Buffer.byteLength(await answer.text());
+    const page = open.get(uid)!.page;
+    page.upstreamFrames++;
+    page.heartbeats++;
+    page.heartbeatBytes += ACTIVITY_REQUEST_HEAD_BYTES + noContentHeadBytes(answer) + body;
+  };
   for (let t = 1000; t <= durationMs; t += 1000) schedule.add(t, { kind: 'tick' });
   for (let t = 15_000; t <= durationMs; t += 15_000) schedule.add(t, { kind: 'keep-alive' });
   for (let t = SAMPLE_MS; t <= durationMs; t += SAMPLE_MS) schedule.add(t + 1, { kind: 'sample' });
@@ -206,6 +272,30 @@ export async function replayKit(trace: readonly Visit[], mode: Mode, durationMs:
         closed.add(action.visit.uid);
         await closePage(action.visit.uid);
         break;
+      case 'interact': {
+        // The client's reporter (activity-reporter.ts): the first interaction after a quiet period
+        // is reported at once, later ones at the end of the period, at most one report a period.
+        const { uid } = action.visit;
+        if (!open.has(uid) || closed.has(uid)) break;
+        const reporter = reporters.get(uid) ?? { last: -Infinity, pending: false, timer: false };
+        reporters.set(uid, reporter);
+        reporter.pending = true;
+        if (reporter.timer) break;
+        const wait = reporter.last + writeMs - next.at;
+        if (wait <= 0) await report(uid, reporter, next.at);
+        else {
+          reporter.timer = true;
+          schedule.add(next.at + wait, { kind: 'report', visit: action.visit });
+        }
+        break;
+      }
+      case 'report': {
+        const reporter = reporters.get(action.visit.uid)!;
+        reporter.timer = false;
+        if (open.has(action.visit.uid) && !closed.has(action.visit.uid))
+          await report(action.visit.uid, reporter, next.at);
+        break;
+      }
       case 'tick':
         // A real server sweeps held-back writes about once a second; on this fake clock the replay does it.
         recorder.flush();
@@ -258,6 +348,8 @@ const HANDSHAKE_BYTES =
     Buffer.byteLength(`0{"sid":"${SID}","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}`),
   ) +
   wsBytes(Buffer.byteLength(`40{"sid":"${SID}"}`));
+/** The seed's heartbeat event, client → server (masked). */
+const HEARTBEAT_BYTES = wsBytes(Buffer.byteLength('42["heartbeat"]'), true);
 const BULK_HEAD_BYTES = Buffer.byteLength(
   'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 0000\r\ndate: Mon, 23 Nov 2026 12:00:00 GMT\r\nconnection: keep-alive\r\nkeep-alive: timeout=5\r\n\r\n',
 );
@@ -366,6 +458,8 @@ export function replayPeer(trace: readonly Visit[], mode: Mode, durationMs: numb
         const socket = sockets.get(action.sid);
         if (!socket) break;
         socket.page.upstreamFrames++;
+        socket.page.heartbeats++;
+        socket.page.heartbeatBytes += HEARTBEAT_BYTES;
         // As the pattern has it: refreshes lastSeen and marks online, without telling anyone.
         setPresence(socket.uid, 'online', action.sid);
         schedule.add(now + HEARTBEAT_MS, action);
@@ -377,6 +471,8 @@ export function replayPeer(trace: readonly Visit[], mode: Mode, durationMs: numb
         socket.page.transportFrames++;
         socket.page.bytes += wsBytes(1);
         socket.page.upstreamFrames++; // the pong
+        socket.page.heartbeats++;
+        socket.page.heartbeatBytes += wsBytes(1) + wsBytes(1, true);
         schedule.add(now + PING_MS, action);
         break;
       }
@@ -424,11 +520,14 @@ export interface MessagesRow {
   framesToIdlePages: number;
   transportFrames: number;
   upstreamFrames: number;
+  heartbeats: number;
+  heartbeatBytes: number;
   bytes: number;
   openingBytes: number;
   flicker: number;
   missedSamples: number;
   onlineWhileIdleSamples: number;
+  offlineWhileActiveSamples: number;
   samples: number;
 }
 
@@ -446,11 +545,14 @@ export function summarizeResult(r: SystemResult): MessagesRow {
     framesToIdlePages: sum((p) => (wasIdle(r.tally, p, r.durationMs) ? p.updates : 0)),
     transportFrames: sum((p) => p.transportFrames),
     upstreamFrames: sum((p) => p.upstreamFrames),
+    heartbeats: sum((p) => p.heartbeats),
+    heartbeatBytes: sum((p) => p.heartbeatBytes),
     bytes: sum((p) => p.bytes),
     openingBytes: sum((p) => p.openingBytes),
     flicker: sum((p) => p.flicker),
     missedSamples: r.tally.missedSamples,
     onlineWhileIdleSamples: r.tally.onlineWhileIdleSamples,
+    offlineWhileActiveSamples: r.tally.offlineWhileActiveSamples,
     samples: r.tally.samples,
   };
 }
@@ -469,10 +571,12 @@ export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesR
     now: number;
     peer: number;
   }[] = [];
-  for (const mode of ['multi-page', 'single-page'] as const) {
-    const kit = await replayKit(trace, mode, o.durationMs);
+  const readers = withReaders(trace, o.durationMs, o.seed + 1);
+  for (const mode of ['multi-page', 'single-page', READERS] as const) {
+    const visits = mode === READERS ? readers : trace;
+    const kit = await replayKit(visits, mode, o.durationMs);
     const kitRow = summarizeResult(kit);
-    const peerRow = summarizeResult(replayPeer(trace, mode, o.durationMs));
+    const peerRow = summarizeResult(replayPeer(visits, mode, o.durationMs));
     rows.push(kitRow, peerRow);
     const pages = kit.tally.pages;
     const total = (f: (p: Page) => number): number => pages.reduce((sum, p) => sum + f(p), 0);
@@ -486,6 +590,9 @@ export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesR
       peer: peerRow.bytes / peerRow.watcherHours / 1024,
     });
   }
+  const interactions = readers.reduce((n, v) => n + (v.interactions?.length ?? 0), 0);
+  // The readers again with the page's reports off: what a single-page app showed before issue 13.
+  const silent = summarizeResult(await replayKit(readers, READERS, o.durationMs, false));
   const behaviours = new Map<string, number>();
   for (const v of trace) behaviours.set(v.behaviour, (behaviours.get(v.behaviour) ?? 0) + 1);
   const views = trace.reduce((s, v) => s + v.views.length, 0);
@@ -510,6 +617,7 @@ export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesR
       fmt.n(r.flicker),
       fmt.n(r.missedSamples),
       fmt.n(r.onlineWhileIdleSamples),
+      fmt.n(r.offlineWhileActiveSamples),
       perHour(r, r.transportFrames),
       perHour(r, r.upstreamFrames),
     ];
@@ -534,6 +642,7 @@ export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesR
         'flicker',
         'missed state (samples)',
         'online while idle > 80 s (samples)',
+        'offline while active 10–60 s ago (samples)',
         'keep-alive or ping / watcher-hour',
         'upstream frames / watcher-hour',
       ],
@@ -560,6 +669,25 @@ export async function runMessages(o: MessagesOptions): Promise<{ rows: MessagesR
         `${fmt.n(x.share, 0)}%`,
         fmt.n(x.now, 1),
         fmt.n(x.peer, 1),
+      ]),
+    ),
+    '',
+    `What keeps the sender present, page → server and back, in the same runs: presence-kit's pages send nothing but their requests, and readers (the last mode: ${fmt.n(interactions)} interactions without a request) one \`POST /presence/activity\` per write period while they interact (a ${ACTIVITY_REQUEST_HEAD_BYTES} B browser head, a bodiless 204); the peer's sockets send a heartbeat every 15 s and answer engine.io's ping every 25 s, interacting or not. The same readers with the page's reports off (as before issue 13): ${fmt.n(silent.offlineWhileActiveSamples)} samples offline while active, ${fmt.n(silent.missedSamples)} missed, ${fmt.n(silent.flicker)} flicker.`,
+    '',
+    table(
+      [
+        'mode',
+        'system',
+        'heartbeats or reports / watcher-hour',
+        'their B / watcher-hour',
+        'all upstream frames / watcher-hour',
+      ],
+      rows.map((r) => [
+        r.mode,
+        r.system,
+        perHour(r, r.heartbeats),
+        perHour(r, r.heartbeatBytes),
+        perHour(r, r.upstreamFrames),
       ]),
     ),
   ].join('\n');

@@ -54,15 +54,20 @@ describe('benchmark scenarios at smoke size', () => {
     const { rows } = await runMessages({ users: 60, durationMs: 180_000, watchesPerPage: 5, seed: 1 });
     const kit = rows.filter((r) => r.system === 'presence-kit');
     const peer = rows.filter((r) => r.system !== 'presence-kit');
-    expect(kit.map((r) => r.mode)).toEqual(['multi-page', 'single-page']);
+    expect(kit.map((r) => r.mode)).toEqual(['multi-page', 'single-page', 'single-page, readers']);
     for (const r of kit) {
-      expect([r.flicker, r.missedSamples, r.framesToIdlePages, r.uselessUpdates, r.onlineWhileIdleSamples]).toEqual([
+      expect([r.flicker, r.missedSamples, r.framesToIdlePages, r.uselessUpdates, r.offlineWhileActiveSamples]).toEqual([
         0, 0, 0, 0, 0,
       ]);
       expect(r.samples).toBeGreaterThan(0);
     }
+    // A reader's trailing report is dated when it is sent, up to a write period after their last
+    // interaction: only there may a dot stay green a little past window + margin.
+    expect(kit.slice(0, 2).map((r) => r.onlineWhileIdleSamples)).toEqual([0, 0]);
     // Same trace, same pages: both systems served the same page views.
     expect(kit.map((r) => r.pages)).toEqual(peer.map((r) => r.pages));
+    // Readers report their activity; pages that only make requests never do.
+    expect(kit.map((r) => r.heartbeats > 0)).toEqual([false, false, true]);
   }, 60_000);
 
   it('7: the host serves its own requests beside presence, whose set changes every second', async () => {
@@ -91,7 +96,7 @@ describe('benchmark scenarios at smoke size', () => {
   it('5: the team trace (every page shows every member) replays with nothing missed', async () => {
     const { rows } = await runMessages({ users: 20, watchesPerPage: 19, durationMs: 120_000, seed: 2 });
     const kit = rows.filter((r) => r.system === 'presence-kit');
-    expect(kit.map((r) => r.mode)).toEqual(['multi-page', 'single-page']);
+    expect(kit.map((r) => r.mode)).toEqual(['multi-page', 'single-page', 'single-page, readers']);
     for (const r of kit) expect([r.missedSamples, r.uselessUpdates]).toEqual([0, 0]);
     expect(TEAM_TRACE.watchesPerPage).toBe(TEAM_TRACE.users - 1);
   }, 60_000);

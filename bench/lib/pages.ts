@@ -13,8 +13,12 @@ export class Page {
   uselessUpdates = 0;
   /** Keep-alive comments, `retry:` hints, session hellos, engine.io pings. */
   transportFrames = 0;
-  /** Frames the page sends (heartbeats, pongs). */
+  /** Frames the page sends (heartbeats, pongs, subscribes, activity reports). */
   upstreamFrames = 0;
+  /** What keeps the sender present, page → server: activity reports (presence-kit), heartbeats and pongs (the peer). */
+  heartbeats = 0;
+  /** Their bytes, page → server and back (HTTP heads both ways for a report; WebSocket frames for the peer). */
+  heartbeatBytes = 0;
   bytes = 0;
   /** Bytes of everything until and including the first snapshot (headers, hints, snapshot). */
   openingBytes = 0;
@@ -67,9 +71,19 @@ export class Page {
 /** Ground truth from the trace: when each user was really active. */
 export class Truth {
   readonly #views = new Map<string, number[]>();
+  readonly #closeAt = new Map<string, number>();
 
   constructor(visits: readonly Visit[]) {
-    for (const v of visits) this.#views.set(v.uid, v.views);
+    // A reader's interactions are activity too, though no request carries them.
+    for (const v of visits) {
+      this.#views.set(v.uid, v.interactions ? [...v.views, ...v.interactions].sort((a, b) => a - b) : v.views);
+      if (v.closeAt !== null) this.#closeAt.set(v.uid, v.closeAt);
+    }
+  }
+
+  /** Whether the user's tab is still open at `at` (a closed tab is someone who left, however recent their activity). */
+  isOpen(uid: string, at: number): boolean {
+    return at < (this.#closeAt.get(uid) ?? Infinity);
   }
 
   /** The last activity at or before `at`, or -Infinity. */
@@ -95,11 +109,23 @@ export interface Tally {
   missedSamples: number;
   /** Page × watched uid samples shown online although the user had been idle for over window + margin. */
   onlineWhileIdleSamples: number;
+  /**
+   * Page × watched uid samples shown offline although the user, tab still open, was active (a view
+   * or an interaction) 10–60 s before: 10 s, so that a page still loading (up to 9 s) is not counted.
+   */
+  offlineWhileActiveSamples: number;
   samples: number;
 }
 
 export function newTally(): Tally {
-  return { pages: [], transitions: new Map(), missedSamples: 0, onlineWhileIdleSamples: 0, samples: 0 };
+  return {
+    pages: [],
+    transitions: new Map(),
+    missedSamples: 0,
+    onlineWhileIdleSamples: 0,
+    offlineWhileActiveSamples: 0,
+    samples: 0,
+  };
 }
 
 export function recordTransition(tally: Tally, uid: string, at: number): void {
@@ -117,8 +143,11 @@ export function sample(tally: Tally, open: Iterable<Page>, serverOnline: (uid: s
       tally.samples++;
       if (shown !== serverOnline(uid)) tally.missedSamples++;
       // One tick (1 s) of slack past the moment the window rule lets them go.
-      if (shown && at > offlineAt(true, page.truth.lastActivity(uid, at), DEFAULT_WINDOW) + 1_000)
-        tally.onlineWhileIdleSamples++;
+      const last = page.truth.lastActivity(uid, at);
+      if (shown && at > offlineAt(true, last, DEFAULT_WINDOW) + 1_000) tally.onlineWhileIdleSamples++;
+      // A page load's first request can take up to 9 s to reach the server: activity 10 s old counts.
+      if (!shown && at - last >= 10_000 && at < offlineAt(false, last, DEFAULT_WINDOW) && page.truth.isOpen(uid, at))
+        tally.offlineWhileActiveSamples++;
     }
   }
 }

@@ -14,6 +14,43 @@ export interface Visit {
   closeAt: number | null;
   /** The other users whose dots this user's pages show. */
   watches: string[];
+  /** Interaction without a request (reading: scroll, keys, pointer), ms from the start: only in the readers trace. */
+  interactions?: number[];
+}
+
+/**
+ * The same visits, read as well as clicked: while a user reads, their page sees an interaction
+ * every 3–8 s and makes no request. Steady browsers and drop-ins read from their first view
+ * until their tab closes; bursty users read through each burst and 30 s after it; a tab left
+ * open is read for 20 s, then left alone.
+ */
+export function withReaders(visits: readonly Visit[], durationMs: number, seed: number): Visit[] {
+  const rand = seededRandom(seed);
+  const spans = (v: Visit): [number, number][] => {
+    const first = v.views[0] as number;
+    const end = Math.min(v.closeAt ?? durationMs, durationMs);
+    if (v.behaviour === 'tab left open') return [[first, first + 20_000]];
+    if (v.behaviour !== 'bursty') return [[first, end]];
+    const out: [number, number][] = [];
+    for (const at of v.views) {
+      const last = out.at(-1);
+      if (last && at - last[1] < 30_000) last[1] = at + 30_000;
+      else out.push([at, at + 30_000]);
+    }
+    return out;
+  };
+  return visits.map((v) => {
+    const interactions: number[] = [];
+    for (const [from, to] of spans(v)) {
+      for (
+        let t = from + 3_000 + Math.round(rand() * 5_000);
+        t < Math.min(to, durationMs);
+        t += 3_000 + Math.round(rand() * 5_000)
+      )
+        interactions.push(t);
+    }
+    return { ...v, interactions };
+  });
 }
 
 export interface TraceOptions {

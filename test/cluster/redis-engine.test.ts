@@ -5,6 +5,7 @@ import { FaultLog } from '../../packages/server/src/fault-log.js';
 import { redisKeys } from '../../packages/server/src/redis/keys.js';
 import { createRedis } from '../../packages/server/src/redis/connect.js';
 import { RedisWrites } from '../../packages/server/src/redis/redis-writes.js';
+import { defineScripts } from '../../packages/server/src/redis/scripts.js';
 import { eventually, FrameReader, startRedis, type TestRedis } from '../support/index.js';
 
 // Two nodes in one process on one redis-server, driven through `app.request`: the engine's
@@ -101,7 +102,7 @@ describe('the Redis engine', () => {
   });
 
   it('holds at most its bound of writes while Redis cannot take them', async () => {
-    const offline = createRedis('redis://127.0.0.1:1');
+    const offline = defineScripts(createRedis('redis://127.0.0.1:1'));
     const writes = new RedisWrites(offline, redisKeys('presence'), 5, new FaultLog(() => {}), Date.now, () => false);
     for (let i = 0; i < 1000; i++) writes.touch(`u${i}`, Date.now());
     for (let i = 0; i < 1000; i++) writes.setHidden(`u${i}`, true);

@@ -20,6 +20,7 @@ export {
 export { tempDbPath, tempDir, type TempPath } from './temp.mjs';
 export { eventually, settle } from './wait.js';
 export { freePort } from './ports.js';
+export { openPage } from './page.js';
 export { startRedis, type TestRedis } from './redis.js';
 export { startBalancer, type Balancer } from './balancer.js';
 export { startCluster, type TestCluster } from './cluster.js';

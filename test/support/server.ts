@@ -108,7 +108,9 @@ export function createTestApp(options: Partial<PresenceOptions> = {}): TestApp {
     dbPath: db.path,
     visit: async (uid, path = '/page') => app.request(path, { headers: { 'x-test-user': uid } }),
     session: async (as) => {
-      const reader = new FrameReader(await app.request('/presence/stream?v=2', { headers: asUser(as) }));
+      // As a browser's EventSource asks for it: an open stream is not activity.
+      const headers = { accept: 'text/event-stream', ...asUser(as) };
+      const reader = new FrameReader(await app.request('/presence/stream?v=2', { headers }));
       readers.push(reader);
       const opening = await reader.next(2);
       const hello = JSON.parse(/^data: (.*)$/m.exec(opening[1]!)![1]!) as HelloFrame;

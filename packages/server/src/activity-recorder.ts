@@ -70,6 +70,15 @@ export class ActivityRecorder {
     return this.#attempt(uid, now, () => this.#write(uid, now));
   }
 
+  /**
+   * The user's next activity is written at once, whatever the throttle says: their last page
+   * closed, so activity after it (a request from a page without the elements) must reach the
+   * online set before the margin ends their presence, not a write period later.
+   */
+  unthrottle(uid: Uid): void {
+    this.#lastWrite.delete(uid);
+  }
+
   /** Trailing writes: held-back activity whose period has ended (all of it on shutdown). */
   flush(all = false): void {
     const now = this.#o.now();
@@ -139,7 +148,7 @@ export class ActivityRecorder {
  * Runs a write on the host's own connection without waiting on a lock, then restores
  * the host's busy timeout: better-sqlite3 waits synchronously, which would stall every request.
  */
-function failFast<A extends unknown[], R>(db: Database, write: (...args: A) => R): (...args: A) => R {
+export function failFast<A extends unknown[], R>(db: Database, write: (...args: A) => R): (...args: A) => R {
   return (...args) => {
     const hostTimeout = db.pragma('busy_timeout', { simple: true }) as number;
     if (hostTimeout === 0) return write(...args);

@@ -10,6 +10,8 @@ import { servePresence } from './serve.js';
  *   PORT (default 8787), HOST (127.0.0.1), PRESENCE_DB (presence.db),
  *   PRESENCE_REDIS_URL: run on Redis instead (redis://host:6379); PRESENCE_DB is then unused.
  *   PRESENCE_TIMEOUT_SECONDS (60), PRESENCE_ONLINE_MARGIN_SECONDS (20),
+ *   PRESENCE_IDLE_SECONDS: tell idle from online, idle after this many seconds without activity
+ *   with a page open (300 as Zulip; unset: idle off).
  *   PRESENCE_USER_HEADER: a header set by your auth proxy naming the signed-in user
  *   (e.g. x-forwarded-user); requests carrying it count as activity.
  *   PRESENCE_TRUST_PROXY: the reverse proxies in front, as a count (1) or their addresses
@@ -18,9 +20,17 @@ import { servePresence } from './serve.js';
 const env = process.env;
 const userHeader = env.PRESENCE_USER_HEADER?.toLowerCase();
 const redis = env.PRESENCE_REDIS_URL || undefined;
+const idleSeconds = env.PRESENCE_IDLE_SECONDS ? Number(env.PRESENCE_IDLE_SECONDS) : undefined;
+if (idleSeconds !== undefined && !(idleSeconds > 0)) {
+  console.error(
+    `presence-kit: PRESENCE_IDLE_SECONDS must be a number of seconds above 0 (got "${env.PRESENCE_IDLE_SECONDS}"); leave it unset for idle off.`,
+  );
+  process.exit(1);
+}
 const presence = createPresence({
   ...(redis ? { redis } : { db: env.PRESENCE_DB ?? 'presence.db' }),
   trustProxy: parseTrustProxy(env.PRESENCE_TRUST_PROXY),
+  ...(idleSeconds === undefined ? {} : { idleSeconds }),
   ...(userHeader ? { resolveUser: (c) => c.req.header(userHeader) ?? null } : {}),
 });
 // A Redis that cannot be reached stops the server here; presence has logged the one sentence why.
@@ -42,7 +52,7 @@ const running = await servePresence({
 });
 const storage = redis ? `redis ${shownUrl(redis)}` : `db ${env.PRESENCE_DB ?? 'presence.db'}`;
 console.log(
-  `presence-kit listening on ${running.url} (${storage}, window ${presence.window.timeoutSeconds}s + ${presence.window.marginSeconds}s)`,
+  `presence-kit listening on ${running.url} (${storage}, window ${presence.window.timeoutSeconds}s + ${presence.window.marginSeconds}s${presence.options.idleSeconds === null ? '' : `, idle after ${presence.options.idleSeconds}s`})`,
 );
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -46,11 +46,11 @@ export interface Presence {
   upsertUser(profile: UserProfile): void;
   /** Hide my status: to everyone else the user is offline and never seen. */
   setHidden(uid: Uid, hidden: boolean): void;
-  /** Online under the same rule as the live dots, from a row the page already loaded. */
+  /** Present (online, or idle when idle is on) under the same rule as the live dots, from a row the page already loaded. */
   isOnline(row: UserRow): boolean;
-  /** `{ online, last_seen }` for a row: for JSON clients and templates. */
+  /** `{ online, last_seen }` for a row (and `idle: true` for someone idle): for JSON clients and templates. */
   statusOf(row: UserRow): UserStatus;
-  /** `online`, `last seen 5m ago` or `offline` for a row. */
+  /** `online`, `idle for 12m`, `last seen 5m ago` or `offline` for a row. */
   label(row: UserRow, locale?: string): string;
   /**
    * Server-rendered `<presence-dot>` around your avatar markup (trusted HTML), stating the server's
@@ -61,7 +61,7 @@ export interface Presence {
   renderStatus(row: UserRow, locale?: string, attributes?: HtmlAttributes): string;
   /** Server-rendered `<online-now>` with the current roster inside, and your own `attributes` (`{ max: 12 }`). */
   renderRoster(attributes?: HtmlAttributes): string;
-  /** Who is online now, alphabetical. */
+  /** Who is present now (idle people marked `idle`), alphabetical. */
   roster(): Roster;
   /**
    * Profiles and last activity for these uids, in one query, as rows the render helpers
@@ -97,7 +97,14 @@ export function createPresence(options: PresenceOptions): Presence {
   const o = resolveOptions(options);
   const window: PresenceWindow = { timeoutSeconds: o.timeoutSeconds, marginSeconds: o.marginSeconds };
   const faults = new FaultLog(o.log, o.monotonic);
-  const clocks = { window, now: o.now, monotonic: o.monotonic, writeSeconds: o.writeSeconds };
+  const clocks = {
+    window,
+    now: o.now,
+    monotonic: o.monotonic,
+    writeSeconds: o.writeSeconds,
+    idleSeconds: o.idleSeconds,
+    faults,
+  };
   let sqlite: SqliteEngine | undefined;
   let engine: PresenceEngine;
   if (o.redis !== undefined) {
@@ -107,7 +114,6 @@ export function createPresence(options: PresenceOptions): Presence {
       tickMs: o.tickMs,
       maxEntries: o.maxThrottleEntries,
       maxUids: o.maxUids,
-      faults,
     });
   } else if (o.db !== undefined) {
     engine = sqlite = createSqliteEngine({ ...clocks, db: o.db, users: o.users });
@@ -124,6 +130,7 @@ export function createPresence(options: PresenceOptions): Presence {
     faults,
     ...(sqlite?.hostDb ? { hostDb: sqlite.hostDb } : {}),
   });
+  if (engine.pages) engine.pages.onLeft = (uid) => recorder.unthrottle(uid);
   const relay = new Relay({
     online: engine.online,
     window,
@@ -140,8 +147,8 @@ export function createPresence(options: PresenceOptions): Presence {
 
   const touch = (uid: Uid): boolean => {
     if (!recorder.record(uid)) return false;
-    // Someone not shown online yet: tick now rather than up to a second from now.
-    if (!relay.isShownOnline(uid)) relay.nudge();
+    // Someone not shown online yet (or shown idle): tick now rather than up to a second from now.
+    if (!relay.isShownOnline(uid) || relay.shownIdle(uid)) relay.nudge();
     return true;
   };
 
@@ -156,7 +163,10 @@ export function createPresence(options: PresenceOptions): Presence {
   const statusOf = (row: UserRow): UserStatus => {
     const status = statusOfRow(row, o.now(), window, reading);
     // The relay's set carries hysteresis, so a server-rendered dot agrees with the live ones.
-    return status.last_seen !== null && relay.isShownOnline(uidOf(row)) ? { ...status, online: true } : status;
+    if (status.last_seen === null || !relay.isShownOnline(uidOf(row))) return status;
+    return relay.shownIdle(uidOf(row))
+      ? { online: true, idle: true, last_seen: status.last_seen }
+      : { ...status, online: true };
   };
 
   relay.start();
@@ -177,7 +187,7 @@ export function createPresence(options: PresenceOptions): Presence {
     statusOf,
     label: (row, locale = 'en') => {
       const status = statusOf(row);
-      return presenceLabel({ online: status.online, lastSeen: status.last_seen }, o.now(), locale);
+      return presenceLabel({ online: status.online, idle: status.idle, lastSeen: status.last_seen }, o.now(), locale);
     },
     // The markup states the server's clock and window, so the first paint needs neither from the page.
     renderDot: (row, avatarHtml, attributes) =>
@@ -201,6 +211,8 @@ export function createPresence(options: PresenceOptions): Presence {
     options: o,
     close() {
       recorder.close();
+      // Every page closes in one write, before the streams end one by one.
+      engine.pages?.close();
       relay.stop();
       return engine.close();
     },

@@ -1,5 +1,6 @@
 import type { SubscribeResponse, Uid } from '@presence-kit/core';
 import type { LastSeenStore, StoredUser, UserProfile, UsersTable } from './last-seen-store.js';
+import type { OpenPages } from './open-pages.js';
 import type { OnlineSource, Relay } from './relay.js';
 import type { Refusal, SubscriptionChange } from './subscribe.js';
 
@@ -20,6 +21,8 @@ export type ActivityWrites = Pick<LastSeenStore, 'touch' | 'touchIfNewer'>;
 export interface PresenceEngine {
   readonly kind: 'sqlite' | 'redis';
   readonly writes: ActivityWrites;
+  /** This process's open pages (signed-in users' sessions), written where the online set reads them. */
+  readonly pages?: OpenPages;
   /** The online set the relay shows. */
   readonly online: OnlineSource;
   /** How a host's rows name the fields (the kit's own names on Redis). */

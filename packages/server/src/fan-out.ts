@@ -60,6 +60,8 @@ export interface RosterChange {
   next: Roster;
   joined: readonly RosterEntry[];
   left: readonly Uid[];
+  /** Present before and after, in a new state (online ↔ idle): a `join` replacing their entry where the window shows them. */
+  restated?: readonly RosterEntry[];
 }
 
 /**
@@ -81,7 +83,7 @@ export function windowFrame(roster: Roster, size: WindowSize, t: number): Roster
 }
 
 function windowDelta(
-  { previous, next, joined, left }: RosterChange,
+  { previous, next, joined, left, restated = [] }: RosterChange,
   size: WindowSize,
   t: number,
 ): RosterDeltaFrame | null {
@@ -96,7 +98,9 @@ function windowDelta(
     const now = new Set(after.map((entry) => entry.uid));
     join = after.filter((entry) => !before.has(entry.uid));
     leave = [...before].filter((uid) => !now.has(uid));
-  }
+    if (restated.length > 0)
+      join = [...join, ...restated.filter((entry) => before.has(entry.uid) && now.has(entry.uid))];
+  } else if (restated.length > 0) join = [...joined, ...restated];
   if (join.length > 0) frame.join = join.map((entry) => encodeRosterEntry(entry, t));
   if (leave.length > 0) frame.leave = [...leave];
   return join.length > 0 || leave.length > 0 || next.count !== previous.length ? frame : null;

@@ -1,6 +1,16 @@
-import { offlineAt, staysOnline, type PresenceWindow, type RosterEntry, type Uid } from '@presence-kit/core';
+import {
+  compareRosterEntries,
+  liveStateAt,
+  liveStateEndsAt,
+  offlineAt,
+  type LiveState,
+  type PresenceWindow,
+  type RosterEntry,
+  type Uid,
+} from '@presence-kit/core';
 import type { LastSeenStore } from './last-seen-store.js';
 import { MinHeap } from './min-heap.js';
+import type { PagesTable } from './pages-table.js';
 import { SortedRoster } from './sorted-roster.js';
 
 export interface OnlineSetOptions {
@@ -12,6 +22,10 @@ export interface OnlineSetOptions {
   monotonic: () => number;
   /** The write throttle's period: a trailing write stores a time up to this old (see `LATE_WRITE_MS`). */
   writeSeconds: number;
+  /** Where every process's open pages are read (`pages-table.ts`); absent: no pages, only activity. */
+  pages?: Pick<PagesTable, 'changedSince'> | undefined;
+  /** Idle on: an open page keeps someone present, idle after this many seconds without activity. Default null (off). */
+  idleSeconds?: number | null | undefined;
 }
 
 export interface OnlineStep {
@@ -19,6 +33,8 @@ export interface OnlineStep {
   entered: RosterEntry[];
   /** Users who went offline, with the entry they were shown with; `hidden` when they hid their status. */
   left: { entry: RosterEntry; hidden: boolean }[];
+  /** Users still present whose state changed (online ↔ idle), with their new entry, in roster order (idle on only). */
+  restated?: RosterEntry[];
 }
 
 /** A step's changes to the roster, applied in one batch once every row is read. */
@@ -28,6 +44,8 @@ interface Pending {
   /** Users going offline, with the entry they were shown with. */
   leaving: Map<Uid, RosterEntry>;
   left: OnlineStep['left'];
+  /** Users shown before and after whose state changed (already replaced in the roster). */
+  restated: Map<Uid, RosterEntry>;
 }
 
 /** What the set knows about one user's `last_seen` value: when it was first read, on the monotonic clock. */
@@ -37,6 +55,18 @@ interface Observation {
   /** The monotonic time of the activity: read time minus how old the wall clock said it was then. */
   readonly at: number;
   hidden: boolean;
+}
+
+/** The latest `until` of a user's open pages (`pages-table.ts`), dated once like a `last_seen`. */
+interface PageObservation {
+  readonly until: number;
+  /** The monotonic time it stands for: ahead while a page is open, the closing once closed. */
+  readonly at: number;
+}
+
+/** One user's next deadline; replaced (and the old one skipped when popped) whenever their facts change. */
+interface Deadline {
+  readonly uid: Uid;
 }
 
 /**
@@ -63,7 +93,10 @@ const FORGET_AFTER_MS = 15 * 60_000;
  * - Everyone's age is measured on the monotonic clock from when their value was first read
  *   (a wall-clock jump changes no one), and windows end from a min-heap of deadlines, so a
  *   user leaving costs one pop, not a pass over everyone online.
- * - Hysteresis is core's `staysOnline`, applied on the monotonic timeline.
+ * - Hysteresis is core's `liveStateAt` (the window rule `staysOnline` when no page of the user
+ *   is known), applied on the monotonic timeline: open pages (every process's, read the same way
+ *   from the rows changed since the previous step) end a presence at the last page's closing plus
+ *   the margin, and with idle on keep a person present, online or idle.
  *
  * The guarantee: a write is seen by the next step when its `last_seen` is no older than
  * `writeSeconds + LATE_WRITE_MS` before the moment it commits, which the kit's own writers
@@ -76,8 +109,11 @@ export class OnlineSet {
   readonly #o: OnlineSetOptions;
   readonly #roster = new SortedRoster();
   readonly #observed = new Map<Uid, Observation>();
-  /** When each online user's window ends (offlineAt on the monotonic clock); stale entries are skipped. */
-  readonly #windowEnds = new MinHeap<Observation>();
+  /** Each user's latest open-pages fact. */
+  readonly #pages = new Map<Uid, PageObservation>();
+  /** When each shown user's state ends by itself (liveStateEndsAt on the monotonic clock); stale entries are skipped. */
+  readonly #deadlines = new MinHeap<Deadline>();
+  readonly #deadlineOf = new Map<Uid, Deadline>();
   /** When each observation may be forgotten. */
   readonly #forgettable = new MinHeap<Observation>();
   /** Users whose row changed without their `last_seen` moving (hidden in this process): read again next step. */
@@ -88,12 +124,14 @@ export class OnlineSet {
   #primed = false;
   readonly #lateMs: number;
   readonly #forgetMs: number;
+  readonly #idleSeconds: number | null;
 
   constructor(options: OnlineSetOptions) {
     this.#o = options;
     this.#lateMs = options.writeSeconds * 1000 + LATE_WRITE_MS;
     // Longer than anyone can stay online, so only offline users are ever forgotten.
     this.#forgetMs = offlineAt(true, 0, options.window) + FORGET_AFTER_MS;
+    this.#idleSeconds = options.idleSeconds ?? null;
   }
 
   /** The online users in roster order (live; copy it to keep a snapshot). */
@@ -121,7 +159,11 @@ export class OnlineSet {
     for (const entry of entries) {
       if (entry.last_seen === null) continue;
       const seen = this.#observe(entry.uid, entry.last_seen, false, now, mono);
-      if (seen) this.#windowEnds.push(offlineAt(true, seen.at, this.#o.window), seen);
+      if (seen)
+        this.#schedule(
+          entry.uid,
+          liveStateEndsAt(entry.idle ? 'idle' : 'online', this.#facts(entry.uid), this.#o.window, this.#idleSeconds),
+        );
     }
     this.#roster.apply(entries, []);
     this.#primed = true;
@@ -150,13 +192,21 @@ export class OnlineSet {
     // Until the first step everyone recently seen counts as already shown online (no flicker on
     // restart), unless the set was primed with who is shown.
     const primed = this.#previous !== undefined || this.#primed;
-    const pending: Pending = { joining: new Map(), leaving: new Map(), left: [] };
+    const pending: Pending = { joining: new Map(), leaving: new Map(), left: [], restated: new Map() };
+    // Every fact is read first and each user evaluated once, with all of theirs.
+    const changed = new Set<Uid>();
     const read = (uid: Uid, lastSeen: number, hidden: boolean): void => {
-      const seen = this.#observe(uid, lastSeen, hidden, now, mono);
-      if (seen) this.#evaluate(seen, mono, primed, pending);
+      if (this.#observe(uid, lastSeen, hidden, now, mono)) changed.add(uid);
     };
-    for (const user of this.#o.store.recentlySeen(this.#readFrom(now, mono))) {
+    const from = this.#readFrom(now, mono);
+    for (const user of this.#o.store.recentlySeen(from)) {
       if (user.lastSeen !== null) read(user.uid, user.lastSeen, user.hidden);
+    }
+    for (const [uid, until] of this.#o.pages?.changedSince(this.#pagesFrom(now, mono)) ?? []) {
+      if (!this.#observePage(uid, until, now, mono)) continue;
+      changed.add(uid);
+      // Idle for longer than the read band reaches back: their activity is read by uid.
+      if (!this.#observed.has(uid)) this.#recheck.add(uid);
     }
     if (this.#recheck.size > 0) {
       for (const user of this.#o.store.users([...this.#recheck]).values()) {
@@ -164,25 +214,36 @@ export class OnlineSet {
       }
       this.#recheck.clear();
     }
+    // A page of someone never active (a stream and no request yet) says nothing: not kept, so the memory stays bounded.
+    for (const uid of changed) if (!this.#observed.has(uid)) this.#pages.delete(uid);
     this.#previous = { now, mono };
+    for (const uid of changed) this.#evaluate(uid, mono, primed, pending);
 
-    while (this.#windowEnds.peekKey() <= mono) {
-      // The deadline is offlineAt(true, at): at or past it, staysOnline says no.
-      const seen = this.#windowEnds.pop()!;
-      const entry = this.#shown(seen.uid, pending);
-      // Stale: the user left already, or has a newer value with its own deadline.
-      if (!entry || this.#observed.get(seen.uid) !== seen) continue;
-      pending.leaving.set(seen.uid, entry);
-      pending.left.push({ entry, hidden: false });
+    while (this.#deadlines.peekKey() <= mono) {
+      const deadline = this.#deadlines.pop()!;
+      // Stale: the user's facts changed since, with a deadline of their own.
+      if (this.#deadlineOf.get(deadline.uid) !== deadline) continue;
+      this.#deadlineOf.delete(deadline.uid);
+      this.#evaluate(deadline.uid, mono, true, pending);
     }
     while (this.#forgettable.peekKey() <= mono) {
       const seen = this.#forgettable.pop()!;
-      if (this.#observed.get(seen.uid) === seen) this.#observed.delete(seen.uid);
+      if (this.#observed.get(seen.uid) !== seen) continue;
+      // Someone still shown (idle, a page open for hours) keeps what is known of them.
+      if (this.#roster.has(seen.uid)) this.#forgettable.push(mono + this.#forgetMs, seen);
+      else {
+        this.#observed.delete(seen.uid);
+        const page = this.#pages.get(seen.uid);
+        if (page && page.at <= mono) this.#pages.delete(seen.uid);
+      }
     }
 
     const entered = this.#withProfiles([...pending.joining.values()]);
     this.#roster.apply(entered, pending.leaving.keys());
-    return { entered, left: pending.left };
+    const step: OnlineStep = { entered, left: pending.left };
+    // In roster order, so the frames they make do not depend on which deadline came first.
+    if (pending.restated.size > 0) step.restated = [...pending.restated.values()].sort(compareRosterEntries);
+    return step;
   }
 
   /** The entry a user is shown with, counting this step's changes so far. */
@@ -201,6 +262,15 @@ export class OnlineSet {
     return Math.min(this.#previous.now, now - (mono - this.#previous.mono)) - this.#lateMs;
   }
 
+  /**
+   * The oldest `written` of a page row to read: the same band without the write period, since a
+   * page row is stamped when it is written (no trailing writes), so a step reads only the rows
+   * written since the previous one (and the late ones of `LATE_WRITE_MS`).
+   */
+  #pagesFrom(now: number, mono: number): number {
+    return this.#previous ? this.#readFrom(now, mono) + this.#o.writeSeconds * 1000 : this.#readFrom(now, mono);
+  }
+
   /** The observation of a row, or undefined when nothing about it changed since it was last read. */
   #observe(uid: Uid, lastSeen: number, hidden: boolean, now: number, mono: number): Observation | undefined {
     const known = this.#observed.get(uid);
@@ -216,23 +286,59 @@ export class OnlineSet {
     return seen;
   }
 
-  #evaluate(seen: Observation, mono: number, primed: boolean, pending: Pending): void {
-    const { uid } = seen;
+  /** Notes a user's latest open-pages `until`; false when it did not change. */
+  #observePage(uid: Uid, until: number, now: number, mono: number): boolean {
+    if (this.#pages.get(uid)?.until === until) return false;
+    // Dated once like a last_seen, ahead of now while a page is open.
+    this.#pages.set(uid, { until, at: mono + (until - now) });
+    return true;
+  }
+
+  /** A user's facts on the monotonic timeline. */
+  #facts(uid: Uid): { lastSeen: number | null; pagesUntil: number | null } {
+    return { lastSeen: this.#observed.get(uid)?.at ?? null, pagesUntil: this.#pages.get(uid)?.at ?? null };
+  }
+
+  #schedule(uid: Uid, at: number): void {
+    if (!Number.isFinite(at)) return void this.#deadlineOf.delete(uid);
+    const deadline: Deadline = { uid };
+    this.#deadlineOf.set(uid, deadline);
+    this.#deadlines.push(at, deadline);
+  }
+
+  /** Applies core's rule to one user whose facts changed or whose deadline came. */
+  #evaluate(uid: Uid, mono: number, primed: boolean, pending: Pending): void {
+    const seen = this.#observed.get(uid);
+    if (!seen) return;
     const shown = this.#shown(uid, pending);
-    const online = !seen.hidden && staysOnline(!primed || shown !== undefined, seen.at, mono, this.#o.window);
-    if (online) {
-      if (shown?.last_seen === seen.lastSeen) return;
-      this.#windowEnds.push(offlineAt(true, seen.at, this.#o.window), seen);
-      const entry = { uid, name: shown?.name ?? uid, avatar: shown?.avatar ?? null, last_seen: seen.lastSeen };
-      // Someone already shown keeps their place (the name did not change): replaced at once.
-      if (shown && !pending.joining.has(uid)) this.#roster.set(entry);
-      else pending.joining.set(uid, entry);
-    } else if (shown) {
+    const was: LiveState = !primed ? 'online' : !shown ? 'offline' : shown.idle ? 'idle' : 'online';
+    const facts = this.#facts(uid);
+    const state = seen.hidden ? 'offline' : liveStateAt(was, facts, mono, this.#o.window, this.#idleSeconds);
+    if (state === 'offline') {
+      this.#deadlineOf.delete(uid);
+      if (!shown) return;
       if (pending.joining.delete(uid)) return;
+      pending.restated.delete(uid);
       pending.leaving.set(uid, shown);
       // Hidden users leave with no trace; everyone else with their last activity.
       pending.left.push({ entry: shown, hidden: seen.hidden });
+      return;
     }
+    this.#schedule(uid, liveStateEndsAt(state, facts, this.#o.window, this.#idleSeconds));
+    const idle = state === 'idle';
+    if (shown?.last_seen === seen.lastSeen && Boolean(shown.idle) === idle) return;
+    const entry: RosterEntry = {
+      uid,
+      name: shown?.name ?? uid,
+      avatar: shown?.avatar ?? null,
+      last_seen: seen.lastSeen,
+    };
+    if (idle) entry.idle = true;
+    if (shown && !pending.joining.has(uid)) {
+      // Someone already shown keeps their place (the name did not change): replaced at once.
+      this.#roster.set(entry);
+      if (Boolean(shown.idle) !== idle || pending.restated.has(uid)) pending.restated.set(uid, entry);
+    } else pending.joining.set(uid, entry);
   }
 
   /** Names and avatars are read only for users entering the online set, in one query. */

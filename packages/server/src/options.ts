@@ -26,6 +26,14 @@ export interface PresenceOptions {
   timeoutSeconds?: number;
   /** Hysteresis margin, >= 0 (0: none). Default env `PRESENCE_ONLINE_MARGIN_SECONDS`, else 20. */
   marginSeconds?: number;
+  /**
+   * Tell idle from online: someone with a page open (a stream of theirs) and no activity for
+   * `idleSeconds` is idle, not offline. Default off (two states: online, offline); `idleSeconds`
+   * turns it on too.
+   */
+  idle?: boolean;
+  /** Seconds without activity before someone with a page open is idle, > 0. Default env `PRESENCE_IDLE_SECONDS`, else 300. */
+  idleSeconds?: number;
   /** At most one write per user per this many seconds. Default half the window. */
   writeSeconds?: number;
   /** Relay tick. Default 1000 ms. */
@@ -79,7 +87,26 @@ export interface PresenceOptions {
 }
 
 type Unset = 'db' | 'redis' | 'users' | 'resolveUser' | 'authorize' | 'cors';
-export type ResolvedOptions = Required<Omit<PresenceOptions, Unset>> & Pick<PresenceOptions, Unset>;
+export type ResolvedOptions = Required<Omit<PresenceOptions, Unset | 'idleSeconds'>> &
+  Pick<PresenceOptions, Unset> & {
+    /** The idle threshold when `idle` is on, else null. */
+    idleSeconds: number | null;
+  };
+
+/** Zulip's: five minutes without interaction. */
+export const DEFAULT_IDLE_SECONDS = 300;
+
+/** `idle` / `idleSeconds` resolved once: null when idle is off; a bad value stops the start with what to fix. */
+function resolveIdle(options: PresenceOptions): number | null {
+  const { idle, idleSeconds } = options;
+  if (idle === false || (idle === undefined && idleSeconds === undefined)) return null;
+  if (idleSeconds === undefined) return DEFAULT_IDLE_SECONDS;
+  if (typeof idleSeconds !== 'number' || !Number.isFinite(idleSeconds) || idleSeconds <= 0)
+    throw new TypeError(
+      `presence-kit: \`idleSeconds\` must be a number of seconds above 0 (got ${String(idleSeconds)}); leave it out for ${DEFAULT_IDLE_SECONDS}.`,
+    );
+  return idleSeconds;
+}
 
 const ASSET = /\.(?:js|mjs|css|map|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|otf|txt|json|webmanifest)$/i;
 
@@ -102,12 +129,15 @@ export function resolveOptions(options: PresenceOptions, env: Env = process.env)
     marginSeconds: options.marginSeconds ?? env.PRESENCE_ONLINE_MARGIN_SECONDS,
   });
   const trustProxy = checkTrustProxy(options.trustProxy ?? 0);
+  const idleSeconds = resolveIdle(options);
   return {
     ...options,
     trustProxy,
     clientKey: options.clientKey ?? ((c) => clientAddress(c, trustProxy)),
     timeoutSeconds,
     marginSeconds,
+    idle: idleSeconds !== null,
+    idleSeconds,
     writeSeconds: options.writeSeconds ?? defaultWriteSeconds(timeoutSeconds),
     tickMs: options.tickMs ?? 1000,
     keepAliveSeconds: options.keepAliveSeconds ?? 15,

@@ -20,6 +20,8 @@ import { sseFrame } from './sse-frame.js';
  */
 export interface OnlineSource {
   has(uid: Uid): boolean;
+  /** The entry a present user is shown with (`idle` marks an idle one). */
+  get(uid: Uid): RosterEntry | undefined;
   /** Online users in roster order. */
   readonly entries: readonly RosterEntry[];
   step?(): OnlineStep;
@@ -44,7 +46,7 @@ export interface RelayOptions {
 }
 
 export interface TickResult {
-  /** Uids whose online flag flipped. */
+  /** Uids whose state changed: online flag flipped, or (idle on) online ↔ idle. */
   changed: Uid[];
   /** Presence frames sent (one per session that watches a changed uid). */
   framesSent: number;
@@ -52,6 +54,13 @@ export interface TickResult {
 }
 
 const HIDDEN: UserStatus = Object.freeze({ online: false, last_seen: null });
+
+/** The status a roster entry stands for: present, and idle when it says so. */
+function presentStatus(entry: RosterEntry): UserStatus {
+  return entry.idle
+    ? { online: true, idle: true, last_seen: entry.last_seen }
+    : { online: true, last_seen: entry.last_seen };
+}
 
 const KEEP_ALIVE = new TextEncoder().encode(sseFrame({ comment: '' }));
 
@@ -122,6 +131,11 @@ export class Relay {
     return this.#online.has(uid);
   }
 
+  /** Shown idle to every viewer (present, no activity for idleSeconds). */
+  shownIdle(uid: Uid): boolean {
+    return this.#online.get(uid)?.idle === true;
+  }
+
   roster(): Roster {
     return this.#roster;
   }
@@ -135,7 +149,13 @@ export class Relay {
     const users: StatusMap = Object.create(null);
     for (const uid of uids) {
       const user = stored.get(uid);
-      users[uid] = !user || user.hidden ? HIDDEN : { online: this.#online.has(uid), last_seen: user.lastSeen };
+      if (!user || user.hidden) users[uid] = HIDDEN;
+      else {
+        const shown = this.#online.get(uid);
+        users[uid] = shown
+          ? presentStatus({ ...shown, last_seen: user.lastSeen ?? shown.last_seen })
+          : { online: false, last_seen: user.lastSeen };
+      }
     }
     return users;
   }
@@ -167,10 +187,11 @@ export class Relay {
    * Numbers one step's changes (`seq`: the cluster's number for it on Redis) and pushes them to
    * the sessions watching. The online source has already applied them.
    */
-  apply({ entered, left }: OnlineStep, seq?: number): TickResult {
+  apply({ entered, left, restated = [] }: OnlineStep, seq?: number): TickResult {
     const now = this.#o.now();
     const flips = new Map<Uid, UserStatus>();
-    for (const entry of entered) flips.set(entry.uid, { online: true, last_seen: entry.last_seen });
+    // A change between online and idle is a flip like any other.
+    for (const entry of [...entered, ...restated]) flips.set(entry.uid, presentStatus(entry));
     // Hidden users leave with no trace; everyone else with their last activity.
     for (const { entry, hidden } of left)
       flips.set(entry.uid, hidden ? HIDDEN : { online: false, last_seen: entry.last_seen });
@@ -191,7 +212,7 @@ export class Relay {
     const framesSent = fanOutPresence(this.sessions, flips, now, id);
     const joined = entered;
     const gone = left.map(({ entry }) => entry.uid);
-    fanOutRoster(this.sessions, { previous, next: this.#roster, joined, left: gone }, now, id);
+    fanOutRoster(this.sessions, { previous, next: this.#roster, joined, left: gone, restated }, now, id);
     return { changed, framesSent, rosterChanged: true };
   }
 

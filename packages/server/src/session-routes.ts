@@ -36,6 +36,7 @@ export function sessionRoutes(
   // One function for every stream's end, so a stream holds no closure of its own beyond the call.
   const ended = (session: Session, key: string) => {
     relay.sessions.delete(session);
+    if (session.user !== null) engine.pages?.closed(session.user);
     const left = (streamsPerClient.get(key) ?? 1) - 1;
     if (left <= 0) streamsPerClient.delete(key);
     else streamsPerClient.set(key, left);
@@ -68,6 +69,7 @@ export function sessionRoutes(
     const connection = openConnection(node, o.maxBufferedBytes, () => ended(session, key));
     const session = new Session(connection, relay.sidPrefix, user);
     relay.sessions.add(session);
+    if (user !== null) engine.pages?.opened(user);
     const headers: Record<string, string> = { ...STREAM_HEADERS };
     // A portable stream's own ETag: it never ends, so middleware that hashes the whole body
     // (etag()) would wait forever unless the response has one. Unique, so no request can match
@@ -87,6 +89,7 @@ export function sessionRoutes(
       epoch: relay.log.epoch,
       write: o.writeSeconds,
     };
+    if (o.idleSeconds !== null) hello.idle = o.idleSeconds;
     connection.write(sseFrame({ retry: o.retryMs }));
     connection.write(sseFrame({ event: EVENT.hello, data: JSON.stringify(hello) }));
     return connection.respond(c, headers);

@@ -3,7 +3,11 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { PresenceWindow } from '@presence-kit/core';
 import type { PresenceEngine } from './engine.js';
 import { createLastSeenStore, mapsHostTable, type LastSeenStore, type UsersTable } from './last-seen-store.js';
+import { failFast } from './activity-recorder.js';
+import type { FaultLog } from './fault-log.js';
 import { OnlineSet } from './online-set.js';
+import { OpenPages } from './open-pages.js';
+import { createPagesTable, type PagesTable } from './pages-table.js';
 import type { Relay } from './relay.js';
 
 /** Opens a database file the way presence wants it: WAL, and never waiting on a lock. */
@@ -35,7 +39,13 @@ export interface SqliteEngineOptions {
   now: () => number;
   monotonic: () => number;
   writeSeconds: number;
+  /** Idle on: seconds without activity before someone with a page open is idle; null: idle off. */
+  idleSeconds: number | null;
+  faults: FaultLog;
 }
+
+/** Page rows unchanged for this long are dropped: long closed, or left by a process that died. */
+const PAGES_KEPT_MS = 60 * 60_000;
 
 export interface SqliteEngine extends PresenceEngine {
   readonly store: LastSeenStore;
@@ -48,25 +58,51 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
   const ownsDb = typeof o.db === 'string';
   const db = typeof o.db === 'string' ? openHostOrKitDatabase(o.db, o.users) : o.db;
   let store: LastSeenStore;
+  let pagesTable: PagesTable;
   try {
     store = createLastSeenStore(db, o.users);
+    pagesTable = createPagesTable(db);
   } catch (error) {
     // A failed start leaves no open connection behind (and so no -wal and -shm files).
     if (ownsDb) db.close();
     throw error;
   }
   let relay: Relay | undefined;
+  let pruned = o.now();
+  const writePages: PagesTable['write'] = (node, rows, now) => {
+    pagesTable.write(node, rows, now);
+    if (now - pruned < PAGES_KEPT_MS / 4) return;
+    pruned = now;
+    pagesTable.prune(now - PAGES_KEPT_MS);
+  };
+  const pages = new OpenPages({
+    // On the host's own connection a write must not wait on a lock either: it runs inside a request.
+    write: ownsDb ? writePages : failFast(db, writePages),
+    writeSeconds: o.writeSeconds,
+    marginSeconds: o.window.marginSeconds,
+    now: o.now,
+    faults: o.faults,
+  });
   return {
     kind: 'sqlite',
     store,
     hostDb: ownsDb ? undefined : db,
     writes: store,
+    pages,
     online: new OnlineSet({
       store,
+      pages: {
+        // This process's refresh is due at a step: written just before it is read.
+        changedSince(cutoff) {
+          pages.sweep();
+          return pagesTable.changedSince(cutoff);
+        },
+      },
       window: o.window,
       now: o.now,
       monotonic: o.monotonic,
       writeSeconds: o.writeSeconds,
+      idleSeconds: o.idleSeconds,
     }),
     mapping: store.mapping,
     ready: Promise.resolve(),
@@ -86,6 +122,7 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
       relay = r;
     },
     async close() {
+      pages.close();
       if (ownsDb) db.close();
     },
   };

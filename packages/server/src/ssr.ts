@@ -36,7 +36,7 @@ export function statusOfRow(
 }
 
 /** What the kit writes on a dot or a status from the server's state; hosts' `attributes` may not repeat them. */
-const STATUS_ATTRIBUTES = ['uid', 'last-seen', 'online', 'server-now', 'server-window'];
+const STATUS_ATTRIBUTES = ['uid', 'last-seen', 'online', 'idle', 'server-now', 'server-window'];
 
 /**
  * What a server states in the elements it renders, so their first paint trusts neither
@@ -51,7 +51,8 @@ export interface ServerFacts {
 function statusAttributes(uid: string, status: UserStatus, server: ServerFacts | undefined): string {
   const lastSeen = status.last_seen === null ? '' : ` last-seen="${status.last_seen}"`;
   const stated = server ? ` server-now="${server.now}" server-window="${formatWindow(server.window)}"` : '';
-  return `uid="${escapeHtml(uid)}"${lastSeen}${status.online ? ' online' : ''}${stated}`;
+  const state = status.online ? (status.idle ? ' online idle' : ' online') : '';
+  return `uid="${escapeHtml(uid)}"${lastSeen}${state}${stated}`;
 }
 
 /**
@@ -78,7 +79,7 @@ export function renderStatus(
   attributes?: HtmlAttributes,
   server?: ServerFacts,
 ): string {
-  const label = presenceLabel({ online: status.online, lastSeen: status.last_seen }, now, locale);
+  const label = presenceLabel({ online: status.online, idle: status.idle, lastSeen: status.last_seen }, now, locale);
   return `<presence-status ${statusAttributes(uid, status, server)}${attributesHtml(attributes, STATUS_ATTRIBUTES)}>${escapeHtml(label)}</presence-status>`;
 }
 

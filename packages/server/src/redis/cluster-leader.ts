@@ -1,6 +1,7 @@
 import type { PresenceWindow, RosterEntry, Uid } from '@presence-kit/core';
 import type { SeenUser, StoredUser } from '../last-seen-store.js';
 import { OnlineSet } from '../online-set.js';
+import type { PageRow } from '../pages-table.js';
 import type { ClusterChange } from './cluster-mirror.js';
 import type { RedisKeys } from './keys.js';
 import type { ScriptedRedis } from './scripts.js';
@@ -19,14 +20,23 @@ export interface LeaderOptions {
   monotonic: () => number;
   writeSeconds: number;
   retainMs: number;
+  /** Idle on: the threshold, else null. */
+  idleSeconds: number | null;
 }
 
 /** The cluster's numbering as Redis holds it; null when Redis lost it. */
 export type ClusterState = { epoch: string; seq: number } | null;
 
+/** How long the leader keeps reading a user's pages after a node last wrote them (then they are trimmed). */
+const PAGES_KEEP_MS = 60 * 60_000;
+/** How much older than a read a page row may be stamped and still be read: scripts run one at a time, so this is slack. */
+const PAGES_LATE_MS = 2000;
+
 /** The rows one read fetched, served to the online set as if it read them itself. */
 class FetchedRows {
   rows: StoredUser[] = [];
+  pages: PageRow[] = [];
+  changedSince = (): PageRow[] => this.pages;
   recentlySeen = (): SeenUser[] => this.rows.filter((row) => row.lastSeen !== null);
   users = (uids: readonly Uid[]): Map<Uid, StoredUser> => {
     const wanted = new Set(uids);
@@ -50,6 +60,8 @@ export class ClusterLeader {
   readonly epoch: string;
   seq: number;
   #pending: ClusterChange | undefined;
+  /** Where the next read of page rows starts, on Redis's clock: everything kept, at first. */
+  #pagesFrom: number | '-inf' = '-inf';
 
   /** Primed with the set the cluster shows (this node's mirror), so taking over flips no one. */
   constructor(o: LeaderOptions, epoch: string, seq: number, shown: readonly RosterEntry[]) {
@@ -58,6 +70,8 @@ export class ClusterLeader {
     this.seq = seq;
     this.#online = new OnlineSet({
       store: this.#rows,
+      pages: this.#rows,
+      idleSeconds: o.idleSeconds,
       window: o.window,
       now: o.now,
       monotonic: o.monotonic,
@@ -79,15 +93,22 @@ export class ClusterLeader {
     const from = this.#online.nextReadFrom();
     const now = this.#o.now();
     const { keys } = this.#o;
-    const [uids, scores, hidden, profiles] = await this.#o.redis.presenceRead(
-      keys.seen,
-      keys.changed,
-      keys.hidden,
-      keys.profiles,
-      from,
-      now - this.#o.retainMs,
-      now - CHANGED_KEEP_MS,
-    );
+    // Sent together: one round trip for what was written since the previous read.
+    const [[uids, scores, hidden, profiles], [pageUids, untils, redisNow]] = await Promise.all([
+      this.#o.redis.presenceRead(
+        keys.seen,
+        keys.changed,
+        keys.hidden,
+        keys.profiles,
+        from,
+        now - this.#o.retainMs,
+        now - CHANGED_KEEP_MS,
+      ),
+      this.#o.redis.presencePagesRead(keys.pages, keys.pagesChanged, this.#pagesFrom, PAGES_KEEP_MS),
+    ]);
+    this.#rows.pages = pageUids.map((uid, i): PageRow => [uid, Number(untils[i])]);
+    // Page rows are stamped on Redis's clock when written: the next read starts at this one, less a late commit's 2 s.
+    this.#pagesFrom = Number(redisNow) - PAGES_LATE_MS;
     this.#rows.rows = uids.map((uid, i) => {
       const profile = profiles[i] ? (JSON.parse(profiles[i]) as { name: string | null; avatar: string | null }) : null;
       return {
@@ -98,7 +119,7 @@ export class ClusterLeader {
         hidden: hidden[i] === 1,
       };
     });
-    const { entered, left } = this.#online.step();
+    const { entered, left, restated = [] } = this.#online.step();
     const update: RosterEntry[] = [];
     const joined = new Set(entered.map((entry) => entry.uid));
     for (const row of this.#rows.rows) {
@@ -108,20 +129,23 @@ export class ClusterLeader {
       update.push(this.#online.get(row.uid)!);
     }
     this.#rows.rows = [];
-    if (entered.length + left.length + update.length === 0) return true;
-    return this.#publish({
+    this.#rows.pages = [];
+    if (entered.length + left.length + update.length + restated.length === 0) return true;
+    const change: ClusterChange = {
       e: this.epoch,
       s: this.seq + 1,
       enter: entered,
       leave: left.map(({ entry, hidden }) => [entry.uid, hidden]),
       update,
-    });
+    };
+    if (restated.length > 0) change.restate = restated;
+    return this.#publish(change);
   }
 
   async #publish(change: ClusterChange): Promise<boolean> {
     this.#pending = change;
     const { redis, keys, node } = this.#o;
-    const puts = [...change.enter, ...change.update];
+    const puts = [...change.enter, ...change.update, ...(change.restate ?? [])];
     const result = await redis.presencePublish(
       keys.leader,
       keys.state,

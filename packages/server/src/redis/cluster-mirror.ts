@@ -14,6 +14,8 @@ export interface ClusterChange {
   leave: [Uid, boolean][];
   /** Online users whose name or avatar changed. */
   update: RosterEntry[];
+  /** Present users whose state changed (online ↔ idle), with their new entry (idle on only). */
+  restate?: RosterEntry[];
 }
 
 /**
@@ -56,8 +58,10 @@ export class ClusterMirror implements OnlineSource {
       left.map(({ entry }) => entry.uid),
     );
     for (const entry of change.update) if (this.#roster.has(entry.uid)) this.#roster.set(entry);
+    const restated = (change.restate ?? []).filter((entry) => this.#roster.has(entry.uid));
+    for (const entry of restated) this.#roster.set(entry);
     this.seq = change.s;
-    return { entered, left };
+    return restated.length > 0 ? { entered, left, restated } : { entered, left };
   }
 
   /**
@@ -70,6 +74,10 @@ export class ClusterMirror implements OnlineSource {
       .filter((entry) => !next.has(entry.uid))
       .map((entry) => ({ entry, hidden: hidden.has(entry.uid) }));
     const entered = published.filter((entry) => !this.#roster.has(entry.uid));
+    const restated = published.filter((entry) => {
+      const shown = this.#roster.get(entry.uid);
+      return shown !== undefined && Boolean(shown.idle) !== Boolean(entry.idle);
+    });
     // Everyone published is applied: those already shown are replaced in place (a newer name).
     this.#roster.apply(
       published,
@@ -77,6 +85,6 @@ export class ClusterMirror implements OnlineSource {
     );
     this.epoch = epoch;
     this.seq = seq;
-    return { entered, left };
+    return restated.length > 0 ? { entered, left, restated } : { entered, left };
   }
 }

@@ -16,6 +16,10 @@ export interface RedisKeys {
   online: string;
   /** STREAM of published changes, entry id `<seq>-1`, capped (MAXLEN ~). */
   changes: string;
+  /** HASH uid → `{"<node>": until, …}`: each node's open pages of that user (until: ahead while open, the closing once closed). */
+  pages: string;
+  /** ZSET uid → when a node last wrote their pages: the leader reads the users changed since its previous read. */
+  pagesChanged: string;
   /** A pub/sub channel: someone not shown online became active, so the leader ticks at once. */
   nudge: string;
   /** The pub/sub channel of one node, for subscriptions forwarded to the sessions it holds. */
@@ -33,6 +37,8 @@ export function redisKeys(prefix: string): RedisKeys {
     state: key('state'),
     online: key('online'),
     changes: key('changes'),
+    pages: key('pages'),
+    pagesChanged: key('pages-changed'),
     nudge: key('nudge'),
     node: (id) => key(`node:${id}`),
   };

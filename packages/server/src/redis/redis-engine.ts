@@ -3,6 +3,7 @@ import type { PresenceWindow, Uid } from '@presence-kit/core';
 import type { PresenceEngine } from '../engine.js';
 import { reasonOf, type FaultLog } from '../fault-log.js';
 import { KIT_TABLE, type StoredUser } from '../last-seen-store.js';
+import { OpenPages } from '../open-pages.js';
 import type { Relay } from '../relay.js';
 import { subscribeHere } from '../subscribe.js';
 import { ClusterMirror } from './cluster-mirror.js';
@@ -26,6 +27,8 @@ export interface RedisEngineOptions {
   maxEntries: number;
   maxUids: number;
   faults: FaultLog;
+  /** Idle on: the threshold, else null. */
+  idleSeconds: number | null;
 }
 
 /**
@@ -46,13 +49,31 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
     // Connection errors show as failed commands, logged once per episode by what runs them.
   };
   const mirror = new ClusterMirror('');
-  const writes = new RedisWrites(redis, keys, o.maxEntries, o.faults, o.now, (uid) => mirror.has(uid));
+  const writes = new RedisWrites(
+    redis,
+    keys,
+    o.maxEntries,
+    o.faults,
+    o.now,
+    (uid) => mirror.has(uid) && !mirror.get(uid)!.idle,
+  );
+  const pages = new OpenPages({
+    write: writes.pages,
+    writeSeconds: o.writeSeconds,
+    marginSeconds: o.window.marginSeconds,
+    now: o.now,
+    faults: o.faults,
+  });
+  // Every node writes its own pages; the leader reads everyone's.
+  const sweep = setInterval(() => pages.sweep(), o.tickMs);
+  sweep.unref?.();
   const cache = new UserCache(Math.min(o.maxEntries, 100_000));
   const cluster = new ClusterNode({ ...o, redis, blocking, keys, node, mirror, retainMs: config.retainMs });
   let relay: Relay | undefined;
   const engine: PresenceEngine = {
     kind: 'redis',
     writes,
+    pages,
     online: mirror,
     mapping: KIT_TABLE,
     sidPrefix: `${node}.`,
@@ -104,6 +125,8 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
       mirror.epoch = r.log.epoch;
     },
     async close() {
+      clearInterval(sweep);
+      pages.close();
       writes.close();
       forwarder.close();
       await writes.flush();

@@ -1,9 +1,13 @@
-import type { Redis } from 'ioredis';
 import type { Uid } from '@presence-kit/core';
 import type { ActivityWrites } from '../engine.js';
 import type { FaultLog } from '../fault-log.js';
 import type { UserProfile } from '../last-seen-store.js';
+import type { PageRow } from '../pages-table.js';
 import type { RedisKeys } from './keys.js';
+import type { ScriptedRedis } from './scripts.js';
+
+/** How long a node's page entry of a user is kept after it was written (the leader trims users after as long). */
+const PAGES_KEEP_MS = 60 * 60_000;
 
 /** How often writes that failed (Redis down or stalled) are tried again. */
 const RETRY_MS = 1000;
@@ -20,6 +24,9 @@ export class RedisWrites implements ActivityWrites {
   readonly #seen = new Map<Uid, number>();
   readonly #profiles = new Map<Uid, string>();
   readonly #hidden = new Map<Uid, boolean>();
+  /** This node's open pages per user (`open-pages.ts`): until, ahead while open, the closing once closed. */
+  readonly #pages = new Map<Uid, number>();
+  #node = '';
   /** Someone written in the next batch is not shown online: the batch asks the leader to tick now. */
   #nudge = false;
   #scheduled = false;
@@ -27,12 +34,12 @@ export class RedisWrites implements ActivityWrites {
   #retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: ScriptedRedis,
     readonly keys: RedisKeys,
     readonly maxEntries: number,
     readonly faults: FaultLog,
     readonly now: () => number,
-    /** Whether the cluster shows this user online already. */
+    /** Whether the cluster shows this user online already (not idle: their activity changes that, so it nudges). */
     readonly shown: (uid: Uid) => boolean,
   ) {}
 
@@ -57,9 +64,18 @@ export class RedisWrites implements ActivityWrites {
     this.#queue(this.#hidden, uid, hidden);
   }
 
+  /** Queues this node's page rows (`OpenPages` writes through here); a page opening for someone not shown nudges the leader. */
+  pages = (node: string, rows: readonly PageRow[], now: number): void => {
+    this.#node = node;
+    for (const [uid, until] of rows) {
+      if (until > now && !this.shown(uid)) this.#nudge = true;
+      this.#queue(this.#pages, uid, until);
+    }
+  };
+
   /** How many writes wait to be sent. */
   get pending(): number {
-    return this.#seen.size + this.#profiles.size + this.#hidden.size;
+    return this.#seen.size + this.#profiles.size + this.#hidden.size + this.#pages.size;
   }
 
   /** Sends what is queued now; resolves when Redis answered (or failed). */
@@ -69,6 +85,8 @@ export class RedisWrites implements ActivityWrites {
     const seen = [...this.#seen];
     const profiles = [...this.#profiles];
     const hidden = [...this.#hidden];
+    const pages = [...this.#pages];
+    this.#pages.clear();
     this.#seen.clear();
     this.#profiles.clear();
     this.#hidden.clear();
@@ -86,8 +104,17 @@ export class RedisWrites implements ActivityWrites {
     // After the writes in the same transaction, so the tick it starts reads them: "quick on" across nodes.
     const nudge = this.#nudge || changed.length > 0;
     this.#nudge = false;
-    if (nudge) multi.publish(this.keys.nudge, '');
     try {
+      // Before the nudge, so the tick it starts reads them.
+      if (pages.length > 0)
+        await this.redis.presencePagesWrite(
+          this.keys.pages,
+          this.keys.pagesChanged,
+          this.#node,
+          PAGES_KEEP_MS,
+          ...pages.flat(),
+        );
+      if (nudge) multi.publish(this.keys.nudge, '');
       await multi.exec();
       this.faults.succeeded('writing to Redis');
     } catch (error) {
@@ -97,6 +124,7 @@ export class RedisWrites implements ActivityWrites {
       for (const [uid, at] of seen) this.#queue(this.#seen, uid, Math.max(at, this.#seen.get(uid) ?? 0), false);
       for (const [uid, json] of profiles) if (!this.#profiles.has(uid)) this.#queue(this.#profiles, uid, json, false);
       for (const [uid, on] of hidden) if (!this.#hidden.has(uid)) this.#queue(this.#hidden, uid, on, false);
+      for (const [uid, until] of pages) if (!this.#pages.has(uid)) this.#queue(this.#pages, uid, until, false);
       this.#retry ??= setTimeout(() => {
         this.#retry = undefined;
         this.#schedule();

@@ -92,6 +92,52 @@ redis.call('HSET', KEYS[2], 'epoch', ARGV[2], 'seq', ARGV[3])
 for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
 return 1`,
   },
+  /**
+   * KEYS pages, pagesChanged; ARGV node, keep ms, then uid/until pairs → 1: one node's open pages
+   * of these users, merged with the other nodes' (entries older than keep ms dropped), stamped
+   * with Redis's own clock so the leader's read band never depends on how far apart nodes' clocks are.
+   */
+  presencePagesWrite: {
+    numberOfKeys: 2,
+    lua: `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local node, keep = ARGV[1], tonumber(ARGV[2])
+for i = 3, #ARGV, 2 do
+  local raw = redis.call('HGET', KEYS[1], ARGV[i])
+  local rows = raw and cjson.decode(raw) or {}
+  rows[node] = tonumber(ARGV[i + 1])
+  local kept = {}
+  for n, u in pairs(rows) do if u >= now - keep then kept[n] = u end end
+  redis.call('HSET', KEYS[1], ARGV[i], cjson.encode(kept))
+  redis.call('ZADD', KEYS[2], now, ARGV[i])
+end
+return 1`,
+  },
+  /**
+   * KEYS pages, pagesChanged; ARGV read from (Redis time, or -inf), keep ms → {uids, latest until
+   * per uid, Redis's time}: the users whose pages changed since the previous read, trimming
+   * users whose pages were last written more than keep ms ago.
+   */
+  presencePagesRead: {
+    numberOfKeys: 2,
+    lua: `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local below = '(' .. string.format('%d', now - tonumber(ARGV[2]))
+local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', below)
+for i = 1, #stale, 1000 do redis.call('HDEL', KEYS[1], unpack(stale, i, math.min(i + 999, #stale))) end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', below)
+local uids = redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[1], '+inf')
+local untils = {}
+for i = 1, #uids do
+  local latest = 0
+  local raw = redis.call('HGET', KEYS[1], uids[i])
+  if raw then for _, u in pairs(cjson.decode(raw)) do if u > latest then latest = u end end end
+  untils[i] = string.format('%d', latest)
+end
+return {uids, untils, string.format('%d', now)}`,
+  },
   /** KEYS leader; ARGV node: gives the lease up on a clean stop, so another node leads at its next tick. */
   presenceRelease: {
     numberOfKeys: 1,
@@ -131,6 +177,13 @@ export interface ScriptedRedis extends Redis {
     ...args: (string | number)[]
   ): Promise<number>;
   presenceRelease(leader: string, node: string): Promise<Reply>;
+  presencePagesWrite(pages: string, changed: string, ...args: (string | number)[]): Promise<number>;
+  presencePagesRead(
+    pages: string,
+    changed: string,
+    from: number | '-inf',
+    keepMs: number,
+  ): Promise<[string[], string[], string]>;
 }
 
 export function defineScripts(redis: Redis): ScriptedRedis {
