@@ -25,6 +25,8 @@ export interface DemoOptions {
   clientDir: string;
   timeoutSeconds?: number;
   marginSeconds?: number;
+  /** Tell idle from online: idle after this many seconds with a tab open and no interaction. Default: idle off. */
+  idleSeconds?: number;
   /** Start with the crowd coming and going. Default true. */
   crowd?: boolean;
   log?: (message: string) => void;
@@ -58,6 +60,7 @@ export function createDemo(options: DemoOptions): Demo {
     resolveUser: signedIn,
     ...(options.timeoutSeconds !== undefined ? { timeoutSeconds: options.timeoutSeconds } : {}),
     ...(options.marginSeconds !== undefined ? { marginSeconds: options.marginSeconds } : {}),
+    ...(options.idleSeconds !== undefined ? { idleSeconds: options.idleSeconds } : {}),
     log,
   });
   for (const u of USERS) presence.upsertUser({ uid: u.uid, name: u.name, avatar: avatarUrl(u.uid) });
