@@ -17,7 +17,7 @@ import { initials, safeImageUrl } from './safe-url.js';
  * a live count. It renders the roster the server put inside it before the stream
  * connects, then follows the page's one presence stream. With a server that tells idle
  * from online, idle people are shown dimmed with a half-filled amber dot and "(idle)" in
- * their name, or left out with `hide-idle` (the count then counts the people shown).
+ * their name, or left out with `hide-idle` (the count then leaves out the idle people it holds).
  *
  * ```html
  * <online-now max="12">
@@ -77,9 +77,10 @@ export class OnlineNow extends LitElement {
   @property({ type: Boolean, reflect: true, attribute: 'names-toggle' }) namesToggle = false;
 
   /**
-   * Leaves idle people out (a server with idle on): only the active are shown, and `count`
-   * and `people` count them. Without it, idle people are shown dimmed and counted, as the
-   * server's roster counts everyone present.
+   * Leaves idle people out (a server with idle on): only the active are shown and in `people`,
+   * and `count` leaves out the idle people the element holds — exact while everyone present fits
+   * in `max`; past it, the idle people beyond the window are still in the server's count. Without
+   * it, idle people are shown dimmed and counted, as the server's roster counts everyone present.
    */
   @property({ type: Boolean, reflect: true, attribute: 'hide-idle' }) hideIdle = false;
 
