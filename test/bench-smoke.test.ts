@@ -134,8 +134,9 @@ describe('benchmark scenarios at smoke size', () => {
     ]);
     const ticks = rows[1]!.opsPerTick!;
     expect(ticks.many).toBeGreaterThan(0);
-    // Counted over 2 s, an XREAD that happens to return within the sample may add one.
-    expect(Math.abs(ticks.many - ticks.few)).toBeLessThanOrEqual(1);
+    // Counted over 2 s on a loaded machine, an XREAD or a late tick (the lease's, the rooms') that falls inside one
+    // sample and not the other adds one or two; commands that grew with streams would add one per stream (9 here).
+    expect(Math.abs(ticks.many - ticks.few)).toBeLessThanOrEqual(2);
   }, 90_000);
 
   it('11: every viewer of a room gets at most one room frame per tick, fewer than the naive broadcast sends', async () => {

@@ -72,3 +72,33 @@ describe('a database locked by another process', () => {
     }
   });
 });
+
+describe('processes starting together on one new file', () => {
+  it('wait for each other while they set the file up, instead of failing with "database is locked"', async () => {
+    const file = tempDbPath();
+    // Another process is setting the file up (creating its tables) and lets go 500 ms from now.
+    const other = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const db = new (require('better-sqlite3'))(process.argv[1]);
+         db.pragma('journal_mode = WAL');
+         db.exec('BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS elsewhere (x);');
+         console.log('locked');
+         setTimeout(() => { db.exec('COMMIT'); db.close(); }, 500);`,
+        file.path,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve) => other.stdout!.once('data', () => resolve()));
+    const presence = createPresence({ db: file.path, log: () => {} });
+    try {
+      presence.touch('ada');
+      expect(presence.users(['ada']).has('ada')).toBe(true);
+    } finally {
+      await presence.close();
+      other.kill();
+      file.cleanup();
+    }
+  });
+});

@@ -11,13 +11,32 @@ import { createPagesTable, type PagesTable } from './pages-table.js';
 import type { Relay } from './relay.js';
 import { RoomStore } from './rooms/room-store.js';
 
-/** Opens a database file the way presence wants it: WAL, and never waiting on a lock. */
+/** How long setting up the file may wait for another process starting on it at the same moment. */
+const SETUP_BUSY_MS = 10_000;
+
+/** Opens a database file the way presence wants it: WAL, and never waiting on a lock once it serves. */
 export function openDatabase(path: string): Database {
   const db = new BetterSqlite3(path);
-  db.pragma('journal_mode = WAL');
+  // Switching to WAL takes a lock another process opening the file right now may hold.
+  withBusyTimeout(db, SETUP_BUSY_MS, () => db.pragma('journal_mode = WAL'));
   // A locked database must not stall the host's requests: fail fast, retry on the next one.
   db.pragma('busy_timeout = 0');
   return db;
+}
+
+/**
+ * Runs `setup` (creating tables) willing to wait `ms` for a lock, then puts the connection's own
+ * busy timeout back: processes that start together on one file each wait their turn instead of
+ * failing with "database is locked", and requests afterwards still never wait.
+ */
+function withBusyTimeout<T>(db: Database, ms: number, setup: () => T): T {
+  const before = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma(`busy_timeout = ${ms}`);
+  try {
+    return setup();
+  } finally {
+    db.pragma(`busy_timeout = ${before}`);
+  }
 }
 
 /**
@@ -61,8 +80,10 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
   let store: LastSeenStore;
   let pagesTable: PagesTable;
   try {
-    store = createLastSeenStore(db, o.users);
-    pagesTable = createPagesTable(db);
+    ({ store, pagesTable } = withBusyTimeout(db, SETUP_BUSY_MS, () => ({
+      store: createLastSeenStore(db, o.users),
+      pagesTable: createPagesTable(db),
+    })));
   } catch (error) {
     // A failed start leaves no open connection behind (and so no -wal and -shm files).
     if (ownsDb) db.close();
