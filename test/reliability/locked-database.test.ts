@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPresence } from '../../packages/server/src/index.js';
-import { startServer, tempDbPath, type TestServer } from '../support/index.js';
+import { spawnServer, startServer, tempDbPath, type TestServer } from '../support/index.js';
 
 /** Another OS process takes the write lock and holds it until told to let go. */
 async function holdWriteLock(dbPath: string): Promise<{ release(): Promise<void> }> {
@@ -101,4 +101,18 @@ describe('processes starting together on one new file', () => {
       file.cleanup();
     }
   });
+
+  it('all start when four are launched at once on a file that does not exist yet', async () => {
+    const file = tempDbPath();
+    const servers = await Promise.all([1, 2, 3, 4].map(() => spawnServer(file.path)));
+    try {
+      expect(await Promise.all(servers.map(async (s) => (await fetch(`${s.url}/presence/roster`)).status))).toEqual([
+        200, 200, 200, 200,
+      ]);
+    } finally {
+      for (const s of servers) s.child.kill();
+      await Promise.all(servers.map((s) => s.exited));
+      file.cleanup();
+    }
+  }, 60_000);
 });

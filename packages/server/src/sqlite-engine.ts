@@ -17,11 +17,25 @@ const SETUP_BUSY_MS = 10_000;
 /** Opens a database file the way presence wants it: WAL, and never waiting on a lock once it serves. */
 export function openDatabase(path: string): Database {
   const db = new BetterSqlite3(path);
-  // Switching to WAL takes a lock another process opening the file right now may hold.
-  withBusyTimeout(db, SETUP_BUSY_MS, () => db.pragma('journal_mode = WAL'));
+  // Switching to WAL takes a lock another process opening the file right now may hold, and SQLite
+  // answers that with SQLITE_BUSY at once, without waiting: so try again for a while.
+  withBusyTimeout(db, SETUP_BUSY_MS, () => retryWhileBusy(() => db.pragma('journal_mode = WAL'), SETUP_BUSY_MS));
   // A locked database must not stall the host's requests: fail fast, retry on the next one.
   db.pragma('busy_timeout = 0');
   return db;
+}
+
+/** Runs `step` again every 20 ms while the file is locked, for up to `ms` (a start-up step: it may block). */
+function retryWhileBusy<T>(step: () => T, ms: number): T {
+  const until = performance.now() + ms;
+  for (;;) {
+    try {
+      return step();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() > until) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
 }
 
 /**
@@ -80,10 +94,12 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
   let store: LastSeenStore;
   let pagesTable: PagesTable;
   try {
-    ({ store, pagesTable } = withBusyTimeout(db, SETUP_BUSY_MS, () => ({
-      store: createLastSeenStore(db, o.users),
-      pagesTable: createPagesTable(db),
-    })));
+    ({ store, pagesTable } = withBusyTimeout(db, SETUP_BUSY_MS, () =>
+      retryWhileBusy(
+        () => ({ store: createLastSeenStore(db, o.users), pagesTable: createPagesTable(db) }),
+        SETUP_BUSY_MS,
+      ),
+    ));
   } catch (error) {
     // A failed start leaves no open connection behind (and so no -wal and -shm files).
     if (ownsDb) db.close();
