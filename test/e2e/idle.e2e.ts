@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
+import { browserOf as browserOfAt, openLivePage, recordChanges, stateOf, use } from './support/page-activity.js';
 import { buildBundle, startTabsServer, type TabsServer } from './support/tabs-server.js';
 
 // Idle on, in real Chromium against the real server, in real time: a 4 s window with a 1 s
@@ -23,62 +24,23 @@ afterEach(async () => {
   await server?.close();
 });
 
-/** A browser (its own context: cookies, SharedWorker) signed in as `uid`. */
-async function browserOf(uid: string): Promise<BrowserContext> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  await context.addCookies([{ name: 'uid', value: uid, url: server.url }]);
-  return context;
-}
-
-async function openPage(context: BrowserContext, query: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${server.url}/page?${query}`, { waitUntil: 'load', timeout: 10_000 });
-  await page.waitForFunction(
-    () =>
-      [...document.querySelectorAll('presence-dot')].every(
-        (dot) => (dot as unknown as { status: { live: boolean } }).status.live,
-      ),
-    undefined,
-    { timeout: 10_000 },
-  );
-  return page;
-}
-
-const stateOf = (page: Page, uid: string) => page.getAttribute(`presence-dot[uid="${uid}"]`, 'state');
+const browserOf = (uid: string) => browserOfAt(browser, contexts, server.url, uid);
+const openPage = (context: BrowserContext, query: string) => openLivePage(context, `${server.url}/page?${query}`);
 const becomes = (page: Page, uid: string, state: string, timeout = 8000) =>
   expect.poll(() => stateOf(page, uid), { timeout, interval: 50 }).toBe(state);
-
-/** The person uses the page: the pointer moves, with no request of the page's own. */
-async function use(page: Page, ms: number): Promise<void> {
-  for (let i = 0, until = Date.now() + ms; Date.now() < until; i += 1) {
-    await page.mouse.move(10 + (i % 5) * 20, 10 + (i % 3) * 20);
-    await page.waitForTimeout(200);
-  }
-}
-
-/** Every state `presence-change` announces on this page. */
-async function recordChanges(page: Page): Promise<() => Promise<string[]>> {
-  await page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { __changes: string[] }).__changes = seen;
-    document.addEventListener('presence-change', (event) => seen.push((event as unknown as { state: string }).state));
-  });
-  return () => page.evaluate(() => (window as unknown as { __changes: string[] }).__changes);
-}
 
 describe('idle on: three states from what the page reports', () => {
   it('a user who stops interacting is idle after idleSeconds on another viewer’s page, and online again when they come back', async () => {
     server = await startTabsServer({ presence: IDLE });
     const ada = await openPage(await browserOf('ada'), 'uids=bob');
     const bob = await openPage(await browserOf('bob'), 'uids=ada');
-    await use(ada, 1500);
+    await use([ada], 1500);
     await becomes(bob, 'ada', 'online');
     const changes = await recordChanges(bob);
     await becomes(bob, 'ada', 'idle'); // no interaction: idle after 2 s (+ the margin)
     await bob.waitForTimeout(6000); // past window + margin: her page is open, so idle, never offline
     expect(await stateOf(bob, 'ada')).toBe('idle');
-    await use(ada, 1000);
+    await use([ada], 1000);
     await becomes(bob, 'ada', 'online', 4000);
     expect(await changes()).toEqual(['idle', 'online']);
   });
@@ -87,13 +49,13 @@ describe('idle on: three states from what the page reports', () => {
     server = await startTabsServer({ presence: IDLE });
     const ada = await openPage(await browserOf('ada'), 'uids=bob');
     const bob = await openPage(await browserOf('bob'), 'uids=ada');
-    await use(ada, 1500);
+    await use([ada], 1500);
     await becomes(bob, 'ada', 'online');
     await ada.evaluate(() => {
       Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
       document.dispatchEvent(new Event('visibilitychange'));
     });
-    const using = use(ada, 9000); // events still arrive; a hidden page reports none of them
+    const using = use([ada], 9000); // events still arrive; a hidden page reports none of them
     await becomes(bob, 'ada', 'idle');
     await using;
     expect(await stateOf(bob, 'ada')).toBe('idle');
@@ -105,7 +67,7 @@ describe('idle on: three states from what the page reports', () => {
     const phone = await openPage(await browserOf('ada'), 'uids=cy');
     const bob = await openPage(await browserOf('bob'), 'uids=ada');
     const changes = await recordChanges(bob);
-    const deskUse = use(desk, 6000);
+    const deskUse = use([desk], 6000);
     await becomes(bob, 'ada', 'online');
     await deskUse; // the phone sat untouched all along: the desk's use keeps her online
     expect(await stateOf(bob, 'ada')).toBe('online');
@@ -124,12 +86,12 @@ describe('idle on: three states from what the page reports', () => {
     const context = await browserOf('ada');
     const ada = await openPage(context, 'uids=bob');
     const bob = await openPage(await browserOf('bob'), 'uids=ada');
-    await use(ada, 1000);
+    await use([ada], 1000);
     await becomes(bob, 'ada', 'online');
     const changes = await recordChanges(bob);
 
     await ada.reload({ waitUntil: 'load' });
-    await use(ada, 1500);
+    await use([ada], 1500);
     await bob.waitForTimeout(2000);
     expect(await changes()).toEqual([]);
 
