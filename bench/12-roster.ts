@@ -10,6 +10,7 @@
 import { get, type ClientRequest } from 'node:http';
 import { applyRosterFrame, type Roster, type RosterDeltaFrame, type RosterWindowFrame } from '@presence-kit/core';
 import { Worker } from './lib/child.js';
+import { hostRequest as request } from './lib/host-request.js';
 import { fmt, isMain, publish, quick, table } from './lib/report.js';
 import { summarize, type Summary } from './lib/stats.js';
 import type { TickRecord } from './workers/host-server.js';
@@ -107,16 +108,6 @@ class Watcher {
 }
 
 const stateOf = (uids: readonly string[], count: number): string => `${uids.join(',')} | ${count}`;
-
-function request(url: string): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    get(url, { headers: { 'x-user': 'host-user' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(performance.now() - started));
-    }).on('error', reject);
-  });
-}
 
 interface HostReport {
   cpu: number;

@@ -8,6 +8,7 @@
  */
 import { get } from 'node:http';
 import { Worker } from './lib/child.js';
+import { hostRequest as request } from './lib/host-request.js';
 import { fmt, isMain, publish, quick, table } from './lib/report.js';
 import { summarize, type Summary } from './lib/stats.js';
 
@@ -26,16 +27,6 @@ export interface HostRow {
   changesPerSecond: number;
   online: number;
   rosterBytes: number;
-}
-
-function request(url: string): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    get(url, { headers: { 'x-user': 'host-user' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(performance.now() - started));
-    }).on('error', reject);
-  });
 }
 
 async function run(mode: HostRow['mode'], o: HostOptions): Promise<HostRow> {
