@@ -1,30 +1,17 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { browserOf as browserOfAt, openLivePage, recordChanges, stateOf, use } from './support/page-activity.js';
-import { buildBundle, startTabsServer, type TabsServer } from './support/tabs-server.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openLivePage, recordChanges, stateOf, use } from './support/page-activity.js';
+import { signedInBrowsers } from './support/signed-in-browsers.js';
+import { startTabsServer, type TabsServer } from './support/tabs-server.js';
 
 // Activity the page reports, in real Chromium against the real server: a short window so a
 // missed report shows within seconds (4 s + 2 s margin), and a write period the hello states.
 const WINDOW = { timeoutSeconds: 4, marginSeconds: 2 };
 
-let browser: Browser;
 let server: TabsServer;
-const contexts: BrowserContext[] = [];
+const signIn = signedInBrowsers('uid', () => server?.close());
 
-beforeAll(async () => {
-  await buildBundle();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-  await server?.close();
-});
-
-const browserOf = (uid: string) => browserOfAt(browser, contexts, server.url, uid);
+const browserOf = (uid: string) => signIn(server.url, uid);
 const openPage = (context: BrowserContext, query: string) => openLivePage(context, `${server.url}/page?${query}`);
 
 describe('a single-page app: activity the page reports', () => {

@@ -1,35 +1,16 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { startRoomsServer, type RoomsServer } from './support/rooms-server.js';
-import { buildBundle } from './support/tabs-server.js';
+import { signedInBrowsers } from './support/signed-in-browsers.js';
 
 // Rooms in real Chromium against the real server: each person is a browser context signed in
 // with a `user` cookie, each document page holds a <presence-here> bar and a <presence-typing>.
 
-let browser: Browser;
 let server: RoomsServer;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  await buildBundle();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-  await server?.close();
-});
+const signIn = signedInBrowsers('user', () => server?.close());
 
 /** A browser signed in as `user`. */
-async function person(user: string): Promise<BrowserContext> {
-  const context = await browser.newContext();
-  await context.addCookies([{ name: 'user', value: user, url: server.url }]);
-  contexts.push(context);
-  return context;
-}
+const person = (user: string) => signIn(server.url, user);
 async function open(context: BrowserContext, doc: string, transport?: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${server.url}/doc/${doc}${transport ? `?transport=${transport}` : ''}`, { waitUntil: 'load' });

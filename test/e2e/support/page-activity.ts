@@ -1,15 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
-// What the activity and idle e2e files share: a signed-in browser, a page whose dots are live,
+// What the activity and idle e2e files share: a page whose dots are live,
 // a person using pages without requests, and the states a page announces.
-
-/** A browser (its own context: cookies, SharedWorker) signed in as `uid` on `url`; `contexts` closes it after the test. */
-export async function browserOf(browser: Browser, contexts: BrowserContext[], url: string, uid: string) {
-  const context = await browser.newContext();
-  contexts.push(context);
-  await context.addCookies([{ name: 'uid', value: uid, url }]);
-  return context;
-}
 
 /** Opens `url` and waits until every dot on it is live (its stream vouches for it). */
 export async function openLivePage(context: BrowserContext, url: string): Promise<Page> {
