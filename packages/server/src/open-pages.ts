@@ -61,7 +61,7 @@ export class OpenPages {
     const count = this.#open.get(uid) ?? 0;
     this.#open.set(uid, count + 1);
     // Reopened before its closing was written: the row still says open.
-    if (count === 0 && !this.#closing.delete(uid)) this.#flush([this.#openRow(uid)]);
+    if (count === 0 && !this.#closing.delete(uid)) this.#flush([this.#openRow(uid, this.#o.now())]);
   }
 
   closed(uid: Uid): void {
@@ -87,13 +87,15 @@ export class OpenPages {
       this.#closing.delete(uid);
       this.#refreshed.delete(uid);
     }
+    // Collected before any is rewritten: a rewritten row moves to the end of the order, and must
+    // not be met again in the same pass (a clock that moved on or back meanwhile never ends it).
+    const due: Uid[] = [];
     for (const [uid, at] of this.#refreshed) {
       if (now - at < this.#o.writeSeconds * 1000 && now >= at) break;
       // Closed a moment ago, its closing not written yet.
-      if (!this.#open.has(uid)) continue;
-      // Moved to the end of the order: met again in this loop, it is not due and ends it.
-      rows.push(this.#openRow(uid));
+      if (this.#open.has(uid)) due.push(uid);
     }
+    for (const uid of due) rows.push(this.#openRow(uid, now));
     this.#flush(rows);
   }
 
@@ -107,9 +109,8 @@ export class OpenPages {
     this.#flush(rows);
   }
 
-  /** A row saying "open" for two periods from now, noted as refreshed now (moved to the end of the order). */
-  #openRow(uid: Uid): PageRow {
-    const now = this.#o.now();
+  /** A row saying "open" for two periods from `now`, noted as refreshed then (moved to the end of the order). */
+  #openRow(uid: Uid, now: number): PageRow {
     this.#refreshed.delete(uid);
     this.#refreshed.set(uid, now);
     return [uid, now + 2 * this.#o.writeSeconds * 1000];

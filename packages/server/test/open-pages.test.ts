@@ -99,4 +99,26 @@ describe('open pages', () => {
     pages.sweep();
     expect(table.changedSince(0)).toEqual([['ada', clock.ms + 60_000]]);
   });
+
+  it('ends each sweep when the clock moves on or back while it rewrites the due rows, writing each once', () => {
+    // A real clock: every read is a millisecond later, so rows rewritten in a sweep are dated after it began.
+    let ms = Date.UTC(2026, 11, 2, 12);
+    let step = 1;
+    const written: string[][] = [];
+    const pages = new OpenPages({
+      write: (_node, rows) => void written.push(rows.map(([uid]) => uid)),
+      writeSeconds: 2,
+      marginSeconds: 2,
+      now: () => (ms += step),
+      faults: new FaultLog(() => {}),
+    });
+    pages.opened('ada');
+    pages.opened('bob');
+    ms += 2000;
+    pages.sweep();
+    step = -5; // and set back a little at every read
+    ms += 2100;
+    pages.sweep();
+    expect(written).toEqual([['ada'], ['bob'], ['ada', 'bob'], ['ada', 'bob']]);
+  });
 });
