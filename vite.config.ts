@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources (the `source` export
@@ -7,6 +8,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'] } },
   test: {
     include: ['packages/core/test/**/*.test.ts', 'packages/server/test/**/*.test.ts', 'test/**/*.test.ts'],
+    // Most test files wait on short presence windows rather than compute, so one file more than
+    // there are cores keeps the machine busy (vitest's default is one fewer: serial on 2 cores).
+    maxWorkers: availableParallelism() + 1,
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
