@@ -94,6 +94,19 @@ describe('per-client stream limits behind a reverse proxy', () => {
     const direct = await Promise.all(clients.map((_, i) => openStream(server!.running.port, '127.0.0.98', spoof(i))));
     expect(count(direct)).toEqual({ 200: 32, 429: 8 });
   });
+
+  // Azure's gateways write the client's source port too: each new connection of one browser would be a new client.
+  it('counts one client whatever port its proxy writes beside its address (1.2.3.4:5678, [2001:db8::1]:443)', async () => {
+    server = await startServer({ trustProxy: 1 });
+    for (const written of [(port: number) => `10.2.0.1:${port}`, (port: number) => `[2001:db8::1]:${port}`]) {
+      const statuses = await Promise.all(
+        clients.map((_, i) =>
+          openStream(server!.running.port, '127.0.0.96', { 'x-forwarded-for': written(40000 + i) }),
+        ),
+      );
+      expect(count(statuses)).toEqual({ 200: 32, 429: 8 });
+    }
+  });
 });
 
 describe('a proxy’s pool of keep-alive connections', () => {
