@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { bar, events, typingText } from './support/room-page.js';
 import { startRoomsServer, type RoomsServer } from './support/rooms-server.js';
 import { signedInBrowsers } from './support/signed-in-browsers.js';
 
@@ -16,23 +17,10 @@ async function open(context: BrowserContext, doc: string, transport?: string): P
   await page.goto(`${server.url}/doc/${doc}${transport ? `?transport=${transport}` : ''}`, { waitUntil: 'load' });
   return page;
 }
-/** The uids the bar draws, in order (people animating out are skipped), the own one starred. */
-const bar = (page: Page) =>
-  page.evaluate(() => {
-    const here = document.querySelector('presence-here')!;
-    return [...here.shadowRoot!.querySelectorAll('[part~="item"]:not(.leave)')].map(
-      (item) =>
-        item.querySelector('[part~="avatar"]')!.getAttribute('title')! +
-        (item.getAttribute('part')!.includes('me') ? '*' : ''),
-    );
-  });
 const count = (page: Page) =>
   page.evaluate(
     () => document.querySelector('presence-here')!.shadowRoot!.querySelector('[part~="count"]')?.textContent,
   );
-const events = (page: Page) => page.evaluate(() => (window as unknown as { __events: string[] }).__events);
-const typingText = (page: Page) =>
-  page.evaluate(() => document.querySelector('presence-typing')!.shadowRoot!.textContent!.trim());
 /** Runs `body` in the page with `room`, the page's store's handle for doc:42 (the bundle's own module instance). */
 const inRoom = (page: Page, body: string) =>
   page.evaluate<unknown>(

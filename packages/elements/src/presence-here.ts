@@ -105,7 +105,8 @@ export class PresenceHere extends OnlineNow {
   }
 
   protected override render(): TemplateResult {
-    // Refused: nothing at all (the console says why, once).
-    return (this.rosterController as RoomController).refused ? html`` : super.render();
+    // Refused, or a name the rule refuses: nothing (the console says why, once), never "Nobody is here".
+    const room = this.rosterController as RoomController;
+    return room.refused || room.invalid ? html`` : super.render();
   }
 }

@@ -34,6 +34,12 @@ export class RoomController extends StoreSubscription implements RosterSource {
     host.addController(this);
   }
 
+  /** The element names a room the rule refuses (the console says so, once): there is nothing to show. */
+  get invalid(): boolean {
+    const room = this.#target.room();
+    return !!room && !isValidRoom(room);
+  }
+
   protected wanted(): { endpoint: string; key: string } | null {
     const room = this.#target.room();
     if (!room) return null;

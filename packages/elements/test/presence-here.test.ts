@@ -99,6 +99,26 @@ describe('<presence-here>', () => {
     }
   });
 
+  it('shows nothing for a room name the rule refuses (a channel path), not an empty room, and warns once', async () => {
+    const warnings: string[] = [];
+    const original = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      const element = await fixture<PresenceHere>(
+        html`<presence-here endpoint=${ENDPOINT} room="org/acme/channel/general"></presence-here>`,
+      );
+      await element.updateComplete;
+      // "Nobody is here" would be a claim about a room the page never asked for.
+      expect(element.shadowRoot!.childElementCount).to.equal(0);
+      expect(warnings).to.deep.equal([
+        'presence-kit: "org/acme/channel/general" is not a valid room name (1-64 letters, digits or _ . : @ -); nothing is shown.',
+      ]);
+      expect(openEventSources()).to.deep.equal([]);
+    } finally {
+      console.warn = original;
+    }
+  });
+
   it('refuses an oversize state before sending it, and delivers a state to the others', async () => {
     await fixture<PresenceHere>(html`<presence-here endpoint=${ENDPOINT} room=${ROOM}></presence-here>`);
     const room = getPresenceStore(ENDPOINT).room(ROOM);

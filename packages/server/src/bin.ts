@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Hono } from 'hono';
+import { DEFAULT_ROOM_GRACE_SECONDS } from '@presence-kit/core';
 import { parseTrustProxy } from './client-key.js';
 import { createPresence } from './create-presence.js';
 import { shownUrl } from './redis/redis-config.js';
@@ -21,17 +22,23 @@ import { servePresence } from './serve.js';
 const env = process.env;
 const userHeader = env.PRESENCE_USER_HEADER?.toLowerCase();
 const redis = env.PRESENCE_REDIS_URL || undefined;
-const idleSeconds = env.PRESENCE_IDLE_SECONDS ? Number(env.PRESENCE_IDLE_SECONDS) : undefined;
-if (idleSeconds !== undefined && !(idleSeconds > 0)) {
+/** A seconds variable, or undefined when unset; any other value stops the start, naming the variable. */
+function secondsVar(name: string, zeroAllowed: boolean, unset: string): number | undefined {
+  const text = env[name];
+  if (!text) return undefined;
+  const value = Number(text);
+  if (zeroAllowed ? value >= 0 : value > 0) return value;
   console.error(
-    `presence-kit: PRESENCE_IDLE_SECONDS must be a number of seconds above 0 (got "${env.PRESENCE_IDLE_SECONDS}"); leave it unset for idle off.`,
+    `presence-kit: ${name} must be a number of seconds${zeroAllowed ? ', 0 or more' : ' above 0'} (got "${text}"); leave it unset for ${unset}.`,
   );
   process.exit(1);
 }
+const idleSeconds = secondsVar('PRESENCE_IDLE_SECONDS', false, 'idle off');
+const roomGraceSeconds = secondsVar('PRESENCE_ROOM_GRACE_SECONDS', true, String(DEFAULT_ROOM_GRACE_SECONDS));
 const presence = createPresence({
   ...(redis ? { redis } : { db: env.PRESENCE_DB ?? 'presence.db' }),
   trustProxy: parseTrustProxy(env.PRESENCE_TRUST_PROXY),
-  ...(env.PRESENCE_ROOM_GRACE_SECONDS ? { roomGraceSeconds: Number(env.PRESENCE_ROOM_GRACE_SECONDS) } : {}),
+  ...(roomGraceSeconds === undefined ? {} : { roomGraceSeconds }),
   ...(idleSeconds === undefined ? {} : { idleSeconds }),
   ...(userHeader ? { resolveUser: (c) => c.req.header(userHeader) ?? null } : {}),
 });

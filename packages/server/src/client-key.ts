@@ -62,8 +62,19 @@ function forwardedFor(c: Context): string[] {
   const header = c.req.header('x-forwarded-for') ?? '';
   return header
     .split(',')
-    .map((entry) => normalize(entry.trim()).slice(0, MAX_ADDRESS))
+    .map((entry) => normalize(withoutPort(entry.trim())).slice(0, MAX_ADDRESS))
     .filter((entry) => entry !== '');
+}
+
+/**
+ * The address alone: some proxies (Azure's gateways) write the client's source port beside it
+ * (`1.2.3.4:5678`, `[2001:db8::1]:443`), and a new port per connection would be a new client.
+ */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed) return bracketed[1]!;
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry);
+  return v4 ? v4[1]! : entry;
 }
 
 /** One spelling per address: IPv4 as itself, not mapped into IPv6 by a dual-stack socket. */

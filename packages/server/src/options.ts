@@ -143,6 +143,20 @@ function resolveIdle(options: PresenceOptions): number | null {
   return idleSeconds;
 }
 
+/**
+ * A room's seconds option, or its default; anything else stops the start with what to fix (a
+ * typo like "30s", read as NaN, silently meant no grace: every reload showed a leave).
+ */
+function roomSeconds(name: 'roomGraceSeconds' | 'typingSeconds', value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const zeroAllowed = name === 'roomGraceSeconds';
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0))
+    throw new TypeError(
+      `presence-kit: \`${name}\` must be a number of seconds${zeroAllowed ? ', 0 or more' : ' above 0'} (got ${String(value)}); leave it out for ${fallback}.`,
+    );
+  return value;
+}
+
 const ASSET = /\.(?:js|mjs|css|map|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|otf|txt|json|webmanifest)$/i;
 
 /** Default `skip`: assets by extension, and the presence stream and subscription changes themselves. */
@@ -188,7 +202,7 @@ export function resolveOptions(options: PresenceOptions, env: Env = process.env)
     log: options.log ?? ((message) => console.warn(message)),
     maxThrottleEntries: options.maxThrottleEntries ?? 100_000,
     maxRoomsPerSession: options.maxRoomsPerSession ?? DEFAULT_MAX_ROOMS_PER_SESSION,
-    roomGraceSeconds: options.roomGraceSeconds ?? DEFAULT_ROOM_GRACE_SECONDS,
-    typingSeconds: options.typingSeconds ?? DEFAULT_TYPING_SECONDS,
+    roomGraceSeconds: roomSeconds('roomGraceSeconds', options.roomGraceSeconds, DEFAULT_ROOM_GRACE_SECONDS),
+    typingSeconds: roomSeconds('typingSeconds', options.typingSeconds, DEFAULT_TYPING_SECONDS),
   };
 }

@@ -32,6 +32,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How long an idle keep-alive connection stays open: longer than the 60 s proxies keep theirs. */
+const IDLE_CONNECTION_MS = 65_000;
+
 const CLIENT_ERRORS: Record<string, [number, string]> = {
   HPE_HEADER_OVERFLOW: [431, 'Request headers are too large; send fewer or shorter headers.'],
   HPE_URI_TOO_LONG: [414, 'The URL is too long; watch fewer uids per stream.'],
@@ -81,6 +84,14 @@ export function servePresence(options: ServeOptions): Promise<RunningServer> {
           )
         : serve(listen, started)
     ) as Server | Http2SecureServer;
+    // Proxies keep an idle upstream connection 60 s (nginx's keepalive, AWS's load balancers) and
+    // do not read Keep-Alive: timeout. Closing it after Node's 5 s races their next request on it,
+    // and a POST lost so (a page's report, a subscribe) is a 502 they do not retry: outlast them.
+    // (Behind a proxy the upstream is plain HTTP; over TLS the clients are browsers.)
+    if (!tls) {
+      (server as Server).keepAliveTimeout = IDLE_CONNECTION_MS;
+      (server as Server).headersTimeout = IDLE_CONNECTION_MS + 1000;
+    }
     server.on('connection', (socket: Socket) => {
       if (sockets) {
         sockets.add(socket);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RoomResponse } from '@presence-kit/core';
-import { createTestApp, type TestApp, type TestSession } from '../../../test/support/index.js';
+import { createPresence } from '../src/index.js';
+import { createTestApp, spawnServer, tempDbPath, type TestApp, type TestSession } from '../../../test/support/index.js';
 import { internalsOf } from '../src/internals.js';
 
 // Rooms ride the session: a subscription change enters and leaves them, the signed-in user is
@@ -225,5 +226,30 @@ describe('a room', () => {
     expect(host.presence.renderHere('doc:42', { max: 5 })).toBe(
       `<presence-here room="doc:42" max="5"><script type="application/json">{"t":${t()},"count":1,"users":[{"uid":"a","name":"Ada","avatar":null,"last_seen":${t()}}]}</script></presence-here>`,
     );
+  });
+
+  // A grace that is not a number (a typo like "30s") was taken as none: every reload showed a leave.
+  it('refuses a room grace or typing time that is not a number of seconds, at start, saying what to fix', async () => {
+    for (const [options, message] of [
+      [
+        { roomGraceSeconds: Number('30s') },
+        '`roomGraceSeconds` must be a number of seconds, 0 or more (got NaN); leave it out for 30.',
+      ],
+      [
+        { roomGraceSeconds: -1 },
+        '`roomGraceSeconds` must be a number of seconds, 0 or more (got -1); leave it out for 30.',
+      ],
+      [{ typingSeconds: 0 }, '`typingSeconds` must be a number of seconds above 0 (got 0); leave it out for 5.'],
+    ] as const) {
+      expect(() => createPresence({ db: ':memory:', ...options })).toThrow(`presence-kit: ${message}`);
+    }
+    const db = tempDbPath();
+    try {
+      await expect(spawnServer(db.path, { PRESENCE_ROOM_GRACE_SECONDS: '30s' })).rejects.toThrow(
+        'presence-kit: PRESENCE_ROOM_GRACE_SECONDS must be a number of seconds, 0 or more (got "30s"); leave it unset for 30.',
+      );
+    } finally {
+      db.cleanup();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createServer, get, request, type IncomingMessage, type Server } from 'node:http';
+import { Agent, createServer, get, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/index.js';
@@ -93,6 +93,44 @@ describe('per-client stream limits behind a reverse proxy', () => {
 
     const direct = await Promise.all(clients.map((_, i) => openStream(server!.running.port, '127.0.0.98', spoof(i))));
     expect(count(direct)).toEqual({ 200: 32, 429: 8 });
+  });
+
+  // Azure's gateways write the client's source port too: each new connection of one browser would be a new client.
+  it('counts one client whatever port its proxy writes beside its address (1.2.3.4:5678, [2001:db8::1]:443)', async () => {
+    server = await startServer({ trustProxy: 1 });
+    for (const written of [(port: number) => `10.2.0.1:${port}`, (port: number) => `[2001:db8::1]:${port}`]) {
+      const statuses = await Promise.all(
+        clients.map((_, i) =>
+          openStream(server!.running.port, '127.0.0.96', { 'x-forwarded-for': written(40000 + i) }),
+        ),
+      );
+      expect(count(statuses)).toEqual({ 200: 32, 429: 8 });
+    }
+  });
+});
+
+describe('a proxy’s pool of keep-alive connections', () => {
+  // nginx's upstream keepalive and AWS's load balancers keep an idle connection 60 s: a server
+  // that closes it sooner races the proxy's next request on it, and a POST lost in that race
+  // (a page's report, a subscribe) is a 502 the proxy does not retry.
+  it('keeps an idle upstream connection open past Node’s 5 s, so the next report reuses it', async () => {
+    server = await startServer();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const report = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const hop = request(`${server!.url}/presence/activity`, { method: 'POST', agent }, (answer) => {
+          answer.resume();
+          answer.on('end', () => resolve({ status: answer.statusCode ?? 0, reused: hop.reusedSocket }));
+        });
+        hop.on('error', reject).end();
+      });
+    try {
+      expect(await report()).toEqual({ status: 204, reused: false });
+      await new Promise((resolve) => setTimeout(resolve, 7000)); // Node closes an idle one after 5 s (+ 1 s)
+      expect(await report()).toEqual({ status: 204, reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 });
 

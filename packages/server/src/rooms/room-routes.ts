@@ -13,7 +13,7 @@ import { errorResponse } from '../errors.js';
 import type { FaultLog } from '../fault-log.js';
 import type { ResolvedOptions } from '../options.js';
 import { limitBody, unknownParameter } from '../request-checks.js';
-import { checkRoomAllowed } from './room-subscription.js';
+import { checkRoomAllowed, invalidRoomMessage } from './room-subscription.js';
 import type { Rooms } from './rooms.js';
 
 const tooLarge = (c: Context, bytes?: number) =>
@@ -50,6 +50,8 @@ export function roomRoutes(app: Hono, rooms: Rooms, o: ResolvedOptions, faults: 
     const fields = body as Record<string, unknown>;
     const extra = Object.keys(fields).find((key) => key !== 'room' && key !== field);
     if (extra !== undefined) return unknownParameter(c, extra, ['room', field]);
+    if (typeof fields.room === 'string' && !isValidRoom(fields.room))
+      return errorResponse(c, 400, 'invalid_body', invalidRoomMessage(fields.room));
     if (!isValidRoom(fields.room))
       return errorResponse(c, 400, 'invalid_body', `\`room\` must be a room name like "doc:42", in ${example}.`);
     if (!valid(fields[field]))
@@ -100,17 +102,13 @@ export function roomRoutes(app: Hono, rooms: Rooms, o: ResolvedOptions, faults: 
       ),
   );
 
-  app.get('/rooms/:room', async (c) => {
+  // Every path below /rooms/, so a name written with its slashes (org/acme/general) is told it is
+  // not a room name rather than that the endpoint does not exist.
+  app.get('/rooms/:room{.+}', async (c) => {
     const room: string = c.req.param('room');
     const extra = new URL(c.req.url).searchParams.keys().next();
     if (!extra.done) return unknownParameter(c, extra.value, []);
-    if (!isValidRoom(room))
-      return errorResponse(
-        c,
-        400,
-        'invalid_body',
-        `"${String(room).slice(0, 40)}" is not a valid room name: use 1-64 letters, digits or _ . : @ -.`,
-      );
+    if (!isValidRoom(room)) return errorResponse(c, 400, 'invalid_body', invalidRoomMessage(room));
     const refused = await checkRoomAllowed(c, o, room);
     return refused ?? c.json(rooms.members(room));
   });

@@ -15,6 +15,12 @@ type Parsed =
 
 const SHAPE = '`rooms` must be an object like {"doc:42": {"max": 12}, "doc:43": null}';
 
+const shownRoom = (name: string) => (name.length > 40 ? `${name.slice(0, 40)}…` : name);
+
+/** The one refusal of a room name the rule does not allow, whichever route it came to. */
+export const invalidRoomMessage = (name: string): string =>
+  `"${shownRoom(name)}" is not a valid room name: use 1-64 letters, digits or _ . : @ -, like "doc:42".`;
+
 /** Checks the `rooms` field of a subscription change: valid names, each `{}` / `{"max": N}` to enter, null to leave. */
 export function parseRooms(value: unknown): Parsed {
   const rooms = new Map<RoomName, WindowSize | null>();
@@ -22,13 +28,8 @@ export function parseRooms(value: unknown): Parsed {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return { ok: false, code: 'invalid_body', message: `${SHAPE}.` };
   for (const [name, window] of Object.entries(value as Record<string, unknown>)) {
-    const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
-    if (!isValidRoom(name))
-      return {
-        ok: false,
-        code: 'invalid_body',
-        message: `"${shown}" is not a valid room name: use 1-64 letters, digits or _ . : @ -, like "doc:42".`,
-      };
+    const shown = shownRoom(name);
+    if (!isValidRoom(name)) return { ok: false, code: 'invalid_body', message: invalidRoomMessage(name) };
     if (window === null) {
       rooms.set(name, null);
       continue;
