@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { DEFAULT_ROOM_GRACE_SECONDS } from '@presence-kit/core';
-import { parseTrustProxy } from './client-key.js';
+import { fromTrustedPeer, parseTrustProxy } from './client-key.js';
 import { createPresence } from './create-presence.js';
 import { shownUrl } from './redis/redis-config.js';
 import { servePresence } from './serve.js';
@@ -14,7 +14,8 @@ import { servePresence } from './serve.js';
  *   PRESENCE_IDLE_SECONDS: tell idle from online, idle after this many seconds without activity
  *   with a page open (300 as Zulip; unset: idle off).
  *   PRESENCE_USER_HEADER: a header set by your auth proxy naming the signed-in user
- *   (e.g. x-forwarded-user); requests carrying it count as activity.
+ *   (e.g. x-forwarded-user); requests carrying it count as activity. With PRESENCE_TRUST_PROXY
+ *   as addresses, only requests straight from one of them are believed.
  *   PRESENCE_TRUST_PROXY: the reverse proxies in front, as a count (1) or their addresses
  *   (10.0.0.2,10.0.0.3), so per-client stream limits apply to clients, not to the proxy.
  *   PRESENCE_ROOM_GRACE_SECONDS (30): how long a room member stays after their last page there closed.
@@ -35,12 +36,29 @@ function secondsVar(name: string, zeroAllowed: boolean, unset: string): number |
 }
 const idleSeconds = secondsVar('PRESENCE_IDLE_SECONDS', false, 'idle off');
 const roomGraceSeconds = secondsVar('PRESENCE_ROOM_GRACE_SECONDS', true, String(DEFAULT_ROOM_GRACE_SECONDS));
+const trustProxy = parseTrustProxy(env.PRESENCE_TRUST_PROXY);
+let warnedUntrusted = false;
+/** The auth proxy's header, believed only from a listed proxy: anyone else reaching the port could name any user. */
+function userFromHeader(header: string) {
+  return (c: Context): string | null => {
+    const user = c.req.header(header);
+    if (user === undefined) return null;
+    if (fromTrustedPeer(c, trustProxy)) return user;
+    if (!warnedUntrusted) {
+      warnedUntrusted = true;
+      console.warn(
+        `presence-kit: ignored ${header} on a request that did not come from a proxy in PRESENCE_TRUST_PROXY; add the proxy's address there if it is yours.`,
+      );
+    }
+    return null;
+  };
+}
 const presence = createPresence({
   ...(redis ? { redis } : { db: env.PRESENCE_DB ?? 'presence.db' }),
-  trustProxy: parseTrustProxy(env.PRESENCE_TRUST_PROXY),
+  trustProxy,
   ...(roomGraceSeconds === undefined ? {} : { roomGraceSeconds }),
   ...(idleSeconds === undefined ? {} : { idleSeconds }),
-  ...(userHeader ? { resolveUser: (c) => c.req.header(userHeader) ?? null } : {}),
+  ...(userHeader ? { resolveUser: userFromHeader(userHeader) } : {}),
 });
 // A Redis that cannot be reached stops the server here; presence has logged the one sentence why.
 await presence.ready.catch(() => process.exit(1));

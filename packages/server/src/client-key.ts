@@ -27,6 +27,16 @@ export function clientAddress(c: Context, trust: TrustProxy): string {
 }
 
 /**
+ * Whether this request came straight from a trusted proxy: with their addresses listed, only a
+ * request whose socket peer is one of them; with a hop count, any (which peer is the proxy cannot
+ * be told, so the port must be reachable only through it); with none, any.
+ */
+export function fromTrustedPeer(c: Context, trust: TrustProxy): boolean {
+  if (typeof trust === 'number' || trust.length === 0) return true;
+  return trust.map(normalize).includes(socketAddress(c));
+}
+
+/**
  * `PRESENCE_TRUST_PROXY` for the standalone server: a hop count (`1`) or comma-separated
  * proxy addresses (`10.0.0.2,10.0.0.3`); unset or empty is 0.
  */

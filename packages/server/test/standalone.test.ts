@@ -8,8 +8,8 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
-async function startBin(dbPath: string): Promise<ServerProcess> {
-  const server = await spawnServer(dbPath);
+async function startBin(dbPath: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const server = await spawnServer(dbPath, env);
   children.push(server.child);
   return server;
 }
@@ -42,6 +42,32 @@ describe('the standalone server', () => {
       const second = await startBin(db.path);
       const status = await fetch(`${second.url}/presence/status?uids=ada`);
       expect(await status.json()).toMatchObject({ users: { ada: { last_seen: lastSeen } } });
+    } finally {
+      db.cleanup();
+    }
+  });
+
+  it('believes the user header only from a listed proxy, and says once why it ignored one', async () => {
+    const db = tempDbPath();
+    try {
+      const lastSeen = async (url: string) =>
+        (
+          (await (await fetch(`${url}/presence/status?uids=ada`)).json()) as {
+            users: { ada: { last_seen: number | null } };
+          }
+        ).users.ada.last_seen;
+      // The tests' requests come from 127.0.0.1: not the listed proxy, then the listed one.
+      const elsewhere = await startBin(db.path, { PRESENCE_TRUST_PROXY: '10.9.9.9' });
+      for (let i = 0; i < 2; i++) await fetch(`${elsewhere.url}/`, { headers: { 'x-forwarded-user': 'ada' } });
+      expect(await lastSeen(elsewhere.url)).toBeNull();
+      expect(elsewhere.output().match(/ignored x-forwarded-user/g)).toHaveLength(1);
+      expect(elsewhere.output()).toContain("add the proxy's address there if it is yours");
+      elsewhere.child.kill('SIGTERM');
+      await elsewhere.exited;
+
+      const proxied = await startBin(db.path, { PRESENCE_TRUST_PROXY: '127.0.0.1' });
+      await fetch(`${proxied.url}/`, { headers: { 'x-forwarded-user': 'ada' } });
+      expect(await lastSeen(proxied.url)).toEqual(expect.any(Number));
     } finally {
       db.cleanup();
     }
