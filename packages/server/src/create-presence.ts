@@ -131,7 +131,7 @@ export function createPresence(options: PresenceOptions): Presence {
       maxUids: o.maxUids,
     });
   } else if (o.db !== undefined) {
-    engine = sqlite = createSqliteEngine({ ...clocks, db: o.db, users: o.users });
+    engine = sqlite = createSqliteEngine({ ...clocks, db: o.db, users: o.users, maxUids: o.maxUids });
   } else {
     throw new TypeError(
       'presence-kit: pass `db` (a SQLite file path or better-sqlite3 Database) or `redis` (a redis:// URL) to createPresence.',

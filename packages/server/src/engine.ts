@@ -49,7 +49,7 @@ export interface PresenceEngine {
   upsertUser(profile: UserProfile): void;
   setHidden(uid: Uid, hidden: boolean): void;
   /**
-   * Applies a change to a session another node holds (Redis); null when no node holds it.
+   * Applies a change to a session another process holds (another Redis node, or another process on the SQLite file); null when none holds it.
    * Absent where every session is this process's.
    */
   forward?(change: SubscriptionChange): Promise<Refusal | SubscribeResponse | null>;

@@ -129,7 +129,7 @@ export function sessionRoutes(
           'This presence session has ended (its stream closed); open the stream again and subscribe on the new session.',
         );
       const before = relay.sessions.get(change.sid);
-      // Another node's session (Redis): the host's authorize runs here, where the request is, for every uid added.
+      // Another process's session (a Redis node, or a process on the same file): the host's authorize runs here, where the request is, for every uid added.
       const elsewhere = !before && engine.forward !== undefined && !change.sid.startsWith(relay.sidPrefix);
       if (!before && !elsewhere) return ended();
       const denied = await checkAuthorized(

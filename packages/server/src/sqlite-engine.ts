@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { PresenceWindow } from '@presence-kit/core';
-import type { PresenceEngine } from './engine.js';
+import type { ForwardedRooms, PresenceEngine } from './engine.js';
 import { createLastSeenStore, mapsHostTable, type LastSeenStore, type UsersTable } from './last-seen-store.js';
 import { failFast } from './activity-recorder.js';
 import type { FaultLog } from './fault-log.js';
+import { applyForwarded } from './forwarded-change.js';
 import { OnlineSet } from './online-set.js';
 import { OpenPages } from './open-pages.js';
 import { createPagesTable, type PagesTable } from './pages-table.js';
+import { ProcessLink } from './process-link.js';
 import type { Relay } from './relay.js';
 import { RoomStore } from './rooms/room-store.js';
 
@@ -76,6 +78,8 @@ export interface SqliteEngineOptions {
   /** Idle on: seconds without activity before someone with a page open is idle; null: idle off. */
   idleSeconds: number | null;
   faults: FaultLog;
+  /** For a change another process on the file forwards here. */
+  maxUids: number;
 }
 
 /** Page rows unchanged for this long are dropped: long closed, or left by a process that died. */
@@ -121,6 +125,16 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
     now: o.now,
     faults: o.faults,
   });
+  let forwardedRooms: ForwardedRooms | undefined;
+  // A file other processes may open too: they pass each other the subscribes for sessions they hold.
+  const link = db.memory
+    ? undefined
+    : new ProcessLink(db.name, pages.node, o.faults, (change) =>
+        applyForwarded(relay!, { users: async (uids) => store.users(uids) }, forwardedRooms, change, {
+          maxUids: o.maxUids,
+          now: o.now,
+        }),
+      );
   return {
     kind: 'sqlite',
     store,
@@ -145,8 +159,10 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
       idleSeconds: o.idleSeconds,
     }),
     mapping: store.mapping,
-    ready: Promise.resolve(),
-    sidPrefix: '',
+    ready: link ? link.start() : Promise.resolve(),
+    // The process's id before every sid, so another process on the file can tell whose session it is.
+    sidPrefix: link ? `${pages.node}.` : '',
+    ...(link ? { forward: (change) => link.forward(change) } : {}),
     users: async (uids) => store.users(uids),
     usersNow: (uids) => store.users(uids),
     upsertUser(profile) {
@@ -158,11 +174,13 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
       // Hiding does not move last_seen, which is all a tick reads: ask for this row.
       relay?.recheck(uid);
     },
-    attach(r) {
+    attach(r, rooms) {
       relay = r;
+      forwardedRooms = rooms;
     },
     async close() {
       pages.close();
+      await link?.close();
       if (ownsDb) db.close();
     },
   };

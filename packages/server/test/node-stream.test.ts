@@ -57,7 +57,9 @@ describe('the stream on the Node response', () => {
     const response = await fetch(`${url}/stream?v=2`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-    expect(await response.text()).toMatch(/^retry: 2000\n\nevent: hello\ndata: \{"v":2,"sid":"[\w-]{22}",[^\n]*\n\n$/);
+    expect(await response.text()).toMatch(
+      /^retry: 2000\n\nevent: hello\ndata: \{"v":2,"sid":"[\w-]{8}\.[\w-]{22}",[^\n]*\n\n$/,
+    );
     expect(presence.stats().streams).toBe(0);
   });
 

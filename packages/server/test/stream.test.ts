@@ -31,7 +31,8 @@ describe('opening a session', () => {
       'retry: 2000\n\n',
       `event: hello\ndata: {"v":2,"sid":"${session.hello.sid}","t":${host.clock.ms},"window":[60,20],"epoch":"${epoch()}","write":30}\n\n`,
     ]);
-    expect(session.hello.sid).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    // This process's id, which other processes on the file forward its subscribes by, then the secret part.
+    expect(session.hello.sid).toMatch(/^[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]{22}$/);
     expect(await session.reader.rest()).toEqual([]);
   });
 

@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RoomName, SubscribeResponse } from '@presence-kit/core';
 import type { FaultLog } from '../fault-log.js';
+import {
+  changeFromWire,
+  changeToWire,
+  processOfSid,
+  type ForwardResult,
+  type WireChange,
+} from '../forwarded-change.js';
 import type { Refusal, SubscriptionChange } from '../subscribe.js';
 import type { RedisKeys } from './keys.js';
 
-type Result = Refusal | SubscribeResponse | null;
+type Result = ForwardResult;
 
 /** How long a forwarded subscribe waits for the node holding the session. */
 const REPLY_TIMEOUT_MS = 2000;
@@ -19,17 +25,7 @@ const UNREACHABLE: Refusal = {
   message: 'The node holding this presence session cannot be reached while Redis is unavailable; retry shortly.',
 };
 
-/** A subscription change as JSON carries it (a Set and Infinity do not survive JSON). */
-type Wire = Omit<SubscriptionChange, 'known' | 'roster' | 'rooms'> & {
-  known: string[];
-  roster?: number | 'all' | null;
-  /** Room → window size ('all' for Infinity), null to leave. */
-  rooms?: [RoomName, number | 'all' | null][];
-};
-const toWire = (size: number | null): number | 'all' | null => (size === Infinity ? 'all' : size);
-const fromWire = (size: number | 'all' | null | undefined): number | null =>
-  size === 'all' ? Infinity : (size ?? null);
-type Message = { q: string; from: string; change: Wire } | { a: string; result: Result };
+type Message = { q: string; from: string; change: WireChange } | { a: string; result: Result };
 
 /**
  * `POST /subscribe` for a session another node holds, with no sticky sessions: a sid starts
@@ -63,22 +59,11 @@ export class Forwarder {
     await this.subscriber.subscribe(this.keys.node(this.node), this.keys.nudge);
   }
 
-  /** The node that holds a sid: what comes before its first dot. */
-  static nodeOf(sid: string): string | null {
-    const dot = sid.indexOf('.');
-    return dot > 0 ? sid.slice(0, dot) : null;
-  }
-
   async forward(change: SubscriptionChange): Promise<Result> {
-    const holder = Forwarder.nodeOf(change.sid);
+    const holder = processOfSid(change.sid);
     if (holder === null || this.#waiting.size >= MAX_WAITING) return null;
     const id = randomBytes(9).toString('base64url');
-    const wire: Wire = {
-      ...change,
-      known: [...change.known],
-      roster: change.roster === Infinity ? 'all' : change.roster,
-      rooms: [...change.rooms].map(([room, size]) => [room, toWire(size)]),
-    };
+    const wire = changeToWire(change);
     const reply = new Promise<Result>((resolve) => {
       const timer = setTimeout(() => settle(UNREACHABLE), REPLY_TIMEOUT_MS);
       const settle = (result: Result) => {
@@ -117,14 +102,7 @@ export class Forwarder {
       this.#waiting.get(message.a)?.(message.result);
       return;
     }
-    const { known, roster, rooms, ...rest } = message.change;
-    const change: SubscriptionChange = {
-      ...rest,
-      known: new Set(known),
-      roster: roster === 'all' ? Infinity : roster,
-      rooms: new Map((rooms ?? []).map(([room, size]) => [room, fromWire(size)])),
-    };
-    const result = await this.handle(change);
+    const result = await this.handle(changeFromWire(message.change));
     try {
       await this.redis.publish(
         this.keys.node(message.from),

@@ -5,7 +5,7 @@ import { reasonOf, type FaultLog } from '../fault-log.js';
 import { KIT_TABLE, type StoredUser } from '../last-seen-store.js';
 import { OpenPages } from '../open-pages.js';
 import type { Relay } from '../relay.js';
-import { subscribeHere } from '../subscribe.js';
+import { applyForwarded } from '../forwarded-change.js';
 import { ClusterMirror } from './cluster-mirror.js';
 import { ClusterNode } from './cluster-node.js';
 import { COMMAND_TIMEOUT_MS, connectRedis, createRedis } from './connect.js';
@@ -146,14 +146,7 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
     keys,
     node,
     o.faults,
-    async (change) => {
-      const refused = forwardedRooms?.refuse(change);
-      if (refused) return refused;
-      const result = await subscribeHere(relay!, engine, change, { maxUids: o.maxUids, now: o.now });
-      // Its rooms after its uids, as on the node that got the request.
-      if (result && !('status' in result)) await forwardedRooms?.apply(change);
-      return result;
-    },
+    (change) => applyForwarded(relay!, engine, forwardedRooms, change, { maxUids: o.maxUids, now: o.now }),
     () => cluster.nudge(),
   );
   const ready = (async () => {
