@@ -97,6 +97,8 @@ export class ProcessLink {
           done();
         });
       });
+      // Serving the other processes is no reason for this one to stay up.
+      this.#server.unref();
       this.#listening = true;
       this.#removeDead();
     } catch (error) {
