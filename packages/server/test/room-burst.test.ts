@@ -41,7 +41,8 @@ describe('1,000 viewers entering one room within 10 s', () => {
       server.clock.advance(1);
       internalsOf(server.presence).rooms.tick();
     }
-    await eventually(() => server.presence.roomMembers('doc:42').count === VIEWERS, 'everyone is in');
+    // Generous waits: 1,000 real sockets on a loaded 2-core machine; the counts are what is checked.
+    await eventually(() => server.presence.roomMembers('doc:42').count === VIEWERS, 'everyone is in', 20_000);
 
     // Read until every stream has the last tick's frame (they cross real sockets).
     const frames: RoomFrame[][] = readers.map(() => []);
@@ -50,7 +51,7 @@ describe('1,000 viewers entering one room within 10 s', () => {
         frames[i]!.push(...((await reader.rest()).map(dataOf) as RoomFrame[]));
       return frames.every((received) => received.at(-1)?.count === VIEWERS);
     };
-    await eventually(caughtUp, 'every viewer has the last tick');
+    await eventually(caughtUp, 'every viewer has the last tick', 20_000);
     for (const [i, received] of frames.entries()) {
       const [window, ...deltas] = received;
       expect(window && 'users' in window, `viewer ${i} starts with its window`).toBe(true);
