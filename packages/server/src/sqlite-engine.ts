@@ -125,7 +125,7 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
     kind: 'sqlite',
     store,
     // Several processes on one file share their rooms through it.
-    rooms: new RoomStore(db),
+    rooms: new RoomStore(db, o.monotonic),
     hostDb: ownsDb ? undefined : db,
     writes: store,
     pages,

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HelloFrame } from '@presence-kit/core';
 import { FakeClock, FrameReader, createTestHost, tempDbPath } from '../../../test/support/index.js';
 import { internalsOf } from '../src/internals.js';
@@ -7,7 +7,7 @@ import type { Presence } from '../src/index.js';
 // Two presence instances on one SQLite file are two processes behind a load balancer: each
 // holds its own sessions, and the room they show is the same. Both run on one fake clock.
 
-const file = tempDbPath();
+let file = tempDbPath();
 const clock = new FakeClock();
 const processes: Presence[] = [];
 const readers: FrameReader[] = [];
@@ -120,5 +120,46 @@ describe('rooms across processes on one SQLite file', () => {
     one.tick();
     one.tick();
     expect(await bea.reader.rest()).toEqual([room(`{"t":${clock.ms},"room":"doc:42","count":1,"leave":["ada"]}`)]);
+  });
+});
+
+describe('rooms across processes when the wall clock is set', () => {
+  // A file of its own: the processes of the tests above left rows that still look alive.
+  beforeEach(() => {
+    file = tempDbPath();
+  });
+
+  it('forward by 5 minutes: no member of the other process leaves or disappears', async () => {
+    const one = start();
+    const two = start();
+    const bea = await one.enter('bea');
+    await two.enter('ada');
+    pass(2, one, two);
+    await bea.reader.rest();
+    clock.jump(300);
+    pass(20, one, two);
+    expect(await bea.reader.rest()).toEqual([]);
+    expect(one.presence.roomMembers('doc:42').count).toBe(2);
+    // A process started now still sees Ada, whose row the other wrote before the jump.
+    const three = start();
+    await three.enter('cid');
+    pass(2, one, two, three);
+    expect(three.presence.roomMembers('doc:42').users.map((u) => u.uid)).toEqual(['ada', 'bea', 'cid']);
+  });
+
+  it('back by 5 minutes: the members of a process that died still leave once its heartbeat runs out', async () => {
+    const one = start();
+    const two = start();
+    const bea = await one.enter('bea');
+    await two.enter('ada');
+    pass(2, one, two);
+    await bea.reader.rest();
+    processes.splice(1, 1)[0]!.close();
+    clock.jump(-300);
+    pass(12, one);
+    expect(await bea.reader.rest()).toEqual([]);
+    // Its last heartbeat reads as 5 minutes ahead: it must not count until the clock catches up.
+    pass(6, one);
+    expect(await bea.reader.rest()).toEqual([expect.stringContaining('"count":1,"leave":["ada"]}')]);
   });
 });

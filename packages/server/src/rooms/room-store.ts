@@ -60,18 +60,29 @@ type Raw = [string, string, string, number, string, string | null, number, strin
  * process's members leave within 15 s. Writes are queued and flushed once per tick in one
  * transaction; a locked database keeps them queued for the next one. The tables are created
  * at the first exchange, so a site that never uses rooms gets none.
+ *
+ * A heartbeat is judged on this process's monotonic clock from when its value was seen to
+ * change (dated once by the wall clock, at first sight), never by comparing wall times: a
+ * system clock set forward would otherwise make every other process look dead (and sweep
+ * their rows away for good), and one set back would keep a dead one alive until it caught up.
  */
 export class RoomStore implements RoomSharing {
   readonly process = randomBytes(6).toString('base64url');
   readonly #db: Database;
+  readonly #monotonic: () => number;
   #tables: Tables | null = null;
   readonly #pending = new Map<string, MemberRow>();
   #lastSeq = 0;
+  /** When (monotonic) this process last beat, and the value it wrote. */
   #lastHeartbeat = -Infinity;
+  #lastBeatValue = NaN;
+  /** Every process seen in the table: its latest heartbeat and when (monotonic) that value was first seen. */
+  readonly #beats = new Map<string, { heartbeat: number; at: number }>();
   #live = new Set<string>();
 
-  constructor(db: Database) {
+  constructor(db: Database, monotonic: () => number) {
     this.#db = db;
+    this.#monotonic = monotonic;
   }
 
   get pending(): boolean {
@@ -91,19 +102,22 @@ export class RoomStore implements RoomSharing {
    */
   exchange(now: number): Exchange {
     const tables = (this.#tables ??= roomTables(this.#db));
+    const mono = this.#monotonic();
     if (this.#pending.size > 0) {
       tables.write([...this.#pending.values()], now);
       this.#pending.clear();
     }
     let livenessChanged = false;
-    if (now - this.#lastHeartbeat >= HEARTBEAT_MS) {
-      this.#lastHeartbeat = now;
-      tables.beat(this.process, now);
-      const { gained, lost } = this.#refreshLive(tables, now);
+    if (mono - this.#lastHeartbeat >= HEARTBEAT_MS) {
+      this.#lastHeartbeat = mono;
+      // Always a new value, so the others see a beat even when the clock was set back onto the last one.
+      this.#lastBeatValue = now === this.#lastBeatValue ? now + 1 : now;
+      tables.beat(this.process, this.#lastBeatValue);
+      const { gained, lost, dead } = this.#refreshLive(tables, now, mono);
       livenessChanged = lost;
       // A process that came back to life may have rows this one skipped: read everything again.
       if (gained) this.#lastSeq = 0;
-      tables.sweep(now - PROCESS_TTL_MS, now - TOMBSTONE_MS);
+      tables.sweep(dead, now - TOMBSTONE_MS);
     }
     const rows: MemberRow[] = [];
     let refreshed = false;
@@ -112,7 +126,7 @@ export class RoomStore implements RoomSharing {
       // A process that started since the last heartbeat read: ask once rather than wait for the next.
       if (!this.#live.has(raw[2]) && !refreshed) {
         refreshed = true;
-        if (this.#refreshLive(tables, now).lost) livenessChanged = true;
+        if (this.#refreshLive(tables, now, mono).lost) livenessChanged = true;
       }
       if (!this.#live.has(raw[2])) continue;
       rows.push({
@@ -130,13 +144,27 @@ export class RoomStore implements RoomSharing {
     return { rows, live: this.#live, livenessChanged };
   }
 
-  /** Which processes are alive now; `lost`: one that was is not (its members must go). */
-  #refreshLive(tables: Tables, now: number): { gained: boolean; lost: boolean } {
-    const live = new Set(tables.processes(now - PROCESS_TTL_MS));
+  /** Which processes are alive now; `lost`: one that was is not (its members must go); `dead`: those to sweep. */
+  #refreshLive(tables: Tables, now: number, mono: number): { gained: boolean; lost: boolean; dead: string[] } {
+    const live = new Set<string>();
+    const dead: string[] = [];
+    const listed = new Set<string>();
+    for (const [process, heartbeat] of tables.processes()) {
+      listed.add(process);
+      let beat = this.#beats.get(process);
+      if (beat?.heartbeat !== heartbeat) {
+        // First sight: as old as the wall clock says (never from the future); after that, a change is a beat now.
+        beat = { heartbeat, at: beat ? mono : mono - Math.max(0, now - heartbeat) };
+        this.#beats.set(process, beat);
+      }
+      if (process === this.process || mono - beat.at < PROCESS_TTL_MS) live.add(process);
+      else dead.push(process);
+    }
+    for (const process of this.#beats.keys()) if (!listed.has(process)) this.#beats.delete(process);
     const lost = [...this.#live].some((p) => !live.has(p));
     const gained = [...live].some((p) => !this.#live.has(p));
     this.#live = live;
-    return { gained, lost };
+    return { gained, lost, dead };
   }
 }
 
@@ -144,8 +172,8 @@ interface Tables {
   write: (rows: MemberRow[], at: number) => void;
   changes: Statement<[number, string], Raw>;
   beat: (process: string, at: number) => void;
-  processes: (since: number) => string[];
-  sweep: (deadBefore: number, tombstonesBefore: number) => void;
+  processes: () => [process: string, heartbeat: number][];
+  sweep: (dead: readonly string[], tombstonesBefore: number) => void;
 }
 
 /** The two kit tables, and the prepared statements over them (every name is the kit's own). */
@@ -166,11 +194,13 @@ function roomTables(db: Database): Tables {
     `INSERT INTO presence_room_processes (process, heartbeat) VALUES (?, ?)
      ON CONFLICT (process) DO UPDATE SET heartbeat = excluded.heartbeat`,
   );
-  const processes = db.prepare(`SELECT process FROM presence_room_processes WHERE heartbeat >= ?`).pluck();
-  const deadRows = db.prepare(
-    `DELETE FROM presence_room_members WHERE process NOT IN (SELECT process FROM presence_room_processes WHERE heartbeat >= ?)`,
+  const processes = db.prepare(`SELECT process, heartbeat FROM presence_room_processes`).raw();
+  const deadRows = db.prepare(`DELETE FROM presence_room_members WHERE process = ?`);
+  const deadProcess = db.prepare(`DELETE FROM presence_room_processes WHERE process = ?`);
+  // Rows of a process swept earlier (by any process on the file).
+  const orphans = db.prepare(
+    `DELETE FROM presence_room_members WHERE process NOT IN (SELECT process FROM presence_room_processes)`,
   );
-  const deadProcesses = db.prepare(`DELETE FROM presence_room_processes WHERE heartbeat < ?`);
   const tombstones = db.prepare(`DELETE FROM presence_room_members WHERE present = 0 AND changed_at < ?`);
   return {
     write: db.transaction((rows: MemberRow[], at: number) => {
@@ -195,10 +225,13 @@ function roomTables(db: Database): Tables {
       )
       .raw(),
     beat: (process, at) => void beat.run(process, at),
-    processes: (since) => processes.all(since) as string[],
-    sweep: db.transaction((deadBefore: number, tombstonesBefore: number) => {
-      deadRows.run(deadBefore);
-      deadProcesses.run(deadBefore);
+    processes: () => processes.all() as [string, number][],
+    sweep: db.transaction((dead: readonly string[], tombstonesBefore: number) => {
+      for (const process of dead) {
+        deadRows.run(process);
+        deadProcess.run(process);
+      }
+      orphans.run();
       tombstones.run(tombstonesBefore);
     }),
   };
