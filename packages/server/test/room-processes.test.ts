@@ -163,3 +163,28 @@ describe('rooms across processes when the wall clock is set', () => {
     expect(await bea.reader.rest()).toEqual([expect.stringContaining('"count":1,"leave":["ada"]}')]);
   });
 });
+
+describe('rooms when a process is killed and started again on the file', () => {
+  beforeEach(() => {
+    file = tempDbPath();
+    hooks.length = 0;
+  });
+
+  it('call onJoin once for a member whose page reconnects, and onLeave once for one who never comes back', async () => {
+    const first = start('old');
+    await first.enter('ada');
+    await first.enter('bea');
+    pass(2, first);
+    expect(hooks.splice(0)).toEqual(['old join doc:42 ada', 'old join doc:42 bea']);
+    processes.splice(0, 1)[0]!.close(); // kill -9: no goodbye
+    clock.advance(3);
+    const second = start('new');
+    const watcher = await second.enter('ada'); // her page reconnects; Bea's does not
+    pass(20, second);
+    expect(hooks.splice(0)).toEqual(['new leave doc:42 bea']);
+    expect(await watcher.reader.rest()).toEqual([
+      expect.stringMatching(/"count":2,"join":\[\["ada","Ada",null,\d+\],\["bea","Bea",null,\d+\]\]\}/),
+      expect.stringContaining('"count":1,"leave":["bea"]}'),
+    ]);
+  });
+});

@@ -38,8 +38,9 @@ export interface Exchange {
   rows: MemberRow[];
   live: ReadonlySet<string>;
   livenessChanged: boolean;
-  /** Members this process was the first in the cluster to hold / the last to let go (`decidesHooks`). */
+  /** Members this process was the first in the cluster to hold (`decidesHooks`). */
   joined?: { room: RoomName; uid: Uid }[];
+  /** Members this process was the last to let go (`decidesHooks`), or whose last row it swept from a dead process: their `onLeave`. */
   left?: { room: RoomName; uid: Uid }[];
 }
 
@@ -108,6 +109,7 @@ export class RoomStore implements RoomSharing {
       this.#pending.clear();
     }
     let livenessChanged = false;
+    let left: Exchange['left'] = [];
     if (mono - this.#lastHeartbeat >= HEARTBEAT_MS) {
       this.#lastHeartbeat = mono;
       // Always a new value, so the others see a beat even when the clock was set back onto the last one.
@@ -117,7 +119,7 @@ export class RoomStore implements RoomSharing {
       livenessChanged = lost;
       // A process that came back to life may have rows this one skipped: read everything again.
       if (gained) this.#lastSeq = 0;
-      tables.sweep(dead, now - TOMBSTONE_MS);
+      left = tables.sweep(dead, now - TOMBSTONE_MS);
     }
     const rows: MemberRow[] = [];
     let refreshed = false;
@@ -141,7 +143,7 @@ export class RoomStore implements RoomSharing {
         typingUntil: raw[8],
       });
     }
-    return { rows, live: this.#live, livenessChanged };
+    return { rows, live: this.#live, livenessChanged, left };
   }
 
   /** Which processes are alive now; `lost`: one that was is not (its members must go); `dead`: those to sweep. */
@@ -173,7 +175,8 @@ interface Tables {
   changes: Statement<[number, string], Raw>;
   beat: (process: string, at: number) => void;
   processes: () => [process: string, heartbeat: number][];
-  sweep: (dead: readonly string[], tombstonesBefore: number) => void;
+  /** Deletes the rows of dead processes; returns the members this sweep took the last present row of (their `onLeave`). */
+  sweep: (dead: readonly string[], tombstonesBefore: number) => { room: RoomName; uid: Uid }[];
 }
 
 /** The two kit tables, and the prepared statements over them (every name is the kit's own). */
@@ -195,7 +198,14 @@ function roomTables(db: Database): Tables {
      ON CONFLICT (process) DO UPDATE SET heartbeat = excluded.heartbeat`,
   );
   const processes = db.prepare(`SELECT process, heartbeat FROM presence_room_processes`).raw();
-  const deadRows = db.prepare(`DELETE FROM presence_room_members WHERE process = ?`);
+  const deadRows = db
+    .prepare<[string], [RoomName, Uid, number]>(
+      `DELETE FROM presence_room_members WHERE process = ? RETURNING room, uid, present`,
+    )
+    .raw();
+  const stillPresent = db
+    .prepare(`SELECT 1 FROM presence_room_members WHERE room = ? AND uid = ? AND present = 1 LIMIT 1`)
+    .pluck();
   const deadProcess = db.prepare(`DELETE FROM presence_room_processes WHERE process = ?`);
   // Rows of a process swept earlier (by any process on the file).
   const orphans = db.prepare(
@@ -227,12 +237,16 @@ function roomTables(db: Database): Tables {
     beat: (process, at) => void beat.run(process, at),
     processes: () => processes.all() as [string, number][],
     sweep: db.transaction((dead: readonly string[], tombstonesBefore: number) => {
+      const held = new Map<string, { room: RoomName; uid: Uid }>();
       for (const process of dead) {
-        deadRows.run(process);
+        for (const [room, uid, present] of deadRows.all(process))
+          if (present === 1) held.set(`${room}\n${uid}`, { room, uid });
         deadProcess.run(process);
       }
       orphans.run();
       tombstones.run(tombstonesBefore);
+      // Only one process deletes a row, so only one calls the hook; none if a live process still holds them.
+      return [...held.values()].filter(({ room, uid }) => stillPresent.get(room, uid) === undefined);
     }),
   };
 }

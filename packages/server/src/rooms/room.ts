@@ -219,7 +219,10 @@ export class Room {
       this.#previous = [...this.members.entries];
       this.members.apply(joined, left);
     }
-    const joinedHere = joined.filter((entry) => this.#here.has(entry.uid)).map((entry) => entry.uid);
+    // Not a join another process (one alive, or one just killed whose page reconnected here) already reported.
+    const joinedHere = joined
+      .filter((entry) => this.#here.has(entry.uid) && !this.#remote.has(entry.uid))
+      .map((entry) => entry.uid);
     this.#step = { joined, joinedHere, left, ended };
     return (
       ended.length > 0 ||
