@@ -119,6 +119,7 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
     writeSeconds: o.writeSeconds,
     marginSeconds: o.window.marginSeconds,
     now: o.now,
+    monotonic: o.monotonic,
     faults: o.faults,
   });
   return {
