@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HelloFrame } from '@presence-kit/core';
 import { FakeClock, FrameReader, createTestHost, tempDbPath } from '../../../test/support/index.js';
@@ -145,6 +146,28 @@ describe('rooms across processes when the wall clock is set', () => {
     await three.enter('cid');
     pass(2, one, two, three);
     expect(three.presence.roomMembers('doc:42').users.map((u) => u.uid)).toEqual(['ada', 'bea', 'cid']);
+  });
+
+  it('forward by 5 minutes just as a leave is written: the other process still sees it', async () => {
+    const one = start();
+    const two = start();
+    const ada = await one.enter('ada');
+    const bea = await two.enter('bea');
+    pass(2, one, two);
+    await bea.reader.rest();
+    await ada.reader.cancel();
+    const db = new BetterSqlite3(file.path, { readonly: true });
+    const left = () => db.prepare('SELECT COUNT(*) FROM presence_room_members WHERE present = 0').pluck().get() !== 0;
+    // Ada's process writes her leave after the grace; the clock is set forward before the other reads it.
+    for (let s = 0; s < 40 && !left(); s++) {
+      clock.advance(1);
+      one.tick();
+      if (!left()) two.tick();
+    }
+    db.close();
+    clock.jump(301);
+    pass(3, two, one);
+    expect(await bea.reader.rest()).toEqual([expect.stringContaining('"count":1,"leave":["ada"]}')]);
   });
 
   it('back by 5 minutes: the members of a process that died still leave once its heartbeat runs out', async () => {

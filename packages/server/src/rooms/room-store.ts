@@ -47,7 +47,7 @@ export interface Exchange {
 /** How often a process says it is alive, and how long after its last word its rows stop counting. */
 export const HEARTBEAT_MS = 2000;
 export const PROCESS_TTL_MS = 15_000;
-/** Rows of members who left are kept this long, so a process that reads late still sees the leave. */
+/** Rows of members who left are kept this long (on the monotonic clock), so a process that reads late still sees the leave. */
 const TOMBSTONE_MS = 5 * 60_000;
 
 type Raw = [string, string, string, number, string, string | null, number, string | null, number, number];
@@ -80,6 +80,12 @@ export class RoomStore implements RoomSharing {
   /** Every process seen in the table: its latest heartbeat and when (monotonic) that value was first seen. */
   readonly #beats = new Map<string, { heartbeat: number; at: number }>();
   #live = new Set<string>();
+  /**
+   * The table's highest `seq` at each heartbeat, with when (monotonic): a leave with a `seq` at or
+   * below the one of `TOMBSTONE_MS` ago was written at least that long ago, whatever the wall
+   * clock says (set forward, `changed_at` would call a leave written a moment ago 5 minutes old).
+   */
+  readonly #seqMarks: [mono: number, seq: number][] = [];
 
   constructor(db: Database, monotonic: () => number) {
     this.#db = db;
@@ -119,7 +125,7 @@ export class RoomStore implements RoomSharing {
       livenessChanged = lost;
       // A process that came back to life may have rows this one skipped: read everything again.
       if (gained) this.#lastSeq = 0;
-      left = tables.sweep(dead, now - TOMBSTONE_MS);
+      left = tables.sweep(dead, this.#tombstonesUpTo(tables, mono));
     }
     const rows: MemberRow[] = [];
     let refreshed = false;
@@ -144,6 +150,14 @@ export class RoomStore implements RoomSharing {
       });
     }
     return { rows, live: this.#live, livenessChanged, left };
+  }
+
+  /** The highest `seq` written at least `TOMBSTONE_MS` ago (0: none yet). */
+  #tombstonesUpTo(tables: Tables, mono: number): number {
+    this.#seqMarks.push([mono, tables.maxSeq()]);
+    let upTo = 0;
+    while (this.#seqMarks.length > 0 && mono - this.#seqMarks[0]![0] >= TOMBSTONE_MS) upTo = this.#seqMarks.shift()![1];
+    return upTo;
   }
 
   /** Which processes are alive now; `lost`: one that was is not (its members must go); `dead`: those to sweep. */
@@ -176,7 +190,8 @@ interface Tables {
   beat: (process: string, at: number) => void;
   processes: () => [process: string, heartbeat: number][];
   /** Deletes the rows of dead processes; returns the members this sweep took the last present row of (their `onLeave`). */
-  sweep: (dead: readonly string[], tombstonesBefore: number) => { room: RoomName; uid: Uid }[];
+  sweep: (dead: readonly string[], tombstonesUpTo: number) => { room: RoomName; uid: Uid }[];
+  maxSeq: () => number;
 }
 
 /** The two kit tables, and the prepared statements over them (every name is the kit's own). */
@@ -211,7 +226,8 @@ function roomTables(db: Database): Tables {
   const orphans = db.prepare(
     `DELETE FROM presence_room_members WHERE process NOT IN (SELECT process FROM presence_room_processes)`,
   );
-  const tombstones = db.prepare(`DELETE FROM presence_room_members WHERE present = 0 AND changed_at < ?`);
+  const tombstones = db.prepare(`DELETE FROM presence_room_members WHERE present = 0 AND seq <= ?`);
+  const maxSeq = db.prepare(`SELECT COALESCE(MAX(seq), 0) FROM presence_room_members`).pluck();
   return {
     write: db.transaction((rows: MemberRow[], at: number) => {
       for (const r of rows)
@@ -236,7 +252,8 @@ function roomTables(db: Database): Tables {
       .raw(),
     beat: (process, at) => void beat.run(process, at),
     processes: () => processes.all() as [string, number][],
-    sweep: db.transaction((dead: readonly string[], tombstonesBefore: number) => {
+    maxSeq: () => maxSeq.get() as number,
+    sweep: db.transaction((dead: readonly string[], tombstonesUpTo: number) => {
       const held = new Map<string, { room: RoomName; uid: Uid }>();
       for (const process of dead) {
         for (const [room, uid, present] of deadRows.all(process))
@@ -244,7 +261,7 @@ function roomTables(db: Database): Tables {
         deadProcess.run(process);
       }
       orphans.run();
-      tombstones.run(tombstonesBefore);
+      tombstones.run(tombstonesUpTo);
       // Only one process deletes a row, so only one calls the hook; none if a live process still holds them.
       return [...held.values()].filter(({ room, uid }) => stillPresent.get(room, uid) === undefined);
     }),
