@@ -30,15 +30,17 @@ function start(name = `p${processes.length + 1}`) {
   processes.push(host.presence);
   host.presence.upsertUser({ uid: 'ada', name: 'Ada', avatar: null });
   host.presence.upsertUser({ uid: 'bea', name: 'Bea', avatar: null });
-  const enter = async (as: string) => {
-    const reader = new FrameReader(await host.app.request('/presence/stream?v=2', { headers: { 'x-test-user': as } }));
+  /** Enters the room as `as`, or watches it as a guest (null: no member, no row). */
+  const enter = async (as: string | null) => {
+    const user: Record<string, string> = as === null ? {} : { 'x-test-user': as };
+    const reader = new FrameReader(await host.app.request('/presence/stream?v=2', { headers: user }));
     readers.push(reader);
     const [, hello] = await reader.next(2);
     const { sid } = JSON.parse(/^data: (.*)$/m.exec(hello!)![1]!) as HelloFrame;
     const post = (path: string, body: object) =>
       host.app.request(`/presence/${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-test-user': as },
+        headers: { 'content-type': 'application/json', ...user },
         body: JSON.stringify(body),
       });
     expect((await post('subscribe', { sid, rooms: { 'doc:42': {} } })).status).toBe(200);
@@ -124,7 +126,7 @@ describe('rooms across processes on one SQLite file', () => {
   });
 });
 
-describe('rooms across processes when the wall clock is set', () => {
+describe('rooms across processes on a fresh file: the wall clock set, every row swept', () => {
   // A file of its own: the processes of the tests above left rows that still look alive.
   beforeEach(() => {
     file = tempDbPath();
@@ -168,6 +170,25 @@ describe('rooms across processes when the wall clock is set', () => {
     clock.jump(301);
     pass(3, two, one);
     expect(await bea.reader.rest()).toEqual([expect.stringContaining('"count":1,"leave":["ada"]}')]);
+  });
+
+  it('see a member who comes back after every row was swept (the seq numbering starts again)', async () => {
+    const one = start();
+    const two = start();
+    const guest = await two.enter(null);
+    await one.enter(null); // each process holds the room all along
+    const ada = await one.enter('ada');
+    pass(2, one, two);
+    expect(await guest.reader.rest()).toEqual([expect.stringContaining('"join":[["ada"')]);
+    await ada.reader.cancel();
+    pass(31 + 300 + 10, one, two); // her leave, then 5 minutes on: it is swept, and the table is empty
+    expect(await guest.reader.rest()).toEqual([expect.stringContaining('"leave":["ada"]')]);
+    const db = new BetterSqlite3(file.path, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) FROM presence_room_members').pluck().get()).toBe(0);
+    db.close();
+    await one.enter('ada');
+    pass(2, one, two);
+    expect(await guest.reader.rest()).toEqual([expect.stringContaining('"join":[["ada"')]);
   });
 
   it('back by 5 minutes: the members of a process that died still leave once its heartbeat runs out', async () => {

@@ -53,11 +53,11 @@ const TOMBSTONE_MS = 5 * 60_000;
 type Raw = [string, string, string, number, string, string | null, number, string | null, number, number];
 
 /**
- * Rooms across processes on one SQLite file, in two kit tables (rooms are ephemeral; nothing
+ * Rooms across processes on one SQLite file, in three kit tables (rooms are ephemeral; nothing
  * here is history): `presence_room_members`, one row per (room, uid, process) written only
- * when that process's view of the member changes, each stamped with a `seq` one above the
- * table's highest, so a tick reads only the rows changed since its last read (an indexed
- * range); and `presence_room_processes`, one heartbeat per process every 2 s, so a killed
+ * when that process's view of the member changes, each stamped with the next `seq` of
+ * `presence_room_seq` (a counter that never goes back), so a tick reads only the rows changed
+ * since its last read (an indexed range); and `presence_room_processes`, one heartbeat per process every 2 s, so a killed
  * process's members leave within 15 s. Writes are queued and flushed once per tick in one
  * transaction; a locked database keeps them queued for the next one. The tables are created
  * at the first exchange, so a site that never uses rooms gets none.
@@ -81,7 +81,7 @@ export class RoomStore implements RoomSharing {
   readonly #beats = new Map<string, { heartbeat: number; at: number }>();
   #live = new Set<string>();
   /**
-   * The table's highest `seq` at each heartbeat, with when (monotonic): a leave with a `seq` at or
+   * The last `seq` handed out at each heartbeat, with when (monotonic): a leave with a `seq` at or
    * below the one of `TOMBSTONE_MS` ago was written at least that long ago, whatever the wall
    * clock says (set forward, `changed_at` would call a leave written a moment ago 5 minutes old).
    */
@@ -194,17 +194,22 @@ interface Tables {
   maxSeq: () => number;
 }
 
-/** The two kit tables, and the prepared statements over them (every name is the kit's own). */
+/** The kit tables, and the prepared statements over them (every name is the kit's own). */
 function roomTables(db: Database): Tables {
   db.exec(`CREATE TABLE IF NOT EXISTS presence_room_members (
       room TEXT NOT NULL, uid TEXT NOT NULL, process TEXT NOT NULL, present INTEGER NOT NULL,
       name TEXT NOT NULL, avatar TEXT, since INTEGER NOT NULL, state TEXT, typing_until INTEGER NOT NULL,
       seq INTEGER NOT NULL, changed_at INTEGER NOT NULL, PRIMARY KEY (room, uid, process));
     CREATE INDEX IF NOT EXISTS presence_room_members_seq ON presence_room_members (seq);
-    CREATE TABLE IF NOT EXISTS presence_room_processes (process TEXT PRIMARY KEY, heartbeat INTEGER NOT NULL);`);
+    CREATE TABLE IF NOT EXISTS presence_room_processes (process TEXT PRIMARY KEY, heartbeat INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS presence_room_seq (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL);
+    INSERT OR IGNORE INTO presence_room_seq (one, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM presence_room_members;`);
+  // The last seq handed out, kept apart from the rows: with every row swept, MAX(seq) would start
+  // again at 1, below what the other processes last read, and they would skip the new rows.
+  const nextSeq = db.prepare(`UPDATE presence_room_seq SET seq = seq + 1 RETURNING seq`).pluck();
   const upsert = db.prepare(`INSERT INTO presence_room_members
       (room, uid, process, present, name, avatar, since, state, typing_until, seq, changed_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM presence_room_members), ?)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (room, uid, process) DO UPDATE SET present = excluded.present, name = excluded.name,
       avatar = excluded.avatar, since = excluded.since, state = excluded.state,
       typing_until = excluded.typing_until, seq = excluded.seq, changed_at = excluded.changed_at`);
@@ -227,7 +232,7 @@ function roomTables(db: Database): Tables {
     `DELETE FROM presence_room_members WHERE process NOT IN (SELECT process FROM presence_room_processes)`,
   );
   const tombstones = db.prepare(`DELETE FROM presence_room_members WHERE present = 0 AND seq <= ?`);
-  const maxSeq = db.prepare(`SELECT COALESCE(MAX(seq), 0) FROM presence_room_members`).pluck();
+  const maxSeq = db.prepare(`SELECT seq FROM presence_room_seq`).pluck();
   return {
     write: db.transaction((rows: MemberRow[], at: number) => {
       for (const r of rows)
@@ -241,6 +246,7 @@ function roomTables(db: Database): Tables {
           r.since,
           r.state === null ? null : JSON.stringify(r.state),
           r.typingUntil,
+          nextSeq.get() as number,
           at,
         );
     }),
