@@ -1,5 +1,5 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
-import { getPresenceStore, type PresenceHere } from '../src/index.js';
+import { getPresenceStore, type PresenceHere, type PresenceTyping } from '../src/index.js';
 import '../src/define.js';
 import { ENDPOINT, eventually, openEventSources, server, signIn } from './support/helpers.js';
 
@@ -15,6 +15,7 @@ describe('room signals when the page clock is set back 5 minutes', () => {
   before(async () => {
     await server.reset({ typingSeconds: 2 });
     await server.user({ uid: 'k-ada', name: 'Ada', avatar: null });
+    await server.user({ uid: 'k-bea', name: 'Bea', avatar: null });
     signIn('k-ada');
     window.fetch = (input, init) => {
       if (init?.method === 'POST') posts.push(String(input).replace(/^.*\//, ''));
@@ -46,5 +47,26 @@ describe('room signals when the page clock is set back 5 minutes', () => {
     room.set({ color: 'plum' });
     await eventually(() => posts.filter((p) => p === 'room-state').length === 2, 'the second state', 1500);
     expect(posts.filter((p) => p === 'room-typing')).to.have.length(2);
+  });
+
+  it('someone else typing runs out after its seconds, though the clock went back meanwhile', async () => {
+    await server.enterAs('k-bea', ROOM);
+    const element = await fixture<PresenceTyping>(
+      html`<div>
+        <presence-here endpoint=${ENDPOINT} room=${ROOM}></presence-here
+        ><presence-typing endpoint=${ENDPOINT} room=${ROOM}></presence-typing>
+      </div>`,
+    ).then((div) => div.querySelector('presence-typing')!);
+    await eventually(
+      async () => (await server.roomTick(), getPresenceStore(ENDPOINT).room(ROOM).count === 2),
+      'both in',
+    );
+    const text = () => element.shadowRoot!.querySelector('[part~="label"]')!.textContent!.trim();
+    await server.typingAs('k-bea', ROOM, true);
+    await eventually(async () => (await server.roomTick(), text() === 'Bea is typing…'), 'typing shows');
+    Date.now = () => realNow() - 5 * 60_000;
+    // 2 s after the signal, with no frame needed (as without the clock change).
+    await eventually(() => text() === '', 'it runs out', 4000);
+    await server.leaveAs('k-bea');
   });
 });
