@@ -29,6 +29,7 @@ export class PresenceRoom {
   readonly #want: (max: number) => Unsubscribe;
   #pendingState: { state: RoomState | null } | null = null;
   #stateTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last state and typing signal went, on `performance.now()`: a clock set back must not silence them. */
   #lastStateAt = -Infinity;
   #typingSentAt = -Infinity;
   readonly #logged = new Set<string>();
@@ -101,19 +102,19 @@ export class PresenceRoom {
       );
     this.#pendingState = { state };
     if (this.#stateTimer !== undefined) return;
-    const wait = Math.max(0, this.#lastStateAt + STATE_THROTTLE_MS - Date.now());
+    const wait = Math.max(0, this.#lastStateAt + STATE_THROTTLE_MS - performance.now());
     this.#stateTimer = setTimeout(() => {
       this.#stateTimer = undefined;
       const pending = this.#pendingState;
       this.#pendingState = null;
-      this.#lastStateAt = Date.now();
+      this.#lastStateAt = performance.now();
       if (pending) void this.#post('room-state', { room: this.name, state: pending.state });
     }, wait);
   }
 
   /** Call on every keystroke: the signal goes at most every 2 s while typing goes on, and runs out by itself on the receivers. */
   typing(): void {
-    const now = Date.now();
+    const now = performance.now();
     if (now - this.#typingSentAt < TYPING_REPEAT_MS) return;
     this.#typingSentAt = now;
     void this.#post('room-typing', { room: this.name, typing: true });

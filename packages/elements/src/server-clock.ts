@@ -7,12 +7,17 @@ import { clockOffset } from '@presence-kit/core';
  * stands in: they were rendered moments before the page loaded, so it is right to
  * within that delay. A page with neither uses the device clock.
  */
-let offset = 0;
+/**
+ * The server's time minus `performance.now()`: counted on the page's monotonic clock, so a
+ * device clock set back or forward mid-session (an NTP correction) moves no label or typing
+ * expiry until the next frame. Until anything is learnt, the device clock as the page loaded.
+ */
+let offset = Date.now() - performance.now();
 let fromStream = false;
 
 /** The server's clock (epoch ms), as far as this page knows it. */
 export function serverNow(): number {
-  return Date.now() + offset;
+  return performance.now() + offset;
 }
 
 /** Learns the server's time `t` (epoch ms) from a frame (`stream`) or server-rendered markup (`markup`). */
@@ -20,6 +25,6 @@ export function learnServerTime(t: number | null, source: 'stream' | 'markup'): 
   if (t === null || !Number.isFinite(t)) return;
   // Markup may come from a cache; once a frame has spoken, it no longer counts.
   if (source === 'markup' && fromStream) return;
-  offset = clockOffset(t, Date.now());
+  offset = clockOffset(t, performance.now());
   if (source === 'stream') fromStream = true;
 }

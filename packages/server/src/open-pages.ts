@@ -11,6 +11,8 @@ export interface OpenPagesOptions {
   /** The hysteresis margin: a closing is written within a quarter of it. */
   marginSeconds: number;
   now: () => number;
+  /** A clock that never jumps (ms): how long ago a page closed is measured on it. */
+  monotonic: () => number;
   faults: FaultLog;
 }
 
@@ -38,7 +40,7 @@ export class OpenPages {
   readonly #o: OpenPagesOptions;
   readonly #closingMs: number;
   readonly #open = new Map<Uid, number>();
-  /** Users whose last page closed, when, not written yet. */
+  /** Users whose last page closed, when (monotonic), not written yet. */
   readonly #closing = new Map<Uid, number>();
   /** When each user's row last said "open", oldest first: the refresh order. */
   readonly #refreshed = new Map<Uid, number>();
@@ -69,7 +71,7 @@ export class OpenPages {
     if (count > 1) return void this.#open.set(uid, count - 1);
     if (count === 0) return;
     this.#open.delete(uid);
-    this.#closing.set(uid, this.#o.now());
+    this.#closing.set(uid, this.#o.monotonic());
     this.onLeft(uid);
   }
 
@@ -79,11 +81,12 @@ export class OpenPages {
    */
   sweep(): void {
     const now = this.#o.now();
+    const mono = this.#o.monotonic();
     const rows: PageRow[] = [];
     for (const [uid, at] of this.#closing) {
-      // Oldest first: the rest closed later. A clock set back writes them at once.
-      if (now - at < this.#closingMs && now >= at) break;
-      rows.push([uid, at]);
+      // Oldest first: the rest closed later.
+      if (mono - at < this.#closingMs && mono >= at) break;
+      rows.push([uid, this.#closedAt(at, now, mono)]);
       this.#closing.delete(uid);
       this.#refreshed.delete(uid);
     }
@@ -102,11 +105,24 @@ export class OpenPages {
   /** Every page of this process closes now (a clean stop): its users leave after the margin unless they reconnect elsewhere. */
   close(): void {
     const now = this.#o.now();
-    const rows = [...this.#closing, ...[...this.#open.keys()].map((uid): PageRow => [uid, now])];
+    const mono = this.#o.monotonic();
+    const rows = [
+      ...[...this.#closing].map(([uid, at]): PageRow => [uid, this.#closedAt(at, now, mono)]),
+      ...[...this.#open.keys()].map((uid): PageRow => [uid, now]),
+    ];
     this.#open.clear();
     this.#closing.clear();
     this.#refreshed.clear();
     this.#flush(rows);
+  }
+
+  /**
+   * A closing's wall time as of now: as long ago as it happened. Not the wall time read when it
+   * happened: a clock set back meanwhile would make the closing lie minutes ahead, and its user
+   * stay present until then.
+   */
+  #closedAt(at: number, now: number, mono: number): number {
+    return now - Math.max(0, mono - at);
   }
 
   /** A row saying "open" for two periods from `now`, noted as refreshed then (moved to the end of the order). */

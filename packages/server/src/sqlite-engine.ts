@@ -123,6 +123,7 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
     writeSeconds: o.writeSeconds,
     marginSeconds: o.window.marginSeconds,
     now: o.now,
+    monotonic: o.monotonic,
     faults: o.faults,
   });
   let forwardedRooms: ForwardedRooms | undefined;
@@ -139,7 +140,7 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
     kind: 'sqlite',
     store,
     // Several processes on one file share their rooms through it.
-    rooms: new RoomStore(db),
+    rooms: new RoomStore(db, o.monotonic),
     hostDb: ownsDb ? undefined : db,
     writes: store,
     pages,

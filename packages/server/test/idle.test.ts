@@ -195,6 +195,22 @@ describe('idle', () => {
     expect(await bob.reader.next()).toEqual([frame('presence', `{"t":${host.clock.ms},"idle":{"ada":0}}`)]);
   });
 
+  it('shows someone who left offline after the margin when the clock is set back before their leaving is written', async () => {
+    host = createTestApp({ idleSeconds: 120 });
+    const { ada, bob } = await adaReading();
+    passes(200);
+    await bob.reader.next(2); // idle
+    await close(ada);
+    host.clock.jump(-300); // within the few seconds her closing waits before it is written
+    passes(19);
+    expect(await bob.reader.rest()).toEqual([]);
+    passes(1);
+    expect(await bob.reader.rest()).toEqual([
+      frame('presence', `{"t":${host.clock.ms},"off":{"ada":0}}`), // her activity now reads as ahead of the clock
+      frame('roster', `{"t":${host.clock.ms},"count":0,"leave":["ada"]}`),
+    ]);
+  });
+
   it('never makes anyone idle without a page: requests alone keep the two states', async () => {
     host = createTestApp({ idleSeconds: 120 });
     await host.visit('ada');

@@ -31,6 +31,7 @@ function pagesOnFile() {
     writeSeconds: 30,
     marginSeconds: 20,
     now: clock.now,
+    monotonic: clock.monotonic,
     faults: new FaultLog(() => {}),
   });
   const rows = () =>
@@ -110,6 +111,7 @@ describe('open pages', () => {
       writeSeconds: 2,
       marginSeconds: 2,
       now: () => (ms += step),
+      monotonic: () => ms,
       faults: new FaultLog(() => {}),
     });
     pages.opened('ada');

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HelloFrame } from '@presence-kit/core';
 import { FakeClock, FrameReader, createTestHost, tempDbPath } from '../../../test/support/index.js';
 import { internalsOf } from '../src/internals.js';
@@ -7,7 +8,7 @@ import type { Presence } from '../src/index.js';
 // Two presence instances on one SQLite file are two processes behind a load balancer: each
 // holds its own sessions, and the room they show is the same. Both run on one fake clock.
 
-const file = tempDbPath();
+let file = tempDbPath();
 const clock = new FakeClock();
 const processes: Presence[] = [];
 const readers: FrameReader[] = [];
@@ -29,15 +30,17 @@ function start(name = `p${processes.length + 1}`) {
   processes.push(host.presence);
   host.presence.upsertUser({ uid: 'ada', name: 'Ada', avatar: null });
   host.presence.upsertUser({ uid: 'bea', name: 'Bea', avatar: null });
-  const enter = async (as: string) => {
-    const reader = new FrameReader(await host.app.request('/presence/stream?v=2', { headers: { 'x-test-user': as } }));
+  /** Enters the room as `as`, or watches it as a guest (null: no member, no row). */
+  const enter = async (as: string | null) => {
+    const user: Record<string, string> = as === null ? {} : { 'x-test-user': as };
+    const reader = new FrameReader(await host.app.request('/presence/stream?v=2', { headers: user }));
     readers.push(reader);
     const [, hello] = await reader.next(2);
     const { sid } = JSON.parse(/^data: (.*)$/m.exec(hello!)![1]!) as HelloFrame;
     const post = (path: string, body: object) =>
       host.app.request(`/presence/${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-test-user': as },
+        headers: { 'content-type': 'application/json', ...user },
         body: JSON.stringify(body),
       });
     expect((await post('subscribe', { sid, rooms: { 'doc:42': {} } })).status).toBe(200);
@@ -120,5 +123,112 @@ describe('rooms across processes on one SQLite file', () => {
     one.tick();
     one.tick();
     expect(await bea.reader.rest()).toEqual([room(`{"t":${clock.ms},"room":"doc:42","count":1,"leave":["ada"]}`)]);
+  });
+});
+
+describe('rooms across processes on a fresh file: the wall clock set, every row swept', () => {
+  // A file of its own: the processes of the tests above left rows that still look alive.
+  beforeEach(() => {
+    file = tempDbPath();
+  });
+
+  it('forward by 5 minutes: no member of the other process leaves or disappears', async () => {
+    const one = start();
+    const two = start();
+    const bea = await one.enter('bea');
+    await two.enter('ada');
+    pass(2, one, two);
+    await bea.reader.rest();
+    clock.jump(300);
+    pass(20, one, two);
+    expect(await bea.reader.rest()).toEqual([]);
+    expect(one.presence.roomMembers('doc:42').count).toBe(2);
+    // A process started now still sees Ada, whose row the other wrote before the jump.
+    const three = start();
+    await three.enter('cid');
+    pass(2, one, two, three);
+    expect(three.presence.roomMembers('doc:42').users.map((u) => u.uid)).toEqual(['ada', 'bea', 'cid']);
+  });
+
+  it('forward by 5 minutes just as a leave is written: the other process still sees it', async () => {
+    const one = start();
+    const two = start();
+    const ada = await one.enter('ada');
+    const bea = await two.enter('bea');
+    pass(2, one, two);
+    await bea.reader.rest();
+    await ada.reader.cancel();
+    const db = new BetterSqlite3(file.path, { readonly: true });
+    const left = () => db.prepare('SELECT COUNT(*) FROM presence_room_members WHERE present = 0').pluck().get() !== 0;
+    // Ada's process writes her leave after the grace; the clock is set forward before the other reads it.
+    for (let s = 0; s < 40 && !left(); s++) {
+      clock.advance(1);
+      one.tick();
+      if (!left()) two.tick();
+    }
+    db.close();
+    clock.jump(301);
+    pass(3, two, one);
+    expect(await bea.reader.rest()).toEqual([expect.stringContaining('"count":1,"leave":["ada"]}')]);
+  });
+
+  it('see a member who comes back after every row was swept (the seq numbering starts again)', async () => {
+    const one = start();
+    const two = start();
+    const guest = await two.enter(null);
+    await one.enter(null); // each process holds the room all along
+    const ada = await one.enter('ada');
+    pass(2, one, two);
+    expect(await guest.reader.rest()).toEqual([expect.stringContaining('"join":[["ada"')]);
+    await ada.reader.cancel();
+    pass(31 + 300 + 10, one, two); // her leave, then 5 minutes on: it is swept, and the table is empty
+    expect(await guest.reader.rest()).toEqual([expect.stringContaining('"leave":["ada"]')]);
+    const db = new BetterSqlite3(file.path, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) FROM presence_room_members').pluck().get()).toBe(0);
+    db.close();
+    await one.enter('ada');
+    pass(2, one, two);
+    expect(await guest.reader.rest()).toEqual([expect.stringContaining('"join":[["ada"')]);
+  });
+
+  it('back by 5 minutes: the members of a process that died still leave once its heartbeat runs out', async () => {
+    const one = start();
+    const two = start();
+    const bea = await one.enter('bea');
+    await two.enter('ada');
+    pass(2, one, two);
+    await bea.reader.rest();
+    processes.splice(1, 1)[0]!.close();
+    clock.jump(-300);
+    pass(12, one);
+    expect(await bea.reader.rest()).toEqual([]);
+    // Its last heartbeat reads as 5 minutes ahead: it must not count until the clock catches up.
+    pass(6, one);
+    expect(await bea.reader.rest()).toEqual([expect.stringContaining('"count":1,"leave":["ada"]}')]);
+  });
+});
+
+describe('rooms when a process is killed and started again on the file', () => {
+  beforeEach(() => {
+    file = tempDbPath();
+    hooks.length = 0;
+  });
+
+  it('call onJoin once for a member whose page reconnects, and onLeave once for one who never comes back', async () => {
+    const first = start('old');
+    await first.enter('ada');
+    await first.enter('bea');
+    pass(2, first);
+    expect(hooks.splice(0)).toEqual(['old join doc:42 ada', 'old join doc:42 bea']);
+    processes.splice(0, 1)[0]!.close(); // kill -9: no goodbye
+    clock.advance(3);
+    const second = start('new');
+    const watcher = await second.enter('ada'); // her page reconnects; Bea's does not
+    pass(20, second);
+    expect(hooks.splice(0)).toEqual(['new leave doc:42 bea']);
+    expect(await watcher.reader.rest()).toEqual([
+      expect.stringMatching(/"count":2,"join":\[\["ada","Ada",null,\d+\],\["bea","Bea",null,\d+\]\]\}/),
+      expect.stringContaining('"count":1,"leave":["bea"]}'),
+    ]);
   });
 });

@@ -253,3 +253,37 @@ describe('a room', () => {
     }
   });
 });
+
+describe('a room when the wall clock is set', () => {
+  it('forward or back by 5 minutes: typing lasts its seconds, and a leave comes after the grace', async () => {
+    start({ typingSeconds: 5, roomGraceSeconds: 10 });
+    const bea = await enter('b', { 'doc:42': {} });
+    const ada = await enter('a', { 'doc:42': {} });
+    tick();
+    await bea.reader.rest();
+    for (const jump of [-300, 300]) {
+      await post('room-typing', { room: 'doc:42', typing: true }, 'a');
+      tick();
+      host.clock.jump(jump);
+      host.clock.advance(2);
+      tick();
+      const mid = await enter('c', { 'doc:42': {} });
+      expect(await mid.reader.rest()).toEqual([expect.stringContaining('"typing":{"a":3},"me":"c"}')]);
+      host.clock.advance(4);
+      tick();
+      const late = await enter('c', { 'doc:42': {} });
+      expect(await late.reader.rest()).toEqual([expect.not.stringContaining('typing')]);
+      await mid.reader.cancel();
+      await late.reader.cancel();
+    }
+    await bea.reader.rest();
+    await ada.reader.cancel();
+    host.clock.jump(-300);
+    host.clock.advance(9);
+    tick();
+    expect(await bea.reader.rest()).toEqual([]);
+    host.clock.advance(1);
+    tick();
+    expect(await bea.reader.rest()).toEqual([expect.stringContaining('"count":1,"leave":["c","a"]}')]);
+  });
+});

@@ -63,6 +63,7 @@ export function createRedisEngine(o: RedisEngineOptions): PresenceEngine {
     writeSeconds: o.writeSeconds,
     marginSeconds: o.window.marginSeconds,
     now: o.now,
+    monotonic: o.monotonic,
     faults: o.faults,
   });
   // Every node writes its own pages; the leader reads everyone's.

@@ -38,40 +38,58 @@ export interface Exchange {
   rows: MemberRow[];
   live: ReadonlySet<string>;
   livenessChanged: boolean;
-  /** Members this process was the first in the cluster to hold / the last to let go (`decidesHooks`). */
+  /** Members this process was the first in the cluster to hold (`decidesHooks`). */
   joined?: { room: RoomName; uid: Uid }[];
+  /** Members this process was the last to let go (`decidesHooks`), or whose last row it swept from a dead process: their `onLeave`. */
   left?: { room: RoomName; uid: Uid }[];
 }
 
 /** How often a process says it is alive, and how long after its last word its rows stop counting. */
 export const HEARTBEAT_MS = 2000;
 export const PROCESS_TTL_MS = 15_000;
-/** Rows of members who left are kept this long, so a process that reads late still sees the leave. */
+/** Rows of members who left are kept this long (on the monotonic clock), so a process that reads late still sees the leave. */
 const TOMBSTONE_MS = 5 * 60_000;
 
 type Raw = [string, string, string, number, string, string | null, number, string | null, number, number];
 
 /**
- * Rooms across processes on one SQLite file, in two kit tables (rooms are ephemeral; nothing
+ * Rooms across processes on one SQLite file, in three kit tables (rooms are ephemeral; nothing
  * here is history): `presence_room_members`, one row per (room, uid, process) written only
- * when that process's view of the member changes, each stamped with a `seq` one above the
- * table's highest, so a tick reads only the rows changed since its last read (an indexed
- * range); and `presence_room_processes`, one heartbeat per process every 2 s, so a killed
+ * when that process's view of the member changes, each stamped with the next `seq` of
+ * `presence_room_seq` (a counter that never goes back), so a tick reads only the rows changed
+ * since its last read (an indexed range); and `presence_room_processes`, one heartbeat per process every 2 s, so a killed
  * process's members leave within 15 s. Writes are queued and flushed once per tick in one
  * transaction; a locked database keeps them queued for the next one. The tables are created
  * at the first exchange, so a site that never uses rooms gets none.
+ *
+ * A heartbeat is judged on this process's monotonic clock from when its value was seen to
+ * change (dated once by the wall clock, at first sight), never by comparing wall times: a
+ * system clock set forward would otherwise make every other process look dead (and sweep
+ * their rows away for good), and one set back would keep a dead one alive until it caught up.
  */
 export class RoomStore implements RoomSharing {
   readonly process = randomBytes(6).toString('base64url');
   readonly #db: Database;
+  readonly #monotonic: () => number;
   #tables: Tables | null = null;
   readonly #pending = new Map<string, MemberRow>();
   #lastSeq = 0;
+  /** When (monotonic) this process last beat, and the value it wrote. */
   #lastHeartbeat = -Infinity;
+  #lastBeatValue = NaN;
+  /** Every process seen in the table: its latest heartbeat and when (monotonic) that value was first seen. */
+  readonly #beats = new Map<string, { heartbeat: number; at: number }>();
   #live = new Set<string>();
+  /**
+   * The last `seq` handed out at each heartbeat, with when (monotonic): a leave with a `seq` at or
+   * below the one of `TOMBSTONE_MS` ago was written at least that long ago, whatever the wall
+   * clock says (set forward, `changed_at` would call a leave written a moment ago 5 minutes old).
+   */
+  readonly #seqMarks: [mono: number, seq: number][] = [];
 
-  constructor(db: Database) {
+  constructor(db: Database, monotonic: () => number) {
     this.#db = db;
+    this.#monotonic = monotonic;
   }
 
   get pending(): boolean {
@@ -91,19 +109,23 @@ export class RoomStore implements RoomSharing {
    */
   exchange(now: number): Exchange {
     const tables = (this.#tables ??= roomTables(this.#db));
+    const mono = this.#monotonic();
     if (this.#pending.size > 0) {
       tables.write([...this.#pending.values()], now);
       this.#pending.clear();
     }
     let livenessChanged = false;
-    if (now - this.#lastHeartbeat >= HEARTBEAT_MS) {
-      this.#lastHeartbeat = now;
-      tables.beat(this.process, now);
-      const { gained, lost } = this.#refreshLive(tables, now);
+    let left: Exchange['left'] = [];
+    if (mono - this.#lastHeartbeat >= HEARTBEAT_MS) {
+      this.#lastHeartbeat = mono;
+      // Always a new value, so the others see a beat even when the clock was set back onto the last one.
+      this.#lastBeatValue = now === this.#lastBeatValue ? now + 1 : now;
+      tables.beat(this.process, this.#lastBeatValue);
+      const { gained, lost, dead } = this.#refreshLive(tables, now, mono);
       livenessChanged = lost;
       // A process that came back to life may have rows this one skipped: read everything again.
       if (gained) this.#lastSeq = 0;
-      tables.sweep(now - PROCESS_TTL_MS, now - TOMBSTONE_MS);
+      left = tables.sweep(dead, this.#tombstonesUpTo(tables, mono));
     }
     const rows: MemberRow[] = [];
     let refreshed = false;
@@ -112,7 +134,7 @@ export class RoomStore implements RoomSharing {
       // A process that started since the last heartbeat read: ask once rather than wait for the next.
       if (!this.#live.has(raw[2]) && !refreshed) {
         refreshed = true;
-        if (this.#refreshLive(tables, now).lost) livenessChanged = true;
+        if (this.#refreshLive(tables, now, mono).lost) livenessChanged = true;
       }
       if (!this.#live.has(raw[2])) continue;
       rows.push({
@@ -127,16 +149,38 @@ export class RoomStore implements RoomSharing {
         typingUntil: raw[8],
       });
     }
-    return { rows, live: this.#live, livenessChanged };
+    return { rows, live: this.#live, livenessChanged, left };
   }
 
-  /** Which processes are alive now; `lost`: one that was is not (its members must go). */
-  #refreshLive(tables: Tables, now: number): { gained: boolean; lost: boolean } {
-    const live = new Set(tables.processes(now - PROCESS_TTL_MS));
+  /** The highest `seq` written at least `TOMBSTONE_MS` ago (0: none yet). */
+  #tombstonesUpTo(tables: Tables, mono: number): number {
+    this.#seqMarks.push([mono, tables.maxSeq()]);
+    let upTo = 0;
+    while (this.#seqMarks.length > 0 && mono - this.#seqMarks[0]![0] >= TOMBSTONE_MS) upTo = this.#seqMarks.shift()![1];
+    return upTo;
+  }
+
+  /** Which processes are alive now; `lost`: one that was is not (its members must go); `dead`: those to sweep. */
+  #refreshLive(tables: Tables, now: number, mono: number): { gained: boolean; lost: boolean; dead: string[] } {
+    const live = new Set<string>();
+    const dead: string[] = [];
+    const listed = new Set<string>();
+    for (const [process, heartbeat] of tables.processes()) {
+      listed.add(process);
+      let beat = this.#beats.get(process);
+      if (beat?.heartbeat !== heartbeat) {
+        // First sight: as old as the wall clock says (never from the future); after that, a change is a beat now.
+        beat = { heartbeat, at: beat ? mono : mono - Math.max(0, now - heartbeat) };
+        this.#beats.set(process, beat);
+      }
+      if (process === this.process || mono - beat.at < PROCESS_TTL_MS) live.add(process);
+      else dead.push(process);
+    }
+    for (const process of this.#beats.keys()) if (!listed.has(process)) this.#beats.delete(process);
     const lost = [...this.#live].some((p) => !live.has(p));
     const gained = [...live].some((p) => !this.#live.has(p));
     this.#live = live;
-    return { gained, lost };
+    return { gained, lost, dead };
   }
 }
 
@@ -144,21 +188,28 @@ interface Tables {
   write: (rows: MemberRow[], at: number) => void;
   changes: Statement<[number, string], Raw>;
   beat: (process: string, at: number) => void;
-  processes: (since: number) => string[];
-  sweep: (deadBefore: number, tombstonesBefore: number) => void;
+  processes: () => [process: string, heartbeat: number][];
+  /** Deletes the rows of dead processes; returns the members this sweep took the last present row of (their `onLeave`). */
+  sweep: (dead: readonly string[], tombstonesUpTo: number) => { room: RoomName; uid: Uid }[];
+  maxSeq: () => number;
 }
 
-/** The two kit tables, and the prepared statements over them (every name is the kit's own). */
+/** The kit tables, and the prepared statements over them (every name is the kit's own). */
 function roomTables(db: Database): Tables {
   db.exec(`CREATE TABLE IF NOT EXISTS presence_room_members (
       room TEXT NOT NULL, uid TEXT NOT NULL, process TEXT NOT NULL, present INTEGER NOT NULL,
       name TEXT NOT NULL, avatar TEXT, since INTEGER NOT NULL, state TEXT, typing_until INTEGER NOT NULL,
       seq INTEGER NOT NULL, changed_at INTEGER NOT NULL, PRIMARY KEY (room, uid, process));
     CREATE INDEX IF NOT EXISTS presence_room_members_seq ON presence_room_members (seq);
-    CREATE TABLE IF NOT EXISTS presence_room_processes (process TEXT PRIMARY KEY, heartbeat INTEGER NOT NULL);`);
+    CREATE TABLE IF NOT EXISTS presence_room_processes (process TEXT PRIMARY KEY, heartbeat INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS presence_room_seq (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL);
+    INSERT OR IGNORE INTO presence_room_seq (one, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM presence_room_members;`);
+  // The last seq handed out, kept apart from the rows: with every row swept, MAX(seq) would start
+  // again at 1, below what the other processes last read, and they would skip the new rows.
+  const nextSeq = db.prepare(`UPDATE presence_room_seq SET seq = seq + 1 RETURNING seq`).pluck();
   const upsert = db.prepare(`INSERT INTO presence_room_members
       (room, uid, process, present, name, avatar, since, state, typing_until, seq, changed_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM presence_room_members), ?)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (room, uid, process) DO UPDATE SET present = excluded.present, name = excluded.name,
       avatar = excluded.avatar, since = excluded.since, state = excluded.state,
       typing_until = excluded.typing_until, seq = excluded.seq, changed_at = excluded.changed_at`);
@@ -166,12 +217,22 @@ function roomTables(db: Database): Tables {
     `INSERT INTO presence_room_processes (process, heartbeat) VALUES (?, ?)
      ON CONFLICT (process) DO UPDATE SET heartbeat = excluded.heartbeat`,
   );
-  const processes = db.prepare(`SELECT process FROM presence_room_processes WHERE heartbeat >= ?`).pluck();
-  const deadRows = db.prepare(
-    `DELETE FROM presence_room_members WHERE process NOT IN (SELECT process FROM presence_room_processes WHERE heartbeat >= ?)`,
+  const processes = db.prepare(`SELECT process, heartbeat FROM presence_room_processes`).raw();
+  const deadRows = db
+    .prepare<[string], [RoomName, Uid, number]>(
+      `DELETE FROM presence_room_members WHERE process = ? RETURNING room, uid, present`,
+    )
+    .raw();
+  const stillPresent = db
+    .prepare(`SELECT 1 FROM presence_room_members WHERE room = ? AND uid = ? AND present = 1 LIMIT 1`)
+    .pluck();
+  const deadProcess = db.prepare(`DELETE FROM presence_room_processes WHERE process = ?`);
+  // Rows of a process swept earlier (by any process on the file).
+  const orphans = db.prepare(
+    `DELETE FROM presence_room_members WHERE process NOT IN (SELECT process FROM presence_room_processes)`,
   );
-  const deadProcesses = db.prepare(`DELETE FROM presence_room_processes WHERE heartbeat < ?`);
-  const tombstones = db.prepare(`DELETE FROM presence_room_members WHERE present = 0 AND changed_at < ?`);
+  const tombstones = db.prepare(`DELETE FROM presence_room_members WHERE present = 0 AND seq <= ?`);
+  const maxSeq = db.prepare(`SELECT seq FROM presence_room_seq`).pluck();
   return {
     write: db.transaction((rows: MemberRow[], at: number) => {
       for (const r of rows)
@@ -185,6 +246,7 @@ function roomTables(db: Database): Tables {
           r.since,
           r.state === null ? null : JSON.stringify(r.state),
           r.typingUntil,
+          nextSeq.get() as number,
           at,
         );
     }),
@@ -195,11 +257,19 @@ function roomTables(db: Database): Tables {
       )
       .raw(),
     beat: (process, at) => void beat.run(process, at),
-    processes: (since) => processes.all(since) as string[],
-    sweep: db.transaction((deadBefore: number, tombstonesBefore: number) => {
-      deadRows.run(deadBefore);
-      deadProcesses.run(deadBefore);
-      tombstones.run(tombstonesBefore);
+    processes: () => processes.all() as [string, number][],
+    maxSeq: () => maxSeq.get() as number,
+    sweep: db.transaction((dead: readonly string[], tombstonesUpTo: number) => {
+      const held = new Map<string, { room: RoomName; uid: Uid }>();
+      for (const process of dead) {
+        for (const [room, uid, present] of deadRows.all(process))
+          if (present === 1) held.set(`${room}\n${uid}`, { room, uid });
+        deadProcess.run(process);
+      }
+      orphans.run();
+      tombstones.run(tombstonesUpTo);
+      // Only one process deletes a row, so only one calls the hook; none if a live process still holds them.
+      return [...held.values()].filter(({ room, uid }) => stillPresent.get(room, uid) === undefined);
     }),
   };
 }

@@ -39,11 +39,16 @@ export class Room {
   readonly #leaving = new Map<Uid, number>();
   readonly viewers = new Map<WindowSize, Set<Session>>();
   readonly state = new Map<Uid, RoomState>();
-  /** Who is typing → until when (epoch ms). */
+  /**
+   * Who is typing → until when, on the monotonic clock: a wall clock set back must not keep
+   * someone typing for minutes (nor one set forward end it at once). Rows carry it as wall time.
+   */
   readonly typing = new Map<Uid, number>();
   /** This tick's changes, published by `deltaFor`. */
   #stateChanged = new Set<Uid>();
   #typingChanged = new Map<Uid, number>();
+  /** The wall time each typing spell was stated with (written to, or read from, the shared rows). */
+  readonly #typingWalls = new Map<Uid, number>();
   #previous: readonly RosterEntry[] = [];
   #step: RoomStep = { joined: [], joinedHere: [], left: [], ended: [] };
   /** Other processes on the same SQLite file: their rows per member (uid → process → row). */
@@ -51,7 +56,12 @@ export class Room {
   /** Members no process holds any more, leaving at the next step. */
   readonly #remoteLeft = new Set<Uid>();
 
-  constructor(readonly name: RoomName) {}
+  constructor(
+    readonly name: RoomName,
+    readonly monotonic: () => number,
+    /** The longest anyone types without saying so again: caps another process's `typingUntil`. */
+    readonly typingSeconds: number,
+  ) {}
 
   get empty(): boolean {
     return (
@@ -110,7 +120,7 @@ export class Room {
       avatar: entry?.avatar ?? null,
       since: entry?.last_seen ?? now,
       state: this.state.get(uid) ?? null,
-      typingUntil: this.typing.get(uid) ?? 0,
+      typingUntil: this.#typingWall(uid, now),
     };
   }
 
@@ -151,9 +161,13 @@ export class Room {
     if (!row) return;
     this.setState(uid, row.state);
     if (row.typingUntil > now) {
-      if (this.typing.get(uid) !== row.typingUntil) {
-        this.typing.set(uid, row.typingUntil);
-        this.#typingChanged.set(uid, Math.max(1, Math.ceil((row.typingUntil - now) / 1000)));
+      // The row is wall time (the writer's); what is left of it, at most a whole typing spell.
+      const left = Math.min(row.typingUntil - now, this.typingSeconds * 1000);
+      const seconds = Math.max(1, Math.ceil(left / 1000));
+      if (this.#typingWall(uid, now) !== row.typingUntil) {
+        this.typing.set(uid, this.monotonic() + left);
+        this.#typingWalls.set(uid, row.typingUntil);
+        this.#typingChanged.set(uid, seconds);
       }
     } else this.#clearTyping(uid);
   }
@@ -182,17 +196,26 @@ export class Room {
 
   setTyping(uid: Uid, typing: boolean, now: number, seconds: number): void {
     if (!typing) return this.#clearTyping(uid);
-    this.typing.set(uid, now + seconds * 1000);
+    this.typing.set(uid, this.monotonic() + seconds * 1000);
+    this.#typingWalls.set(uid, now + seconds * 1000);
     this.#typingChanged.set(uid, seconds);
   }
 
+  /** Until when someone types in wall time, for their row: as written (or read), so an unchanged row reads unchanged. */
+  #typingWall(uid: Uid, now: number): number {
+    const until = this.typing.get(uid);
+    if (until === undefined) return 0;
+    return this.#typingWalls.get(uid) ?? now + (until - this.monotonic());
+  }
+
   #clearTyping(uid: Uid): void {
+    this.#typingWalls.delete(uid);
     if (!this.typing.delete(uid)) return;
     this.#typingChanged.set(uid, 0);
   }
 
   /** Joins who arrived, removes who left past their grace, forgets expired typing; true when there is anything to publish. */
-  step(now: number, monotonic: number): boolean {
+  step(monotonic: number): boolean {
     // In roster order, so every frame lists its joins the way the bar shows them.
     const joined = [...this.#joining.values()].sort(compareRosterEntries);
     this.#joining.clear();
@@ -212,14 +235,21 @@ export class Room {
       this.state.delete(uid);
       this.#stateChanged.delete(uid);
     }
-    for (const [uid, until] of this.typing) if (until <= now) this.typing.delete(uid);
+    for (const [uid, until] of this.typing) {
+      if (until > monotonic) continue;
+      this.typing.delete(uid);
+      this.#typingWalls.delete(uid);
+    }
     // The members before the step, for the window deltas; only copied when they change.
     this.#previous = this.members.entries;
     if (joined.length > 0 || left.length > 0) {
       this.#previous = [...this.members.entries];
       this.members.apply(joined, left);
     }
-    const joinedHere = joined.filter((entry) => this.#here.has(entry.uid)).map((entry) => entry.uid);
+    // Not a join another process (one alive, or one just killed whose page reconnected here) already reported.
+    const joinedHere = joined
+      .filter((entry) => this.#here.has(entry.uid) && !this.#remote.has(entry.uid))
+      .map((entry) => entry.uid);
     this.#step = { joined, joinedHere, left, ended };
     return (
       ended.length > 0 ||
@@ -291,7 +321,8 @@ export class Room {
     if (states) frame.state = states as Record<Uid, RoomState>;
     if (this.typing.size > 0) {
       const typing: Record<Uid, number> = Object.create(null);
-      for (const [uid, until] of this.typing) typing[uid] = Math.max(1, Math.ceil((until - t) / 1000));
+      const mono = this.monotonic();
+      for (const [uid, until] of this.typing) typing[uid] = Math.max(1, Math.ceil((until - mono) / 1000));
       frame.typing = typing;
     }
     if (me !== null) frame.me = me;

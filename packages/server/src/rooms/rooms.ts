@@ -133,7 +133,7 @@ export class Rooms {
     this.#exchange(t);
     let sent = 0;
     for (const room of this.#rooms.values()) {
-      if (room.step(t, monotonic)) {
+      if (room.step(monotonic)) {
         for (const [size, viewers] of room.viewers) {
           const delta = room.deltaFor(size, t);
           if (!delta) continue;
@@ -185,7 +185,7 @@ export class Rooms {
 
   #room(name: RoomName): Room {
     let room = this.#rooms.get(name);
-    if (!room) this.#rooms.set(name, (room = new Room(name)));
+    if (!room) this.#rooms.set(name, (room = new Room(name, this.#o.monotonic, this.#o.typingSeconds)));
     return room;
   }
 }
