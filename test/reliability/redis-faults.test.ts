@@ -145,7 +145,9 @@ describe('Redis engine faults', () => {
     await down;
     for (const w of list) expect(w.hellos).toHaveLength(1);
     console.log(`Redis down: slowest of 20 page requests ${slowest} ms`);
-    expect(slowest).toBeLessThan(250);
+    // Held up by presence, a request would wait out the stall or a command's 1 s timeout; well under
+    // that is all this asserts (a loaded machine alone can take a few hundred ms).
+    expect(slowest).toBeLessThan(700);
 
     await cluster.visit('bob');
     for (const w of list) await eventually(() => shownOnline(w, 'bob'), 'bob online after recovery', 10_000);
@@ -165,7 +167,9 @@ describe('Redis engine faults', () => {
       slowest = Math.max(slowest, await slowestOf(5, () => cluster!.visit(`user${Math.floor(Math.random() * 1000)}`)));
     cluster.redis.resume();
     console.log(`Redis stalled 5 s: slowest page request ${slowest} ms`);
-    expect(slowest).toBeLessThan(250);
+    // Held up by presence, a request would wait out the stall or a command's 1 s timeout; well under
+    // that is all this asserts (a loaded machine alone can take a few hundred ms).
+    expect(slowest).toBeLessThan(700);
 
     await cluster.visit('bob');
     for (const w of list) await eventually(() => shownOnline(w, 'bob'), 'bob online after the stall', 10_000);
