@@ -1,7 +1,7 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
-import { getPresenceStore, type PresenceHere, type PresenceTyping } from '../src/index.js';
+import { getPresenceStore, type PresenceHere } from '../src/index.js';
 import '../src/define.js';
-import { ENDPOINT, eventually, openEventSources, server, signIn } from './support/helpers.js';
+import { ENDPOINT, eventually, openEventSources, roomWithTyping, server, signIn } from './support/helpers.js';
 
 // <presence-here> and <presence-typing> in Chromium against the real server: this page is
 // signed in as Ada; the other people are sessions the server side of the test opens.
@@ -150,12 +150,7 @@ describe('<presence-typing>', () => {
 
   it('words one, two and three typists, never the page itself, runs out by itself, and stops at once', async () => {
     for (const uid of ['t-bea', 't-cy', 't-dee']) await server.enterAs(uid, ROOM);
-    const element = await fixture<PresenceTyping>(
-      html`<div>
-        <presence-here endpoint=${ENDPOINT} room=${ROOM}></presence-here
-        ><presence-typing endpoint=${ENDPOINT} room=${ROOM}></presence-typing>
-      </div>`,
-    ).then((div) => div.querySelector('presence-typing')!);
+    const element = await roomWithTyping(ROOM);
     const text = () => part(element, 'label')!.textContent!.trim();
     await eventually(
       async () => (await server.roomTick(), getPresenceStore(ENDPOINT).room(ROOM).count === 4),

@@ -1,7 +1,7 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
-import { getPresenceStore, type PresenceHere, type PresenceTyping } from '../src/index.js';
+import { getPresenceStore, type PresenceHere } from '../src/index.js';
 import '../src/define.js';
-import { ENDPOINT, eventually, openEventSources, server, signIn } from './support/helpers.js';
+import { ENDPOINT, eventually, openEventSources, roomWithTyping, server, signIn } from './support/helpers.js';
 
 // A room's signals from a page whose clock is set back mid-session (an NTP correction, a
 // laptop waking with a wrong clock): the throttles must not wait for the clock to catch up.
@@ -51,12 +51,7 @@ describe('room signals when the page clock is set back 5 minutes', () => {
 
   it('someone else typing runs out after its seconds, though the clock went back meanwhile', async () => {
     await server.enterAs('k-bea', ROOM);
-    const element = await fixture<PresenceTyping>(
-      html`<div>
-        <presence-here endpoint=${ENDPOINT} room=${ROOM}></presence-here
-        ><presence-typing endpoint=${ENDPOINT} room=${ROOM}></presence-typing>
-      </div>`,
-    ).then((div) => div.querySelector('presence-typing')!);
+    const element = await roomWithTyping(ROOM);
     await eventually(
       async () => (await server.roomTick(), getPresenceStore(ENDPOINT).room(ROOM).count === 2),
       'both in',

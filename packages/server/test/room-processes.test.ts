@@ -132,13 +132,19 @@ describe('rooms across processes on a fresh file: the wall clock set, every row 
     file = tempDbPath();
   });
 
-  it('forward by 5 minutes: no member of the other process leaves or disappears', async () => {
+  /** Two processes on the file, Bea's page on the first and Ada's on the second, both shown to Bea. */
+  async function beaOnOneAdaOnTwo() {
     const one = start();
     const two = start();
     const bea = await one.enter('bea');
     await two.enter('ada');
     pass(2, one, two);
     await bea.reader.rest();
+    return { one, two, bea };
+  }
+
+  it('forward by 5 minutes: no member of the other process leaves or disappears', async () => {
+    const { one, two, bea } = await beaOnOneAdaOnTwo();
     clock.jump(300);
     pass(20, one, two);
     expect(await bea.reader.rest()).toEqual([]);
@@ -192,12 +198,7 @@ describe('rooms across processes on a fresh file: the wall clock set, every row 
   });
 
   it('back by 5 minutes: the members of a process that died still leave once its heartbeat runs out', async () => {
-    const one = start();
-    const two = start();
-    const bea = await one.enter('bea');
-    await two.enter('ada');
-    pass(2, one, two);
-    await bea.reader.rest();
+    const { one, bea } = await beaOnOneAdaOnTwo();
     processes.splice(1, 1)[0]!.close();
     clock.jump(-300);
     pass(12, one);

@@ -2,7 +2,8 @@
 import '../../../../test/support/event-source-counter.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { RosterEntry } from '@presence-kit/core';
-import { configurePresence, type PresenceDot } from '../../src/index.js';
+import { fixture, html } from '@open-wc/testing';
+import { configurePresence, type PresenceDot, type PresenceTyping } from '../../src/index.js';
 
 // Single-page behaviour is tested on the page's own connection, where the counter sees its
 // EventSource; the shared paths (worker, leader) have their own tests, here and in test/e2e.
@@ -122,4 +123,15 @@ export function allLive(elements: Iterable<{ status: { live: boolean } }>): bool
 
 export function names(entries: readonly RosterEntry[]): string[] {
   return entries.map((entry) => entry.name);
+}
+
+/** A room's bar (which enters the page into it) and its typing line, as a page shows them; resolves with the typing line. */
+export async function roomWithTyping(room: string): Promise<PresenceTyping> {
+  const div = await fixture(
+    html`<div>
+      <presence-here endpoint=${ENDPOINT} room=${room}></presence-here
+      ><presence-typing endpoint=${ENDPOINT} room=${room}></presence-typing>
+    </div>`,
+  );
+  return div.querySelector('presence-typing')!;
 }
