@@ -116,11 +116,11 @@ describe('room names as sites write them', () => {
       await page.goto(`${site.url}/doc?room=${encodeURIComponent(name)}`, { waitUntil: 'load' });
       await expect.poll(() => warnings.filter((text) => text.includes('not a valid room name')).length).toBe(1);
       expect(warnings.find((text) => text.includes('not a valid room name'))).toBe(
-        `presence-kit: "${name.slice(0, 40)}" is not a valid room name (1-64 letters, digits or _ . : @ -); nothing is shown.`,
+        `presence-kit: "${name.slice(0, 40)}" is not a valid room name (1-128 letters, digits or _ . : @ -); nothing is shown.`,
       );
       expect(await page.evaluate(() => document.querySelector('presence-here')!.shadowRoot!.childElementCount)).toBe(0);
       expect(await inRoom(page, name, 'return "entered";').catch((error: Error) => error.message)).toContain(
-        'is not a room name; use 1-64 letters, digits or _ . : @ -, like "doc:42".',
+        'is not a room name; use 1-128 letters, digits or _ . : @ -, like "doc:42".',
       );
       await page.close();
     }

@@ -13,8 +13,13 @@ export type RoomName = string;
 /** The SSE event every room frame is sent as. Room frames carry no `id:`: a new session enters its rooms again. */
 export const ROOM_EVENT = 'room';
 
-/** Room names follow the uid rule (letters, digits and `_ . : @ -`, 1–64 characters): `doc:42`, `chat_room:7`. */
-export const ROOM_PATTERN = /^[A-Za-z0-9_.:@-]{1,64}$/;
+/**
+ * Room names use the uid's characters, up to 128 of them, so two ids fit (`org:<uuid>:doc:<uuid>` is 81):
+ * `doc:42`, `chat_room:7`.
+ */
+export const ROOM_PATTERN = /^[A-Za-z0-9_.:@-]{1,128}$/;
+/** The rule in words, for every message that refuses a name. */
+export const ROOM_NAME_RULE = '1-128 letters, digits or _ . : @ -';
 
 export function isValidRoom(value: unknown): boolean {
   return typeof value === 'string' && ROOM_PATTERN.test(value);

@@ -11,8 +11,9 @@ describe('rooms in core', () => {
   });
 
   it('validates room names like uids, and counts a state in UTF-8 bytes', () => {
-    expect(['doc:42', 'chat_room:7', 'a'.repeat(64)].every(isValidRoom)).toBe(true);
-    expect(['', 'doc 42', 'a'.repeat(65), 42, null, 'doc/42'].some(isValidRoom)).toBe(false);
+    const uuid = '3f2a9c1e-7b4d-4e8f-9a01-2b3c4d5e6f70';
+    expect(['doc:42', 'chat_room:7', `org:${uuid}:doc:${uuid}`, 'a'.repeat(128)].every(isValidRoom)).toBe(true);
+    expect(['', 'doc 42', 'a'.repeat(129), 42, null, 'doc/42'].some(isValidRoom)).toBe(false);
     expect(roomStateBytes({ c: 'é' })).toBe(10);
     expect(roomStateBytes({ c: '😀' })).toBe(12);
     expect(roomStateBytes(null)).toBe(4);

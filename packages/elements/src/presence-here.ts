@@ -61,7 +61,7 @@ const COLOR = /^(#[0-9a-f]{3,8}|[a-z]{3,20})$/i;
 export class PresenceHere extends OnlineNow {
   static override styles = [...onlineNowStyles, presenceHereStyles];
 
-  /** The room: `doc:42` (1-64 letters, digits or `_ . : @ -`). */
+  /** The room: `doc:42` (1-128 letters, digits or `_ . : @ -`). */
   @property({ reflect: true }) room: string | null = null;
 
   constructor() {

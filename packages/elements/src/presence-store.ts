@@ -1,5 +1,6 @@
 import {
   isValidRoom,
+  ROOM_NAME_RULE,
   liveStateOf,
   parseWindow,
   type LiveState,
@@ -182,7 +183,7 @@ export class PresenceStore {
   room(name: RoomName): PresenceRoom {
     if (!isValidRoom(name))
       throw new TypeError(
-        `presence-kit: ${JSON.stringify(String(name).slice(0, 70))} is not a room name; use 1-64 letters, digits or _ . : @ -, like "doc:42".`,
+        `presence-kit: ${JSON.stringify(String(name).slice(0, 70))} is not a room name; use ${ROOM_NAME_RULE}, like "doc:42".`,
       );
     let room = this.#rooms.get(name);
     if (!room) {

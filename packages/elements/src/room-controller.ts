@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import { isValidRoom, type RoomName, type RoomView, type Roster } from '@presence-kit/core';
+import { isValidRoom, ROOM_NAME_RULE, type RoomName, type RoomView, type Roster } from '@presence-kit/core';
 import { resolveEndpoint } from './config.js';
 import { StoreSubscription, type RosterSource } from './presence-controller.js';
 import type { PresenceStore, Unsubscribe } from './presence-store.js';
@@ -47,7 +47,7 @@ export class RoomController extends StoreSubscription implements RosterSource {
       if (!warned.has(room)) {
         warned.add(room);
         console.warn(
-          `presence-kit: "${room.slice(0, 40)}" is not a valid room name (1-64 letters, digits or _ . : @ -); nothing is shown.`,
+          `presence-kit: "${room.slice(0, 40)}" is not a valid room name (${ROOM_NAME_RULE}); nothing is shown.`,
         );
       }
       return null;

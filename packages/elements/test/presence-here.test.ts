@@ -111,7 +111,7 @@ describe('<presence-here>', () => {
       // "Nobody is here" would be a claim about a room the page never asked for.
       expect(element.shadowRoot!.childElementCount).to.equal(0);
       expect(warnings).to.deep.equal([
-        'presence-kit: "org/acme/channel/general" is not a valid room name (1-64 letters, digits or _ . : @ -); nothing is shown.',
+        'presence-kit: "org/acme/channel/general" is not a valid room name (1-128 letters, digits or _ . : @ -); nothing is shown.',
       ]);
       expect(openEventSources()).to.deep.equal([]);
     } finally {

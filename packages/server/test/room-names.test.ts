@@ -49,7 +49,7 @@ describe('room names', () => {
       [long, `${long.slice(0, 40)}…`],
       ['', ''],
     ]) {
-      const expected = `"${shown}" is not a valid room name: use 1-64 letters, digits or _ . : @ -, like "doc:42".`;
+      const expected = `"${shown}" is not a valid room name: use 1-128 letters, digits or _ . : @ -, like "doc:42".`;
       const entering = await session.subscribe({ rooms: { [name!]: {} } } as never);
       const typing = await post('room-typing', { room: name, typing: true }, 'ada');
       const state = await post('room-state', { room: name, state: { color: 'red' } }, 'ada');

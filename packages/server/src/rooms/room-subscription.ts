@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { isValidRoom, type RoomName } from '@presence-kit/core';
+import { isValidRoom, ROOM_NAME_RULE, type RoomName } from '@presence-kit/core';
 import type { PresenceEngine } from '../engine.js';
 import { errorResponse } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
@@ -19,7 +19,7 @@ const shownRoom = (name: string) => (name.length > 40 ? `${name.slice(0, 40)}…
 
 /** The one refusal of a room name the rule does not allow, whichever route it came to. */
 export const invalidRoomMessage = (name: string): string =>
-  `"${shownRoom(name)}" is not a valid room name: use 1-64 letters, digits or _ . : @ -, like "doc:42".`;
+  `"${shownRoom(name)}" is not a valid room name: use ${ROOM_NAME_RULE}, like "doc:42".`;
 
 /** Checks the `rooms` field of a subscription change: valid names, each `{}` / `{"max": N}` to enter, null to leave. */
 export function parseRooms(value: unknown): Parsed {
