@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Hono, type Context } from 'hono';
-import { DEFAULT_ROOM_GRACE_SECONDS } from '@presence-kit/core';
+import { DEFAULT_ROOM_GRACE_SECONDS, isValidUid } from '@presence-kit/core';
 import { fromTrustedPeer, parseTrustProxy } from './client-key.js';
 import { createPresence } from './create-presence.js';
 import { shownUrl } from './redis/redis-config.js';
@@ -16,6 +16,8 @@ import { servePresence } from './serve.js';
  *   PRESENCE_USER_HEADER: a header set by your auth proxy naming the signed-in user
  *   (e.g. x-forwarded-user); requests carrying it count as activity. With PRESENCE_TRUST_PROXY
  *   as addresses, only requests straight from one of them are believed.
+ *   PRESENCE_NAME_HEADER: a header set by the same proxy with the user's display name
+ *   (e.g. x-forwarded-preferred-username), which rosters, room bars and typing lines show.
  *   PRESENCE_TRUST_PROXY: the reverse proxies in front, as a count (1) or their addresses
  *   (10.0.0.2,10.0.0.3), so per-client stream limits apply to clients, not to the proxy.
  *   PRESENCE_ROOM_GRACE_SECONDS (30): how long a room member stays after their last page there closed.
@@ -43,7 +45,10 @@ function userFromHeader(header: string) {
   return (c: Context): string | null => {
     const user = c.req.header(header);
     if (user === undefined) return null;
-    if (fromTrustedPeer(c, trustProxy)) return user;
+    if (fromTrustedPeer(c, trustProxy)) {
+      rememberName(c, user);
+      return user;
+    }
     if (!warnedUntrusted) {
       warnedUntrusted = true;
       console.warn(
@@ -52,6 +57,20 @@ function userFromHeader(header: string) {
     }
     return null;
   };
+}
+const nameHeader = env.PRESENCE_NAME_HEADER?.toLowerCase();
+/** The names stored in this process, so a request writes one only when it changed (bounded: the oldest go). */
+const storedNames = new Map<string, string>();
+const MAX_STORED_NAMES = 10_000;
+/** Stores the proxy's display name for a signed-in request when it is new or changed. */
+function rememberName(c: Context, uid: string): void {
+  const name = nameHeader && c.req.header(nameHeader)?.trim().slice(0, 200);
+  // An id the uid rule refuses is skipped (and logged) by presence itself.
+  if (!name || !isValidUid(uid) || storedNames.get(uid) === name) return;
+  storedNames.delete(uid);
+  storedNames.set(uid, name);
+  if (storedNames.size > MAX_STORED_NAMES) storedNames.delete(storedNames.keys().next().value!);
+  presence.upsertUser({ uid, name });
 }
 const presence = createPresence({
   ...(redis ? { redis } : { db: env.PRESENCE_DB ?? 'presence.db' }),

@@ -72,4 +72,28 @@ describe('the standalone server', () => {
       db.cleanup();
     }
   });
+
+  it("shows the auth proxy's display name header in the roster, writing it only when it changes", async () => {
+    const db = tempDbPath();
+    try {
+      const server = await startBin(db.path, { PRESENCE_NAME_HEADER: 'X-Forwarded-Preferred-Username' });
+      const visit = (name: string) =>
+        fetch(`${server.url}/`, {
+          headers: { 'x-forwarded-user': 'u-7f3a', 'x-forwarded-preferred-username': name },
+        });
+      const file = new BetterSqlite3(db.path);
+      // Counts every write of a name, through the kit's own table.
+      file.exec(`CREATE TABLE name_writes (n INTEGER); INSERT INTO name_writes VALUES (0);
+        CREATE TRIGGER count_names AFTER UPDATE OF name ON presence_users BEGIN UPDATE name_writes SET n = n + 1; END;`);
+      for (let i = 0; i < 5; i++) await visit('Ada Lovelace');
+      await visit('Ada King');
+      const roster = async () =>
+        ((await (await fetch(`${server.url}/presence/roster`)).json()) as { users: { name: string }[] }).users;
+      await expect.poll(roster).toEqual([expect.objectContaining({ uid: 'u-7f3a', name: 'Ada King' })]);
+      expect(file.prepare('SELECT n FROM name_writes').pluck().get()).toBeLessThanOrEqual(2);
+      file.close();
+    } finally {
+      db.cleanup();
+    }
+  });
 });
