@@ -112,7 +112,10 @@ export class ProcessLink {
     if (holder === null || holder === this.node || !/^[\w-]+$/.test(holder)) return Promise.resolve(null);
     const socketPath = this.#socketOf(holder);
     return new Promise((settle) => {
-      const req = request({ socketPath, path: '/', method: 'POST', timeout: REPLY_TIMEOUT_MS }, (res) => {
+      // A connection per change (a local socket's connect is cheap): a pooled one could meet the
+      // other process closing it as idle, and the change would be lost in that race.
+      const options = { socketPath, path: '/', method: 'POST', timeout: REPLY_TIMEOUT_MS, agent: false };
+      const req = request(options, (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
