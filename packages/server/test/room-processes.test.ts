@@ -126,6 +126,32 @@ describe('rooms across processes on one SQLite file', () => {
   });
 });
 
+describe('a process starting on the file', () => {
+  beforeEach(() => {
+    file = tempDbPath();
+  });
+
+  it('keeps the rows it writes before its first heartbeat through another process sweeping, until they are old', async () => {
+    const one = start();
+    await one.enter('bea');
+    pass(2, one);
+    // As a process starting writes its first member row before its heartbeat row: never beaten yet.
+    const db = new BetterSqlite3(file.path);
+    db.prepare(
+      `INSERT INTO presence_room_members (room, uid, process, present, name, avatar, since, state, typing_until, seq, changed_at)
+       VALUES ('doc:42', 'ada', 'newcomer', 1, 'Ada', NULL, ?, NULL, 0, (SELECT seq + 1 FROM presence_room_seq), ?)`,
+    ).run(clock.ms, clock.ms);
+    db.prepare('UPDATE presence_room_seq SET seq = seq + 1').run();
+    const rows = () =>
+      db.prepare(`SELECT COUNT(*) FROM presence_room_members WHERE process = 'newcomer'`).pluck().get();
+    pass(20, one); // ten sweeps
+    expect(rows()).toBe(1);
+    pass(301, one); // a process that never beat: its rows go once old
+    expect(rows()).toBe(0);
+    db.close();
+  });
+});
+
 describe('rooms across processes on a fresh file: the wall clock set, every row swept', () => {
   // A file of its own: the processes of the tests above left rows that still look alive.
   beforeEach(() => {

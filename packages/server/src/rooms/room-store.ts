@@ -227,9 +227,11 @@ function roomTables(db: Database): Tables {
     .prepare(`SELECT 1 FROM presence_room_members WHERE room = ? AND uid = ? AND present = 1 LIMIT 1`)
     .pluck();
   const deadProcess = db.prepare(`DELETE FROM presence_room_processes WHERE process = ?`);
-  // Rows of a process swept earlier (by any process on the file).
+  // Rows of a process swept earlier (by any process on the file), once they are old: a process
+  // starting now writes its first rows before its first heartbeat, and they are not orphans.
+  // (Readers skip the rows of processes they do not see alive, so waiting costs nothing.)
   const orphans = db.prepare(
-    `DELETE FROM presence_room_members WHERE process NOT IN (SELECT process FROM presence_room_processes)`,
+    `DELETE FROM presence_room_members WHERE seq <= ? AND process NOT IN (SELECT process FROM presence_room_processes)`,
   );
   const tombstones = db.prepare(`DELETE FROM presence_room_members WHERE present = 0 AND seq <= ?`);
   const maxSeq = db.prepare(`SELECT seq FROM presence_room_seq`).pluck();
@@ -266,7 +268,7 @@ function roomTables(db: Database): Tables {
           if (present === 1) held.set(`${room}\n${uid}`, { room, uid });
         deadProcess.run(process);
       }
-      orphans.run();
+      orphans.run(tombstonesUpTo);
       tombstones.run(tombstonesUpTo);
       // Only one process deletes a row, so only one calls the hook; none if a live process still holds them.
       return [...held.values()].filter(({ room, uid }) => stillPresent.get(room, uid) === undefined);
