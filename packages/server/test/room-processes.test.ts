@@ -126,7 +126,7 @@ describe('rooms across processes on one SQLite file', () => {
   });
 });
 
-describe('a process starting on the file', () => {
+describe("a process's own rows", () => {
   beforeEach(() => {
     file = tempDbPath();
   });
@@ -149,6 +149,24 @@ describe('a process starting on the file', () => {
     pass(301, one); // a process that never beat: its rows go once old
     expect(rows()).toBe(0);
     db.close();
+  });
+
+  it('are written again when it comes back from a stall long enough to be judged dead and swept', async () => {
+    const one = start();
+    const two = start();
+    const bea = await one.enter('bea');
+    await two.enter('ada');
+    pass(2, one, two);
+    await bea.reader.rest();
+    hooks.length = 0;
+    pass(20, one); // the second process stalls: past the TTL, the first sweeps it
+    expect(one.presence.roomMembers('doc:42').users.map((u) => u.uid)).toEqual(['bea']);
+    pass(4, one, two); // it runs again: its heartbeat is back, and Ada with it
+    expect(one.presence.roomMembers('doc:42').users.map((u) => u.uid)).toEqual(['ada', 'bea']);
+    const frames = await bea.reader.rest();
+    expect(frames.at(-1)).toContain('"join":[["ada"');
+    // The sweep let her go, so her return is a join: the host's hooks stay paired.
+    expect(hooks.splice(0)).toEqual(['p1 leave doc:42 ada', 'p2 join doc:42 ada']);
   });
 });
 

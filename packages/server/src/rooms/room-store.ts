@@ -73,6 +73,8 @@ export class RoomStore implements RoomSharing {
   readonly #monotonic: () => number;
   #tables: Tables | null = null;
   readonly #pending = new Map<string, MemberRow>();
+  /** This process's present rows as last queued: written again if another process swept them (see `exchange`). */
+  readonly #mine = new Map<string, MemberRow>();
   #lastSeq = 0;
   /** When (monotonic) this process last beat, and the value it wrote. */
   #lastHeartbeat = -Infinity;
@@ -98,7 +100,11 @@ export class RoomStore implements RoomSharing {
 
   /** This process's new word on a member, written at the next flush (the last word per member wins). */
   queue(row: Omit<MemberRow, 'process'>): void {
-    this.#pending.set(`${row.room}\n${row.uid}`, { ...row, process: this.process });
+    const key = `${row.room}\n${row.uid}`;
+    const mine = { ...row, process: this.process };
+    this.#pending.set(key, mine);
+    if (row.present) this.#mine.set(key, mine);
+    else this.#mine.delete(key);
   }
 
   /**
@@ -116,11 +122,20 @@ export class RoomStore implements RoomSharing {
     }
     let livenessChanged = false;
     let left: Exchange['left'] = [];
+    let joined: Exchange['joined'] = [];
     if (mono - this.#lastHeartbeat >= HEARTBEAT_MS) {
       this.#lastHeartbeat = mono;
       // Always a new value, so the others see a beat even when the clock was set back onto the last one.
+      const beatBefore = !Number.isNaN(this.#lastBeatValue);
       this.#lastBeatValue = now === this.#lastBeatValue ? now + 1 : now;
-      tables.beat(this.process, this.#lastBeatValue);
+      // Gone from the table: another process judged this one dead (stalled past the TTL) and swept
+      // its rows; they are written again, so its members do not stay missing for the others.
+      // The process that swept them ran onLeave for members no one else held: they join again.
+      if (!tables.beat(this.process, this.#lastBeatValue) && beatBefore && this.#mine.size > 0) {
+        const back = [...this.#mine.values()];
+        joined = back.filter((row) => !tables.heldElsewhere(row.room, row.uid, this.process));
+        tables.write(back, now);
+      }
       const { gained, lost, dead } = this.#refreshLive(tables, now, mono);
       livenessChanged = lost;
       // A process that came back to life may have rows this one skipped: read everything again.
@@ -149,7 +164,7 @@ export class RoomStore implements RoomSharing {
         typingUntil: raw[8],
       });
     }
-    return { rows, live: this.#live, livenessChanged, left };
+    return { rows, live: this.#live, livenessChanged, left, joined };
   }
 
   /** The highest `seq` written at least `TOMBSTONE_MS` ago (0: none yet). */
@@ -187,11 +202,14 @@ export class RoomStore implements RoomSharing {
 interface Tables {
   write: (rows: MemberRow[], at: number) => void;
   changes: Statement<[number, string], Raw>;
-  beat: (process: string, at: number) => void;
+  /** Writes a heartbeat; false when the process had none in the table (new, or swept as dead). */
+  beat: (process: string, at: number) => boolean;
   processes: () => [process: string, heartbeat: number][];
   /** Deletes the rows of dead processes; returns the members this sweep took the last present row of (their `onLeave`). */
   sweep: (dead: readonly string[], tombstonesUpTo: number) => { room: RoomName; uid: Uid }[];
   maxSeq: () => number;
+  /** Whether a process other than `process` holds a present row of this member. */
+  heldElsewhere: (room: RoomName, uid: Uid, process: string) => boolean;
 }
 
 /** The kit tables, and the prepared statements over them (every name is the kit's own). */
@@ -213,6 +231,7 @@ function roomTables(db: Database): Tables {
     ON CONFLICT (room, uid, process) DO UPDATE SET present = excluded.present, name = excluded.name,
       avatar = excluded.avatar, since = excluded.since, state = excluded.state,
       typing_until = excluded.typing_until, seq = excluded.seq, changed_at = excluded.changed_at`);
+  const hasProcess = db.prepare(`SELECT 1 FROM presence_room_processes WHERE process = ?`).pluck();
   const beat = db.prepare(
     `INSERT INTO presence_room_processes (process, heartbeat) VALUES (?, ?)
      ON CONFLICT (process) DO UPDATE SET heartbeat = excluded.heartbeat`,
@@ -225,6 +244,9 @@ function roomTables(db: Database): Tables {
     .raw();
   const stillPresent = db
     .prepare(`SELECT 1 FROM presence_room_members WHERE room = ? AND uid = ? AND present = 1 LIMIT 1`)
+    .pluck();
+  const presentElsewhere = db
+    .prepare(`SELECT 1 FROM presence_room_members WHERE room = ? AND uid = ? AND present = 1 AND process != ? LIMIT 1`)
     .pluck();
   const deadProcess = db.prepare(`DELETE FROM presence_room_processes WHERE process = ?`);
   // Rows of a process swept earlier (by any process on the file), once they are old: a process
@@ -258,9 +280,14 @@ function roomTables(db: Database): Tables {
          FROM presence_room_members WHERE seq > ? AND process <> ? ORDER BY seq`,
       )
       .raw(),
-    beat: (process, at) => void beat.run(process, at),
+    beat: db.transaction((process: string, at: number) => {
+      const known = hasProcess.get(process) !== undefined;
+      beat.run(process, at);
+      return known;
+    }),
     processes: () => processes.all() as [string, number][],
     maxSeq: () => maxSeq.get() as number,
+    heldElsewhere: (room, uid, process) => presentElsewhere.get(room, uid, process) !== undefined,
     sweep: db.transaction((dead: readonly string[], tombstonesUpTo: number) => {
       const held = new Map<string, { room: RoomName; uid: Uid }>();
       for (const process of dead) {
