@@ -147,8 +147,8 @@ describe('Redis engine faults', () => {
     await down;
     for (const w of list) expect(w.hellos).toHaveLength(1);
     console.log(`Redis down: slowest of 20 page requests ${slowest} ms`);
-    // Held up by presence, a request would wait out the stall or a command's 1 s timeout; well under
-    // that is all this asserts (a loaded machine alone can take a few hundred ms).
+    // Held up by presence, a request would wait for a reconnect or a command's 1 s timeout; well
+    // under that is all this asserts (a loaded machine alone can take a few hundred ms).
     expect(slowest).toBeLessThan(700);
 
     await cluster.visit('bob');
