@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Hono, type Context } from 'hono';
 import { DEFAULT_ROOM_GRACE_SECONDS, isValidUid } from '@presence-kit/core';
-import { fromTrustedPeer, parseTrustProxy } from './client-key.js';
+import { fromTrustedPeer, normalizedTrust, parseTrustProxy } from './client-key.js';
 import { createPresence } from './create-presence.js';
 import { shownUrl } from './redis/redis-config.js';
 import { servePresence } from './serve.js';
@@ -39,13 +39,14 @@ function secondsVar(name: string, zeroAllowed: boolean, unset: string): number |
 const idleSeconds = secondsVar('PRESENCE_IDLE_SECONDS', false, 'idle off');
 const roomGraceSeconds = secondsVar('PRESENCE_ROOM_GRACE_SECONDS', true, String(DEFAULT_ROOM_GRACE_SECONDS));
 const trustProxy = parseTrustProxy(env.PRESENCE_TRUST_PROXY);
+const trustedPeers = normalizedTrust(trustProxy);
 let warnedUntrusted = false;
 /** The auth proxy's header, believed only from a listed proxy: anyone else reaching the port could name any user. */
 function userFromHeader(header: string) {
   return (c: Context): string | null => {
     const user = c.req.header(header);
     if (user === undefined) return null;
-    if (fromTrustedPeer(c, trustProxy)) {
+    if (fromTrustedPeer(c, trustedPeers)) {
       rememberName(c, user);
       return user;
     }

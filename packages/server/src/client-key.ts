@@ -15,6 +15,7 @@ const MAX_ADDRESS = 64;
  * where the proxies append: the socket's peer and each trusted proxy are skipped, and the
  * first address no trusted proxy vouches for is the client. Whatever a client wrote into
  * the header itself sits further left and is never reached, so spoofing it escapes no cap.
+ * `trust` as `normalizedTrust` returned it.
  */
 export function clientAddress(c: Context, trust: TrustProxy): string {
   const peer = socketAddress(c);
@@ -22,18 +23,22 @@ export function clientAddress(c: Context, trust: TrustProxy): string {
   // Nearest first: the socket's peer, then the hops it reports, right to left.
   const hops = [peer, ...forwardedFor(c).reverse()];
   if (typeof trust === 'number') return hops[Math.min(trust, hops.length - 1)]!;
-  const trusted = new Set(trust.map(normalize));
-  return hops.find((address) => !trusted.has(address)) ?? hops[hops.length - 1]!;
+  return hops.find((address) => !trust.includes(address)) ?? hops[hops.length - 1]!;
 }
 
 /**
  * Whether this request came straight from a trusted proxy: with their addresses listed, only a
  * request whose socket peer is one of them; with a hop count, any (which peer is the proxy cannot
- * be told, so the port must be reachable only through it); with none, any.
+ * be told, so the port must be reachable only through it); with none, any. `trust` as `normalizedTrust` returned it.
  */
 export function fromTrustedPeer(c: Context, trust: TrustProxy): boolean {
   if (typeof trust === 'number' || trust.length === 0) return true;
-  return trust.map(normalize).includes(socketAddress(c));
+  return trust.includes(socketAddress(c));
+}
+
+/** A checked `trustProxy` with its addresses in the one spelling requests are compared in, made once, not per request. */
+export function normalizedTrust(trust: TrustProxy): TrustProxy {
+  return typeof trust === 'number' ? trust : trust.map(normalize);
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   type Uid,
 } from '@presence-kit/core';
 import type { Database } from 'better-sqlite3';
-import { checkTrustProxy, clientAddress, type TrustProxy } from './client-key.js';
+import { checkTrustProxy, clientAddress, normalizedTrust, type TrustProxy } from './client-key.js';
 import type { UsersTable } from './last-seen-store.js';
 import type { RedisConfig } from './redis/redis-config.js';
 
@@ -135,21 +135,15 @@ export const DEFAULT_IDLE_SECONDS = 300;
 function resolveIdle(options: PresenceOptions): number | null {
   const { idle, idleSeconds } = options;
   if (idle === false || (idle === undefined && idleSeconds === undefined)) return null;
-  if (idleSeconds === undefined) return DEFAULT_IDLE_SECONDS;
-  if (typeof idleSeconds !== 'number' || !Number.isFinite(idleSeconds) || idleSeconds <= 0)
-    throw new TypeError(
-      `presence-kit: \`idleSeconds\` must be a number of seconds above 0 (got ${String(idleSeconds)}); leave it out for ${DEFAULT_IDLE_SECONDS}.`,
-    );
-  return idleSeconds;
+  return secondsOption('idleSeconds', idleSeconds, DEFAULT_IDLE_SECONDS, false);
 }
 
 /**
- * A room's seconds option, or its default; anything else stops the start with what to fix (a
- * typo like "30s", read as NaN, silently meant no grace: every reload showed a leave).
+ * A seconds option, or its default; anything else stops the start with what to fix (a typo like
+ * "30s", read as NaN, silently meant no room grace: every reload showed a leave).
  */
-function roomSeconds(name: 'roomGraceSeconds' | 'typingSeconds', value: unknown, fallback: number): number {
+function secondsOption(name: string, value: unknown, fallback: number, zeroAllowed: boolean): number {
   if (value === undefined) return fallback;
-  const zeroAllowed = name === 'roomGraceSeconds';
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0))
     throw new TypeError(
       `presence-kit: \`${name}\` must be a number of seconds${zeroAllowed ? ', 0 or more' : ' above 0'} (got ${String(value)}); leave it out for ${fallback}.`,
@@ -178,11 +172,12 @@ export function resolveOptions(options: PresenceOptions, env: Env = process.env)
     marginSeconds: options.marginSeconds ?? env.PRESENCE_ONLINE_MARGIN_SECONDS,
   });
   const trustProxy = checkTrustProxy(options.trustProxy ?? 0);
+  const trusted = normalizedTrust(trustProxy);
   const idleSeconds = resolveIdle(options);
   return {
     ...options,
     trustProxy,
-    clientKey: options.clientKey ?? ((c) => clientAddress(c, trustProxy)),
+    clientKey: options.clientKey ?? ((c) => clientAddress(c, trusted)),
     timeoutSeconds,
     marginSeconds,
     idle: idleSeconds !== null,
@@ -202,7 +197,7 @@ export function resolveOptions(options: PresenceOptions, env: Env = process.env)
     log: options.log ?? ((message) => console.warn(message)),
     maxThrottleEntries: options.maxThrottleEntries ?? 100_000,
     maxRoomsPerSession: options.maxRoomsPerSession ?? DEFAULT_MAX_ROOMS_PER_SESSION,
-    roomGraceSeconds: roomSeconds('roomGraceSeconds', options.roomGraceSeconds, DEFAULT_ROOM_GRACE_SECONDS),
-    typingSeconds: roomSeconds('typingSeconds', options.typingSeconds, DEFAULT_TYPING_SECONDS),
+    roomGraceSeconds: secondsOption('roomGraceSeconds', options.roomGraceSeconds, DEFAULT_ROOM_GRACE_SECONDS, true),
+    typingSeconds: secondsOption('typingSeconds', options.typingSeconds, DEFAULT_TYPING_SECONDS, false),
   };
 }

@@ -131,12 +131,9 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
   const link = db.memory
     ? undefined
     : new ProcessLink(db.name, pages.node, o.faults, (change) =>
-        applyForwarded(relay!, { users: async (uids) => store.users(uids) }, forwardedRooms, change, {
-          maxUids: o.maxUids,
-          now: o.now,
-        }),
+        applyForwarded(relay!, engine, forwardedRooms, change, { maxUids: o.maxUids, now: o.now }),
       );
-  return {
+  const engine: SqliteEngine = {
     kind: 'sqlite',
     store,
     // Several processes on one file share their rooms through it.
@@ -185,4 +182,5 @@ export function createSqliteEngine(o: SqliteEngineOptions): SqliteEngine {
       if (ownsDb) db.close();
     },
   };
+  return engine;
 }

@@ -59,6 +59,17 @@ const pass = (seconds: number, ...running: { tick(): unknown }[]) => {
 };
 const room = (data: string) => `event: room\ndata: ${data}\n\n`;
 
+/** Two processes on the file, Bea's page on the first and Ada's on the second, both shown to Bea. */
+async function beaOnOneAdaOnTwo() {
+  const one = start();
+  const two = start();
+  const bea = await one.enter('bea');
+  await two.enter('ada');
+  pass(2, one, two);
+  await bea.reader.rest();
+  return { one, two, bea };
+}
+
 describe('rooms across processes on one SQLite file', () => {
   it('show members of either process to viewers of both, with state, and the grace across a move', async () => {
     const one = start();
@@ -152,12 +163,7 @@ describe("a process's own rows", () => {
   });
 
   it('are written again when it comes back from a stall long enough to be judged dead and swept', async () => {
-    const one = start();
-    const two = start();
-    const bea = await one.enter('bea');
-    await two.enter('ada');
-    pass(2, one, two);
-    await bea.reader.rest();
+    const { one, two, bea } = await beaOnOneAdaOnTwo();
     hooks.length = 0;
     pass(20, one); // the second process stalls: past the TTL, the first sweeps it
     expect(one.presence.roomMembers('doc:42').users.map((u) => u.uid)).toEqual(['bea']);
@@ -175,17 +181,6 @@ describe('rooms across processes on a fresh file: the wall clock set, every row 
   beforeEach(() => {
     file = tempDbPath();
   });
-
-  /** Two processes on the file, Bea's page on the first and Ada's on the second, both shown to Bea. */
-  async function beaOnOneAdaOnTwo() {
-    const one = start();
-    const two = start();
-    const bea = await one.enter('bea');
-    await two.enter('ada');
-    pass(2, one, two);
-    await bea.reader.rest();
-    return { one, two, bea };
-  }
 
   it('forward by 5 minutes: no member of the other process leaves or disappears', async () => {
     const { one, two, bea } = await beaOnOneAdaOnTwo();

@@ -11,8 +11,6 @@ import {
 import type { Refusal, SubscriptionChange } from '../subscribe.js';
 import type { RedisKeys } from './keys.js';
 
-type Result = ForwardResult;
-
 /** How long a forwarded subscribe waits for the node holding the session. */
 const REPLY_TIMEOUT_MS = 2000;
 /** Forwarded subscribes waiting for a reply, at most: past it, new ones are refused. */
@@ -25,7 +23,7 @@ const UNREACHABLE: Refusal = {
   message: 'The node holding this presence session cannot be reached while Redis is unavailable; retry shortly.',
 };
 
-type Message = { q: string; from: string; change: WireChange } | { a: string; result: Result };
+type Message = { q: string; from: string; change: WireChange } | { a: string; result: ForwardResult };
 
 /**
  * `POST /subscribe` for a session another node holds, with no sticky sessions: a sid starts
@@ -36,7 +34,7 @@ type Message = { q: string; from: string; change: WireChange } | { a: string; re
  * cannot be asked: 503, retry.
  */
 export class Forwarder {
-  readonly #waiting = new Map<string, (result: Result) => void>();
+  readonly #waiting = new Map<string, (result: ForwardResult) => void>();
 
   constructor(
     readonly redis: Redis,
@@ -45,7 +43,7 @@ export class Forwarder {
     readonly keys: RedisKeys,
     readonly node: string,
     readonly faults: FaultLog,
-    readonly handle: (change: SubscriptionChange) => Promise<Result>,
+    readonly handle: (change: SubscriptionChange) => Promise<ForwardResult>,
     /** The same connection carries the leader's nudges. */
     readonly nudged: () => void,
   ) {}
@@ -59,14 +57,14 @@ export class Forwarder {
     await this.subscriber.subscribe(this.keys.node(this.node), this.keys.nudge);
   }
 
-  async forward(change: SubscriptionChange): Promise<Result> {
+  async forward(change: SubscriptionChange): Promise<ForwardResult> {
     const holder = processOfSid(change.sid);
     if (holder === null || this.#waiting.size >= MAX_WAITING) return null;
     const id = randomBytes(9).toString('base64url');
     const wire = changeToWire(change);
-    const reply = new Promise<Result>((resolve) => {
+    const reply = new Promise<ForwardResult>((resolve) => {
       const timer = setTimeout(() => settle(UNREACHABLE), REPLY_TIMEOUT_MS);
-      const settle = (result: Result) => {
+      const settle = (result: ForwardResult) => {
         clearTimeout(timer);
         this.#waiting.delete(id);
         resolve(result);

@@ -50,10 +50,9 @@ export function roomRoutes(app: Hono, rooms: Rooms, o: ResolvedOptions, faults: 
     const fields = body as Record<string, unknown>;
     const extra = Object.keys(fields).find((key) => key !== 'room' && key !== field);
     if (extra !== undefined) return unknownParameter(c, extra, ['room', field]);
-    if (typeof fields.room === 'string' && !isValidRoom(fields.room))
-      return errorResponse(c, 400, 'invalid_body', invalidRoomMessage(fields.room));
-    if (!isValidRoom(fields.room))
+    if (typeof fields.room !== 'string')
       return errorResponse(c, 400, 'invalid_body', `\`room\` must be a room name like "doc:42", in ${example}.`);
+    if (!isValidRoom(fields.room)) return errorResponse(c, 400, 'invalid_body', invalidRoomMessage(fields.room));
     if (!valid(fields[field]))
       return errorResponse(c, 400, 'invalid_body', `\`${field}\` is missing or malformed; send JSON like ${example}.`);
     const refused = refuse(fields[field]);

@@ -40,15 +40,14 @@ export class Room {
   readonly viewers = new Map<WindowSize, Set<Session>>();
   readonly state = new Map<Uid, RoomState>();
   /**
-   * Who is typing → until when, on the monotonic clock: a wall clock set back must not keep
-   * someone typing for minutes (nor one set forward end it at once). Rows carry it as wall time.
+   * Who is typing → until when, on the monotonic clock (a wall clock set back must not keep
+   * someone typing for minutes, nor one set forward end it at once), and the wall time the spell
+   * was stated with, which the shared rows carry (so an unchanged row reads unchanged).
    */
-  readonly typing = new Map<Uid, number>();
+  readonly #typing = new Map<Uid, { until: number; wall: number }>();
   /** This tick's changes, published by `deltaFor`. */
   #stateChanged = new Set<Uid>();
   #typingChanged = new Map<Uid, number>();
-  /** The wall time each typing spell was stated with (written to, or read from, the shared rows). */
-  readonly #typingWalls = new Map<Uid, number>();
   #previous: readonly RosterEntry[] = [];
   #step: RoomStep = { joined: [], joinedHere: [], left: [], ended: [] };
   /** Other processes on the same SQLite file: their rows per member (uid → process → row). */
@@ -120,7 +119,7 @@ export class Room {
       avatar: entry?.avatar ?? null,
       since: entry?.last_seen ?? now,
       state: this.state.get(uid) ?? null,
-      typingUntil: this.#typingWall(uid, now),
+      typingUntil: this.#typing.get(uid)?.wall ?? 0,
     };
   }
 
@@ -164,9 +163,8 @@ export class Room {
       // The row is wall time (the writer's); what is left of it, at most a whole typing spell.
       const left = Math.min(row.typingUntil - now, this.typingSeconds * 1000);
       const seconds = Math.max(1, Math.ceil(left / 1000));
-      if (this.#typingWall(uid, now) !== row.typingUntil) {
-        this.typing.set(uid, this.monotonic() + left);
-        this.#typingWalls.set(uid, row.typingUntil);
+      if (this.#typing.get(uid)?.wall !== row.typingUntil) {
+        this.#typing.set(uid, { until: this.monotonic() + left, wall: row.typingUntil });
         this.#typingChanged.set(uid, seconds);
       }
     } else this.#clearTyping(uid);
@@ -196,21 +194,12 @@ export class Room {
 
   setTyping(uid: Uid, typing: boolean, now: number, seconds: number): void {
     if (!typing) return this.#clearTyping(uid);
-    this.typing.set(uid, this.monotonic() + seconds * 1000);
-    this.#typingWalls.set(uid, now + seconds * 1000);
+    this.#typing.set(uid, { until: this.monotonic() + seconds * 1000, wall: now + seconds * 1000 });
     this.#typingChanged.set(uid, seconds);
   }
 
-  /** Until when someone types in wall time, for their row: as written (or read), so an unchanged row reads unchanged. */
-  #typingWall(uid: Uid, now: number): number {
-    const until = this.typing.get(uid);
-    if (until === undefined) return 0;
-    return this.#typingWalls.get(uid) ?? now + (until - this.monotonic());
-  }
-
   #clearTyping(uid: Uid): void {
-    this.#typingWalls.delete(uid);
-    if (!this.typing.delete(uid)) return;
+    if (!this.#typing.delete(uid)) return;
     this.#typingChanged.set(uid, 0);
   }
 
@@ -235,11 +224,7 @@ export class Room {
       this.state.delete(uid);
       this.#stateChanged.delete(uid);
     }
-    for (const [uid, until] of this.typing) {
-      if (until > monotonic) continue;
-      this.typing.delete(uid);
-      this.#typingWalls.delete(uid);
-    }
+    for (const [uid, { until }] of this.#typing) if (until <= monotonic) this.#typing.delete(uid);
     // The members before the step, for the window deltas; only copied when they change.
     this.#previous = this.members.entries;
     if (joined.length > 0 || left.length > 0) {
@@ -319,10 +304,10 @@ export class Room {
     };
     const states = this.#statesOf(users.map((entry) => entry.uid).filter((uid) => this.state.has(uid)));
     if (states) frame.state = states as Record<Uid, RoomState>;
-    if (this.typing.size > 0) {
+    if (this.#typing.size > 0) {
       const typing: Record<Uid, number> = Object.create(null);
       const mono = this.monotonic();
-      for (const [uid, until] of this.typing) typing[uid] = Math.max(1, Math.ceil((until - mono) / 1000));
+      for (const [uid, { until }] of this.#typing) typing[uid] = Math.max(1, Math.ceil((until - mono) / 1000));
       frame.typing = typing;
     }
     if (me !== null) frame.me = me;
